@@ -1,0 +1,93 @@
+"""`python -m bot`: run the bot (the default), migrate the database, or manage the catalogs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, environment, load_settings
+from bot.db import Database, MigrationError
+
+EXIT_CONFIG = 2
+
+
+def _fail(message: str) -> int:
+    print(f"turnout: {message}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+async def _migrate(settings: Settings) -> list[str]:
+    db = await Database.open(settings.db_path)
+    try:
+        return await db.migrate()
+    finally:
+        await db.close()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Migrates the database, then runs the bot with long polling until interrupted."""
+    from telegram import Update
+    from telegram.error import InvalidToken
+
+    from bot import logs
+    from bot.app import build_application
+
+    settings = load_settings(environment())
+    logs.configure(settings.token)
+    asyncio.run(_migrate(settings))
+    app = build_application(settings)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        # PTB's own message quotes the token; say it in our words instead.
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather (/token).")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Brings the database to the code's schema and says what it did."""
+    settings = load_settings(environment(), require_token=False)
+    applied = asyncio.run(_migrate(settings))
+    print(f"{settings.db_path}: applied {', '.join(applied)}" if applied else f"{settings.db_path}: up to date")
+    return 0
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    """Extracts strings into messages.pot, updates every catalog, and compiles them."""
+    from bot.i18n_tools import refresh_catalogs
+
+    return refresh_catalogs()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Turnout: a Telegram bot that gets volunteers to show up.",
+        epilog="Configuration comes from the environment and an optional .env file; see .env.example.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="migrate the database and run the bot (the default)").set_defaults(func=cmd_run)
+    sub.add_parser("migrate", help="apply pending database migrations and exit").set_defaults(func=cmd_migrate)
+    sub.add_parser(
+        "i18n", help="extract translatable strings, update every catalog, compile them (for developers)"
+    ).set_defaults(func=cmd_i18n)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func = getattr(args, "func", cmd_run)
+    try:
+        return func(args)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except MigrationError as exc:
+        return _fail(f"database: {exc}")
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

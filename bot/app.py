@@ -1,0 +1,71 @@
+"""Builds the telegram Application: configuration, rate limiting, handlers, start-up and shut-down."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db import Database
+from bot.i18n import load_all
+from bot.runtime import Runtime
+from handlers import errors, start
+from handlers.commands import publish_menus
+from handlers.context import RUNTIME_KEY, BotContext, resolve_user
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, clock: Clock | None = None) -> Application:
+    """The whole bot, ready for `run_polling()` (production) or manual start (tests)."""
+    load_all()  # a broken catalog stops the start here, not in a user's chat
+    runtime = Runtime(settings=settings, clock=clock or SystemClock())
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.removesuffix("/bot") + "/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.timezone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(True)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data[RUNTIME_KEY] = runtime
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: Application) -> None:
+    """Every handler, in one place. Order matters: group -1 runs first for every update, and within
+    a group the first matching handler wins, so the catch-all for unknown buttons comes last."""
+    app.add_handler(TypeHandler(Update, resolve_user), group=-1)
+    start.register(app)
+    errors.register(app)
+
+
+async def _post_init(app: Application) -> None:
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime.db = await Database.open(runtime.settings.db_path)
+    await runtime.db.migrate()
+    await publish_menus(app.bot, runtime.settings.locale)
+    log.info("Turnout is running as @%s", app.bot.username)
+
+
+async def _post_shutdown(app: Application) -> None:
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    if runtime.db is not None:
+        await runtime.db.close()
+        runtime.db = None

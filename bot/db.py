@@ -1,0 +1,175 @@
+"""The SQLite connection: PRAGMAs, serialised write transactions, and the migration runner."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class MigrationError(Exception):
+    """The database cannot be brought to the code's schema (newer than the code, or a bad step)."""
+
+
+@dataclass(frozen=True, order=True)
+class Migration:
+    version: int
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """Numbered .sql files in order; a gap or a duplicate number is a packaging bug."""
+    found = sorted(
+        Migration(int(m.group(1)), p)
+        for p in directory.glob("*.sql")
+        if (m := _MIGRATION_NAME.match(p.name))
+    )
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise MigrationError(f"migration {migration.name} is out of sequence (expected {expected:04d})")
+    return found
+
+
+def split_statements(script: str) -> list[str]:
+    """Splits a script into complete statements (triggers' BEGIN…END stay whole)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in buffer.splitlines()
+    ):
+        raise MigrationError(f"incomplete SQL statement at the end: {buffer.strip()[:80]!r}")
+    return statements
+
+
+class _Reader:
+    """Read helpers shared by the connection and a transaction."""
+
+    _conn: aiosqlite.Connection
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class Database(_Reader):
+    """One aiosqlite connection. Writes go through `transaction()`, one at a time.
+
+    Tasks that share a connection share its transaction, so a lock makes each write
+    transaction whole; reads outside a transaction run freely.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        path = Path(path)
+        conn = await aiosqlite.connect(path, isolation_level=None)  # we issue BEGIN/COMMIT ourselves
+        conn.row_factory = sqlite3.Row
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=5000",
+        ):
+            await conn.execute(pragma)
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Never await other I/O inside."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    async def schema_version(self) -> int:
+        return int(await self.fetchval("PRAGMA user_version"))
+
+    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[str]:
+        """Applies every pending migration in one transaction; returns the names applied."""
+        migrations = discover_migrations(directory)
+        latest = migrations[-1].version if migrations else 0
+        current = await self.schema_version()
+        if current > latest:
+            raise MigrationError(
+                f"the database {self.path} is at schema version {current}, newer than this code "
+                f"knows ({latest}); upgrade Turnout before using it"
+            )
+        pending = [m for m in migrations if m.version > current]
+        if not pending:
+            return []
+        async with self.transaction() as tx:
+            for migration in pending:
+                try:
+                    for statement in split_statements(migration.path.read_text(encoding="utf-8")):
+                        await tx.execute(statement)
+                except sqlite3.Error as exc:
+                    raise MigrationError(f"{migration.name} failed: {exc}") from exc
+            # PRAGMA takes no parameters; the value is an int we computed.
+            await tx.execute(f"PRAGMA user_version = {int(pending[-1].version)}")
+        names = [m.name for m in pending]
+        log.info("database migrated to version %d (%s)", pending[-1].version, ", ".join(names))
+        return names
+
+
+class Transaction(_Reader):
+    """The handle a write transaction hands out; only valid inside `Database.transaction()`."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Runs one statement; returns lastrowid (for INSERTs)."""
+        async with self._conn.execute(sql, params) as cur:
+            return cur.lastrowid or 0
+
+    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        async with self._conn.execute(sql, params) as cur:
+            return cur.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+

@@ -1,0 +1,163 @@
+"""Locales: catalogs, the per-update translator, and Babel formatting in the reader's locale and zone.
+
+Catalogs are compiled from the .po files in memory when first needed, so a fresh checkout runs
+without a compile step and a stale .mo can never shadow an edited .po.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.core import get_global
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+# The picker's order: the network's languages roughly by how many of its volunteers read them.
+PREFERRED_ORDER = (
+    "en", "es", "zh_Hans", "zh_Hant", "vi", "ko", "fil", "hi",
+    "bn", "ja", "km", "ur", "gu", "pa", "ne", "th",
+)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+@cache
+def available_locales() -> tuple[str, ...]:
+    """Every locale with a catalog: the preferred order first, then any catalog added since."""
+    found = {p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    ordered = [code for code in PREFERRED_ORDER if code in found]
+    return tuple(ordered + sorted(found - set(ordered)))
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """The compiled catalog of one locale; raises if it is missing or broken."""
+    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po_path.open("rb") as fp:
+        catalog = read_po(fp, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def load_all() -> None:
+    """Compiles every catalog now, so a broken one stops the start instead of a later reply."""
+    for locale in available_locales():
+        translations(locale)
+
+
+def language_name(locale: str) -> str:
+    """The language's name in its own script, capitalised as a menu label."""
+    name = Locale.parse(locale).get_display_name(locale) or locale
+    return name[:1].upper() + name[1:]
+
+
+def match_locale(language_code: str | None) -> str | None:
+    """Maps a Telegram language_code (an IETF tag like `zh-TW`) to one of our locales, or None."""
+    if not language_code:
+        return None
+    try:
+        parsed = Locale.parse(language_code.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    supported = set(available_locales())
+    script = parsed.script
+    if script is None:
+        # `zh` or `zh-SG` say no script: take the likely one (zh → Hans) from CLDR.
+        likely = get_global("likely_subtags").get(
+            f"{parsed.language}_{parsed.territory}" if parsed.territory else parsed.language
+        ) or get_global("likely_subtags").get(parsed.language)
+        if likely:
+            script = Locale.parse(likely).script
+    for candidate in (
+        str(parsed),
+        f"{parsed.language}_{script}" if script else None,
+        f"{parsed.language}_{parsed.territory}" if parsed.territory else None,
+        parsed.language,
+    ):
+        if candidate and candidate in supported:
+            return candidate
+    return None
+
+
+def resolve_locale(stored: str | None, language_code: str | None, default: str) -> str:
+    """The stored choice, else Telegram's language, else the configured default."""
+    if stored and stored in available_locales():
+        return stored
+    return match_locale(language_code) or default
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything a reply needs to speak to one reader: their language and their clock."""
+
+    locale: str
+    tz: ZoneInfo
+
+    @property
+    def _catalog(self) -> Translations:
+        return translations(self.locale)
+
+    def _(self, message: str) -> str:
+        return self._catalog.gettext(message)
+
+    gettext = _
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog.ngettext(singular, plural, n)
+
+    @property
+    def is_rtl(self) -> bool:
+        return Locale.parse(self.locale).character_order == "right-to-left"
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    def date(self, moment: datetime | date, fmt: str = "medium") -> str:
+        if isinstance(moment, datetime):
+            moment = self.local(moment)
+        return babel_dates.format_date(moment, format=fmt, locale=self.locale)
+
+    def weekday_date(self, moment: datetime) -> str:
+        """A date with its weekday, short, as lists of shifts want it: 'Sat, Nov 28'."""
+        return babel_dates.format_skeleton("MMMEd", self.local(moment), locale=self.locale)
+
+    def time(self, moment: datetime) -> str:
+        return babel_dates.format_time(self.local(moment), format="short", locale=self.locale)
+
+    def datetime(self, moment: datetime) -> str:
+        """Date and time formatted apart (skeletons take one or the other) and joined by the locale."""
+        local = self.local(moment)
+        pattern = Locale.parse(self.locale).datetime_formats["medium"]
+        return pattern.replace("{1}", self.weekday_date(local)).replace("{0}", self.time(local))
+
+    def zone(self, moment: datetime) -> str:
+        """The zone's short name as people read it, e.g. PST, or GMT-8 where CLDR has none."""
+        return babel_dates.get_timezone_name(self.local(moment), width="short", locale=self.locale)
+
+    def number(self, value: float) -> str:
+        return babel_numbers.format_decimal(value, locale=self.locale)
+
+    def delta(self, span: timedelta) -> str:
+        """'in 2 hours' style relative time."""
+        return babel_dates.format_timedelta(span, add_direction=True, locale=self.locale)
+
+
+def translator(locale: str, tz: ZoneInfo) -> Translator:
+    return Translator(locale=locale, tz=tz)

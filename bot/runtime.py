@@ -1,0 +1,40 @@
+"""What every handler and job needs at hand: settings, the database, the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, SystemClock, to_ts
+from bot.config import Settings
+from bot.db import Database
+from bot.i18n import Translator, resolve_locale
+from bot.store.people import Person
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    db: Database | None = None  # opened in post_init, closed in post_shutdown
+
+    @property
+    def database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("the database is not open yet")
+        return self.db
+
+    def now_ts(self) -> int:
+        return to_ts(self.clock.now())
+
+    def translator_for(self, person: Person | None, language_code: str | None = None) -> Translator:
+        """The reader's locale (stored, else Telegram's, else default) and time zone."""
+        locale = resolve_locale(
+            person.locale if person else None,
+            language_code or (person.telegram_language if person else None),
+            self.settings.locale,
+        )
+        tz = self.settings.timezone
+        if person and person.timezone:
+            tz = ZoneInfo(person.timezone)
+        return Translator(locale=locale, tz=tz)

@@ -1,0 +1,54 @@
+"""Who a person is to the bot: created on first contact, kept in step with Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db import Database
+from bot.i18n import available_locales
+from bot.store import people
+from bot.store.people import Person
+
+
+@dataclass(frozen=True)
+class TelegramIdentity:
+    """What Telegram tells us about a user on every update."""
+
+    telegram_id: int
+    first_name: str | None
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+async def identify(db: Database, who: TelegramIdentity, now: int) -> Person:
+    """Returns the person for this user, creating them or refreshing their Telegram details."""
+    person = await people.get_by_telegram_id(db, who.telegram_id)
+    if person is not None and person.status == "active" and (
+        person.first_name,
+        person.last_name,
+        person.username,
+        person.telegram_language,
+    ) == (who.first_name, who.last_name, who.username, who.language_code):
+        return person  # nothing changed: no write on the hot path
+    async with db.transaction() as tx:
+        return await people.upsert_from_telegram(
+            tx,
+            telegram_id=who.telegram_id,
+            first_name=who.first_name,
+            last_name=who.last_name,
+            username=who.username,
+            language_code=who.language_code,
+            now=now,
+        )
+
+
+class UnknownLocale(ValueError):
+    """The requested UI locale has no catalog."""
+
+
+async def choose_locale(db: Database, person: Person, locale: str, now: int) -> None:
+    if locale not in available_locales():
+        raise UnknownLocale(locale)
+    async with db.transaction() as tx:
+        await people.set_locale(tx, person.id, locale, now)

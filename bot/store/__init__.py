@@ -1,0 +1,1 @@
+"""Data access: plain parameterised SQL, one module per aggregate. Only this package writes SQL."""

@@ -1,0 +1,49 @@
+"""Partner organizations."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.db import Database, Transaction
+
+
+@dataclass(frozen=True)
+class Org:
+    id: int
+    slug: str
+    name: str
+    state: str | None
+    timezone: str
+    status: str
+    created_at: int
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Org:
+        return cls(**dict(row))
+
+
+async def create(
+    tx: Transaction, *, slug: str, name: str, state: str | None, timezone: str, now: int
+) -> Org:
+    row = await tx.fetchone(
+        "INSERT INTO org (slug, name, state, timezone, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
+        (slug, name, state, timezone, now),
+    )
+    assert row is not None
+    return Org.from_row(row)
+
+
+async def get(db: Database | Transaction, org_id: int) -> Org | None:
+    row = await db.fetchone("SELECT * FROM org WHERE id = ?", (org_id,))
+    return Org.from_row(row) if row else None
+
+
+async def get_by_slug(db: Database | Transaction, slug: str) -> Org | None:
+    row = await db.fetchone("SELECT * FROM org WHERE slug = ?", (slug,))
+    return Org.from_row(row) if row else None
+
+
+async def list_active(db: Database | Transaction) -> list[Org]:
+    rows = await db.fetchall("SELECT * FROM org WHERE status = 'active' ORDER BY name COLLATE NOCASE")
+    return [Org.from_row(r) for r in rows]

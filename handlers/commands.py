@@ -1,0 +1,68 @@
+"""The command menu Telegram shows, per language."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.i18n import N_, Translator, available_locales, translations
+
+log = logging.getLogger(__name__)
+
+# Volunteers' commands, in menu order. A feature adds its command here when it ships.
+VOLUNTEER_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start or go back to the main menu")),
+    ("help", N_("What this bot can do")),
+    ("language", N_("Change the language")),
+)
+
+DESCRIPTION = N_(
+    "Turnout helps you volunteer with community organizations near you: find canvasses, phone banks, "
+    "text banks, events and trainings, sign up in one tap, and get reminders in your language."
+)
+SHORT_DESCRIPTION = N_("Find volunteer shifts, sign up in one tap, get reminders in your language.")
+
+
+def telegram_language_code(locale: str) -> str | None:
+    """Telegram keys command menus by a two-letter ISO 639-1 code; Tagalog is `tl`.
+
+    zh_Hans and zh_Hant share `zh`: Simplified takes it, Traditional readers get their menu per chat
+    once they choose a language.
+    """
+    language = locale.split("_")[0]
+    if locale == "zh_Hant":
+        return None
+    if language == "fil":
+        return "tl"
+    return language if len(language) == 2 else None
+
+
+def bot_commands(locale: str) -> list[BotCommand]:
+    catalog = translations(locale)
+    return [BotCommand(name, catalog.gettext(description)) for name, description in VOLUNTEER_COMMANDS]
+
+
+async def publish_menus(bot: Bot, default_locale: str) -> None:
+    """Sets the command list and descriptions for every locale, and the default for everyone else."""
+    for locale in available_locales():
+        code = telegram_language_code(locale)
+        if code is None:
+            continue
+        catalog = translations(locale)
+        await bot.set_my_commands(bot_commands(locale), language_code=code)
+        await bot.set_my_description(catalog.gettext(DESCRIPTION), language_code=code)
+        await bot.set_my_short_description(catalog.gettext(SHORT_DESCRIPTION), language_code=code)
+    default = translations(default_locale)
+    await bot.set_my_commands(bot_commands(default_locale))
+    await bot.set_my_description(default.gettext(DESCRIPTION))
+    await bot.set_my_short_description(default.gettext(SHORT_DESCRIPTION))
+
+
+async def publish_chat_menu(bot: Bot, chat_id: int, t: Translator) -> None:
+    """Gives one chat its menu in the language the person chose (it may differ from Telegram's)."""
+    try:
+        await bot.set_my_commands(bot_commands(t.locale), scope=BotCommandScopeChat(chat_id))
+    except TelegramError:
+        log.warning("could not set the command menu for a chat", exc_info=True)

@@ -1,0 +1,50 @@
+"""What the user sees when something fails: a kind, translated line, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.store import people
+from handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Answers a button no handler knows (old, or forged) instead of leaving it spinning."""
+    await update.callback_query.answer(
+        context.t._("This button no longer works. Please send /start."), show_alert=True
+    )
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Logs the failure with its traceback, then tells the user to try again."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, Forbidden):
+        return  # they blocked the bot: there is nobody to tell
+    runtime = context.runtime
+    user = update.effective_user
+    language_code = user.language_code if user else None
+    try:
+        person = await people.get_by_telegram_id(runtime.database, user.id) if user else None
+    except Exception:  # the database may be what failed; still answer in a language they read
+        person = None
+    t = runtime.translator_for(person, language_code)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, t._("Sorry, something went wrong. Please try again.")
+        )
+    except TelegramError:
+        log.warning("could not tell the user about the error", exc_info=True)
+
+
+def register(app: Application) -> None:
+    # Registered last in the default group, so it only sees buttons no feature claimed.
+    app.add_handler(CallbackQueryHandler(unknown_button))
+    app.add_error_handler(on_error)

@@ -1,0 +1,166 @@
+"""The database: PRAGMAs, serialised writes, and the migration runner's promises."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.db import MIGRATIONS_DIR, Database, MigrationError, split_statements
+
+DOMAIN_TABLES = {
+    "person", "person_language", "person_interest", "org", "follow", "role", "invite", "series",
+    "shift", "shift_language", "signup", "checkin", "report", "outbox", "audit_log",
+}
+
+
+def tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def version(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+@pytest.fixture
+def migrations(tmp_path: Path) -> Path:
+    """A private copy of the real migrations that a test may add steps to."""
+    directory = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, directory)
+    return directory
+
+
+async def test_fresh_database_gets_the_whole_domain(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.sqlite3")
+    applied = await db.migrate()
+    assert applied == ["0001_initial.sql"]
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
+    assert await db.fetchval("PRAGMA journal_mode") == "wal"
+    assert await db.fetchval("PRAGMA synchronous") == 1  # NORMAL
+    assert await db.fetchval("PRAGMA busy_timeout") == 5000
+    await db.close()
+    assert tables(tmp_path / "t.sqlite3") >= DOMAIN_TABLES
+    assert version(tmp_path / "t.sqlite3") == 1
+
+
+async def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.sqlite3")
+    await db.migrate()
+    assert await db.migrate() == []
+    assert await db.schema_version() == 1
+    await db.close()
+
+
+async def test_an_older_database_is_brought_up_to_date(tmp_path: Path, migrations: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    db = await Database.open(path)
+    await db.migrate(migrations)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO org (slug, name, timezone, created_at) VALUES ('kaya', 'KAYA', 'UTC', 0)"
+        )
+    (migrations / "0002_org_website.sql").write_text("ALTER TABLE org ADD COLUMN website TEXT;\n")
+    assert await db.migrate(migrations) == ["0002_org_website.sql"]
+    assert await db.schema_version() == 2
+    row = await db.fetchone("SELECT slug, website FROM org")
+    assert tuple(row) == ("kaya", None)  # data survives the step
+    await db.close()
+
+
+async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 42")
+    db = await Database.open(path)
+    with pytest.raises(MigrationError, match="newer than this code"):
+        await db.migrate()
+    await db.close()
+    assert version(path) == 42
+
+
+async def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, migrations: Path) -> None:
+    (migrations / "0002_half.sql").write_text(
+        "CREATE TABLE campaign (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n"
+    )
+    path = tmp_path / "t.sqlite3"
+    db = await Database.open(path)
+    with pytest.raises(MigrationError, match=r"0002_half\.sql failed"):
+        await db.migrate(migrations)
+    await db.close()
+    # All pending steps run in one transaction: not even 0001 is left behind.
+    assert version(path) == 0
+    assert tables(path) == set()
+
+
+async def test_a_gap_in_the_numbering_is_refused(tmp_path: Path, migrations: Path) -> None:
+    (migrations / "0003_skipped.sql").write_text("SELECT 1;\n")
+    db = await Database.open(tmp_path / "t.sqlite3")
+    with pytest.raises(MigrationError, match="out of sequence"):
+        await db.migrate(migrations)
+    await db.close()
+
+
+async def test_write_transactions_do_not_mix(tmp_path: Path) -> None:
+    """Two tasks writing at once on one connection: the failing one's rows are all rolled back."""
+    db = await Database.open(tmp_path / "t.sqlite3")
+    await db.migrate()
+
+    async def good() -> None:
+        async with db.transaction() as tx:
+            for i in range(20):
+                await tx.execute(
+                    "INSERT INTO org (slug, name, timezone, created_at) VALUES (?, 'ok', 'UTC', 0)",
+                    (f"good{i}",),
+                )
+                await asyncio.sleep(0)
+
+    async def bad() -> None:
+        async with db.transaction() as tx:
+            for i in range(20):
+                await tx.execute(
+                    "INSERT INTO org (slug, name, timezone, created_at) VALUES (?, 'x', 'UTC', 0)",
+                    (f"bad{i}",),
+                )
+                await asyncio.sleep(0)
+            raise RuntimeError("boom")
+
+    results = await asyncio.gather(good(), bad(), return_exceptions=True)
+    assert isinstance(results[1], RuntimeError)
+    assert await db.fetchval("SELECT count(*) FROM org WHERE name = 'ok'") == 20
+    assert await db.fetchval("SELECT count(*) FROM org WHERE name = 'x'") == 0
+    await db.close()
+
+
+async def test_constraints_guard_the_domain(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "t.sqlite3")
+    await db.migrate()
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO person (telegram_id, status, created_at, updated_at) VALUES (1, 'zombie', 0, 0)"
+            )
+    with pytest.raises(sqlite3.IntegrityError):  # foreign keys are on
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO signup (shift_id, person_id, status, joined_at, updated_at) "
+                "VALUES (99, 99, 'confirmed', 0, 0)"
+            )
+    await db.close()
+
+
+def test_statements_split_with_triggers_whole() -> None:
+    script = """
+    -- a comment
+    CREATE TABLE a (x INTEGER);
+    CREATE TRIGGER t AFTER INSERT ON a BEGIN
+        UPDATE a SET x = x + 1;
+    END;
+    """
+    statements = split_statements(script)
+    assert len(statements) == 2
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")

@@ -1,0 +1,136 @@
+"""The first real flow through the emulator: /start, the language picker, /help, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import available_locales, translations
+from bot.store import people
+from tests.conftest import RunningBot
+from tests.emulator import BotAPIEmulator
+
+
+async def test_korean_telegram_user_is_greeted_in_korean(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    minji = emulator.user(5001, "민지", language_code="ko")
+    await minji.send("/start")
+    reply = await minji.next_reply()
+    assert "민지" in reply.text
+    assert reply.text.startswith(translations("ko").gettext("Hi, {name}! I'm Turnout.").format(name="민지"))
+    assert "한국어" in reply.text or "언어" in reply.text
+    # Every language is offered, each in its own script.
+    for label in ("English", "Español", "中文 (简体)", "中文 (繁體)", "Tiếng Việt", "한국어", "ខ្មែរ", "اردو"):
+        assert any(label in b for b in reply.labels), label
+    person = await people.get_by_telegram_id(bot.db, 5001)
+    assert person is not None and person.first_name == "민지" and person.telegram_language == "ko"
+
+
+async def test_switching_to_vietnamese_with_the_picker(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    minji = emulator.user(5002, "Minji", language_code="ko")
+    await minji.send("/start")
+    await minji.next_reply()
+    answer = await minji.press("Tiếng Việt")
+    assert not answer.show_alert
+    done = await minji.next_reply()
+    assert done.edited
+    assert "Tiếng Việt" in done.text
+    assert done.text.startswith("Xong")
+    person = await people.get_by_telegram_id(bot.db, 5002)
+    assert person is not None and person.locale == "vi"
+    # From now on the bot answers in Vietnamese, though Telegram still says Korean.
+    await minji.send("/help")
+    help_reply = await minji.next_reply()
+    assert help_reply.text.startswith("Turnout")
+    assert translations("vi").gettext("/help: this message") in help_reply.text
+    # And their command menu follows the language they chose.
+    menus = [c for c in emulator.calls_to("setMyCommands") if "scope" in c.params]
+    assert menus, "the chat's menu was not set"
+
+
+@pytest.mark.parametrize("locale", available_locales())
+async def test_help_answers_in_every_locale(emulator: BotAPIEmulator, bot: RunningBot, locale: str) -> None:
+    user = emulator.user(6000 + available_locales().index(locale), "Sam", language_code="en")
+    await user.send("/start")
+    await user.next_reply()
+    await user.press(
+        next(label for label in (await _labels(user)) if label.endswith(_name(locale)))
+    )
+    await user.next_reply()
+    await user.send("/help")
+    reply = await user.next_reply()
+    expected = translations(locale).gettext("/language: choose the language I use with you")
+    assert expected in reply.text
+    if locale != "en":
+        assert expected != "/language: choose the language I use with you"
+
+
+async def _labels(user) -> list[str]:  # type: ignore[no-untyped-def]
+    return user.messages[-1].labels
+
+
+def _name(locale: str) -> str:
+    from bot.i18n import language_name
+
+    return language_name(locale)
+
+
+async def test_html_in_a_name_breaks_nothing(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    bob = emulator.user(5003, "<b>Bob & Co", language_code="en")
+    await bob.send("/start")
+    reply = await bob.next_reply()
+    assert "<b>Bob & Co" in reply.text  # shown literally, escaped on the wire
+    assert "&lt;b&gt;Bob &amp; Co" in reply.html
+
+
+async def test_telegram_language_codes_pick_the_right_script(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    cases = {"zh-hant": "zh_Hant", "zh-TW": "zh_Hant", "zh": "zh_Hans", "zh-CN": "zh_Hans", "tl": "fil"}
+    for offset, (code, locale) in enumerate(cases.items()):
+        user = emulator.user(7000 + offset, "Lee", language_code=code)
+        await user.send("/help")
+        reply = await user.next_reply()
+        assert translations(locale).gettext("/help: this message") in reply.text, code
+    unknown = emulator.user(7100, "Ana", language_code="pt-br")
+    await unknown.send("/help")
+    assert "/help: this message" in (await unknown.next_reply()).text
+
+
+async def test_forged_language_button_gets_a_clear_answer(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    eve = emulator.user(5004, "Eve", language_code="en")
+    await eve.send("/start")
+    await eve.next_reply()
+    answer = await eve.press_data("lang:xx")
+    assert answer.show_alert and "not available" in (answer.text or "")
+    answer = await eve.press_data("totally:forged:data")
+    assert answer.text == "This button no longer works. Please send /start."
+    person = await people.get_by_telegram_id(bot.db, 5004)
+    assert person is not None and person.locale is None
+
+
+async def test_a_crash_in_a_handler_gets_a_translated_apology(
+    emulator: BotAPIEmulator, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import handlers.start
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(handlers.start, "choose_locale", broken)
+    ko = emulator.user(5005, "수진", language_code="ko")
+    await ko.send("/start")
+    await ko.next_reply()
+    await ko.press("English")
+    reply = await ko.next_reply()
+    assert reply.text == translations("ko").gettext("Sorry, something went wrong. Please try again.")
+    assert "secret" not in reply.text and "Traceback" not in reply.text
+
+
+async def test_menus_and_descriptions_are_published_per_language(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    assert ("default", "ko") in emulator.commands or any(k[1] == "ko" for k in emulator.commands)
+    ko_menu = next(v for k, v in emulator.commands.items() if k[1] == "ko")
+    assert ("help", translations("ko").gettext("What this bot can do")) in ko_menu
+    assert emulator.descriptions["ko"] == translations("ko").gettext(
+        "Turnout helps you volunteer with community organizations near you: find canvasses, phone banks, "
+        "text banks, events and trainings, sign up in one tap, and get reminders in your language."
+    )
+    assert emulator.descriptions[""].startswith("Turnout helps you")
