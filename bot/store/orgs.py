@@ -47,3 +47,22 @@ async def get_by_slug(db: Database | Transaction, slug: str) -> Org | None:
 async def list_active(db: Database | Transaction) -> list[Org]:
     rows = await db.fetchall("SELECT * FROM org WHERE status = 'active' ORDER BY name COLLATE NOCASE")
     return [Org.from_row(r) for r in rows]
+
+
+async def follow(tx: Transaction, person_id: int, org_id: int, now: int) -> bool:
+    """True when this is a new follow."""
+    before = await tx.fetchval("SELECT 1 FROM follow WHERE person_id = ? AND org_id = ?", (person_id, org_id))
+    await tx.execute(
+        "INSERT INTO follow (person_id, org_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        (person_id, org_id, now),
+    )
+    return before is None
+
+
+async def unfollow(tx: Transaction, person_id: int, org_id: int) -> None:
+    await tx.execute("DELETE FROM follow WHERE person_id = ? AND org_id = ?", (person_id, org_id))
+
+
+async def followed_ids(db: Database | Transaction, person_id: int) -> set[int]:
+    rows = await db.fetchall("SELECT org_id FROM follow WHERE person_id = ?", (person_id,))
+    return {r["org_id"] for r in rows}

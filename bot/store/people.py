@@ -31,6 +31,12 @@ class Person:
     status: str
     created_at: int
     updated_at: int
+    pending_start: str | None = None
+
+    @property
+    def is_registered(self) -> bool:
+        """Agreed to the terms and finished onboarding."""
+        return self.consent_at is not None and self.onboarding_step is None
 
     @property
     def name(self) -> str:
@@ -96,3 +102,73 @@ async def set_status(tx: Transaction, person_id: int, status: str, now: int) -> 
     await tx.execute(
         "UPDATE person SET status = ?, updated_at = ? WHERE id = ?", (status, now, person_id)
     )
+
+
+# Columns a service may change through `update`; names are never taken from input.
+PROFILE_COLUMNS = frozenset(
+    {
+        "display_name", "locale", "timezone", "phone", "state", "zip", "city", "consent_at", "onboarding_step",
+        "remind_24h", "remind_2h", "messages_enabled", "pending_start",
+    }
+)
+
+
+async def update(tx: Transaction, person_id: int, now: int, **values: object) -> None:
+    unknown = set(values) - PROFILE_COLUMNS
+    if unknown:
+        raise ValueError(f"not a profile column: {sorted(unknown)}")
+    if not values:
+        return
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    await tx.execute(
+        f"UPDATE person SET {assignments}, updated_at = ? WHERE id = ?", (*values.values(), now, person_id)
+    )
+
+
+async def languages(db: Database | Transaction, person_id: int) -> list[str]:
+    rows = await db.fetchall("SELECT language FROM person_language WHERE person_id = ?", (person_id,))
+    return [r["language"] for r in rows]
+
+
+async def set_languages(tx: Transaction, person_id: int, codes: list[str]) -> None:
+    await tx.execute("DELETE FROM person_language WHERE person_id = ?", (person_id,))
+    await tx.executemany(
+        "INSERT INTO person_language (person_id, language) VALUES (?, ?)", [(person_id, c) for c in codes]
+    )
+
+
+async def interests(db: Database | Transaction, person_id: int) -> list[str]:
+    rows = await db.fetchall("SELECT kind FROM person_interest WHERE person_id = ?", (person_id,))
+    return [r["kind"] for r in rows]
+
+
+async def set_interests(tx: Transaction, person_id: int, kinds: list[str]) -> None:
+    await tx.execute("DELETE FROM person_interest WHERE person_id = ?", (person_id,))
+    await tx.executemany(
+        "INSERT INTO person_interest (person_id, kind) VALUES (?, ?)", [(person_id, k) for k in kinds]
+    )
+
+
+async def delete(tx: Transaction, person_id: int) -> None:
+    """Removes a person who never agreed to anything; nothing of theirs references them yet."""
+    await tx.execute("DELETE FROM person WHERE id = ?", (person_id,))
+
+
+async def anonymize(tx: Transaction, person_id: int, now: int) -> None:
+    """Strips everything personal, keeping the row so past signups still count in statistics.
+
+    The Telegram id is replaced by a negative stand-in, so the same user coming back is a new person.
+    """
+    await tx.execute(
+        """
+        UPDATE person SET telegram_id = -id, first_name = NULL, last_name = NULL, username = NULL,
+            display_name = NULL, telegram_language = NULL, locale = NULL, timezone = NULL, phone = NULL,
+            state = NULL, zip = NULL, city = NULL, consent_at = NULL, onboarding_step = NULL,
+            pending_start = NULL, messages_enabled = 0, status = 'deleted', updated_at = ?
+        WHERE id = ?
+        """,
+        (now, person_id),
+    )
+    for table in ("person_language", "person_interest", "follow", "role"):
+        await tx.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
+    await tx.execute("DELETE FROM outbox WHERE person_id = ?", (person_id,))

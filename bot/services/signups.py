@@ -1,0 +1,135 @@
+"""Signing up, the waitlist, and cancelling: the rules, each in one write transaction.
+
+The transaction lock serialises writers, so two people pressing for the last place at the same
+moment are decided one after the other: exactly one gets it, the other joins the waitlist.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot.clock import to_ts
+from bot.db import Database, Transaction
+from bot.store import shifts as shift_store
+from bot.store import signups as signup_store
+from bot.store.shifts import Shift
+from bot.store.signups import Signup
+
+
+class Outcome(enum.Enum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    ALREADY_CONFIRMED = "already_confirmed"
+    ALREADY_WAITLISTED = "already_waitlisted"
+    OVERLAP = "overlap"  # nothing saved: they must confirm first
+    CLOSED = "closed"  # signup deadline or start has passed
+    UNAVAILABLE = "unavailable"  # cancelled, done, or no such shift
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    outcome: Outcome
+    shift: Shift | None
+    signup: Signup | None = None
+    waitlist_rank: int | None = None
+    overlaps: tuple[Shift, ...] = ()
+
+
+async def sign_up(
+    db: Database, person_id: int, shift_id: int, now: int, *, allow_overlap: bool = False
+) -> SignupResult:
+    """Takes a place if one is free, else a place in line; refuses closed shifts, warns of overlaps."""
+    async with db.transaction() as tx:
+        shift = await shift_store.get(tx, shift_id)
+        if shift is None or shift.status != "published":
+            return SignupResult(Outcome.UNAVAILABLE, shift)
+        if now >= to_ts(shift.signup_closes_at):
+            return SignupResult(Outcome.CLOSED, shift)
+        existing = await signup_store.find(tx, shift_id, person_id)
+        if existing is not None and existing.status in ("confirmed", "attended"):
+            return SignupResult(Outcome.ALREADY_CONFIRMED, shift, existing)
+        if existing is not None and existing.status == "waitlisted":
+            rank = await signup_store.waitlist_rank(tx, existing)
+            return SignupResult(Outcome.ALREADY_WAITLISTED, shift, existing, rank)
+        if not allow_overlap:
+            clashes = await signup_store.overlapping(
+                tx, person_id, to_ts(shift.starts_at), to_ts(shift.ends_at), shift_id
+            )
+            if clashes:
+                others = await shift_store.get_many(tx, clashes)
+                return SignupResult(Outcome.OVERLAP, shift, overlaps=tuple(others[i] for i in clashes))
+        if await signup_store.confirmed_count(tx, shift_id) < shift.capacity:
+            signup_id = await signup_store.save(
+                tx, shift_id=shift_id, person_id=person_id, status="confirmed", position=None, now=now
+            )
+            outcome, rank = Outcome.CONFIRMED, None
+        else:
+            position = await signup_store.next_position(tx, shift_id)
+            signup_id = await signup_store.save(
+                tx, shift_id=shift_id, person_id=person_id, status="waitlisted", position=position, now=now
+            )
+            outcome = Outcome.WAITLISTED
+        signup = await signup_store.get(tx, signup_id)
+        assert signup is not None
+        if outcome is Outcome.WAITLISTED:
+            rank = await signup_store.waitlist_rank(tx, signup)
+        shift = await shift_store.get(tx, shift_id)
+    return SignupResult(outcome, shift, signup, rank)
+
+
+class CancelOutcome(enum.Enum):
+    CANCELLED = "cancelled"
+    NOT_YOURS = "not_yours"  # no such signup, or someone else's: the same answer for both
+    ALREADY = "already"  # nothing active to cancel
+    STARTED = "started"  # the shift has begun: too late to free the place
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    outcome: CancelOutcome
+    shift: Shift | None = None
+    was_confirmed: bool = False
+    promoted: Signup | None = None  # the person moved up from the waitlist, to be told
+
+
+async def cancel(db: Database, person_id: int, signup_id: int, now: int) -> CancelResult:
+    """Withdraws the person's signup; a freed place goes at once to the first in line."""
+    async with db.transaction() as tx:
+        signup = await signup_store.get(tx, signup_id)
+        if signup is None or signup.person_id != person_id:
+            return CancelResult(CancelOutcome.NOT_YOURS)
+        shift = await shift_store.get(tx, signup.shift_id)
+        assert shift is not None
+        if signup.status not in ("confirmed", "waitlisted") or shift.status != "published":
+            return CancelResult(CancelOutcome.ALREADY, shift)
+        if now >= to_ts(shift.starts_at):
+            return CancelResult(CancelOutcome.STARTED, shift)
+        was_confirmed = signup.status == "confirmed"
+        await signup_store.set_status(tx, signup.id, "cancelled", now)
+        promoted = await _promote_next(tx, shift, now) if was_confirmed else None
+        shift = await shift_store.get(tx, shift.id)
+    return CancelResult(CancelOutcome.CANCELLED, shift, was_confirmed, promoted)
+
+
+async def _promote_next(tx: Transaction, shift: Shift, now: int) -> Signup | None:
+    """Gives a free place to the first on the waitlist, if the shift hasn't started."""
+    if now >= to_ts(shift.starts_at):
+        return None
+    if await signup_store.confirmed_count(tx, shift.id) >= shift.capacity:
+        return None
+    first = await signup_store.first_waitlisted(tx, shift.id)
+    if first is None:
+        return None
+    await signup_store.set_status(tx, first.id, "confirmed", now)
+    return await signup_store.get(tx, first.id)
+
+
+async def withdraw_all(db: Database, person_id: int, now: int) -> list[CancelResult]:
+    """Cancels every future signup of a person (they are leaving); returns who got promoted."""
+    async with db.transaction() as tx:
+        active = await signup_store.active_for_person(tx, person_id, now)
+    results = []
+    for signup in active:
+        results.append(await cancel(db, person_id, signup.id, now))
+    return results

@@ -1,0 +1,219 @@
+"""Shifts, with the counts and languages every view of a shift needs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.clock import from_ts
+from bot.db import Database, Transaction
+
+_SELECT = """
+SELECT s.*, o.name AS org_name, o.slug AS org_slug,
+       (SELECT count(*) FROM signup g WHERE g.shift_id = s.id AND g.status IN ('confirmed', 'attended'))
+           AS confirmed_count,
+       (SELECT count(*) FROM signup g WHERE g.shift_id = s.id AND g.status = 'waitlisted') AS waitlist_count
+FROM shift s JOIN org o ON o.id = s.org_id
+"""
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: int
+    org_id: int
+    org_name: str
+    org_slug: str
+    title: str
+    kind: str
+    description: str
+    place_name: str | None
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    online_url: str | None
+    region: str | None
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    capacity: int
+    signup_deadline: datetime | None
+    status: str
+    cancel_reason: str | None
+    confirmed_count: int
+    waitlist_count: int
+    languages: tuple[str, ...] = field(default=())
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.capacity - self.confirmed_count)
+
+    @property
+    def is_full(self) -> bool:
+        return self.confirmed_count >= self.capacity
+
+    @property
+    def is_online(self) -> bool:
+        return self.online_url is not None
+
+    @property
+    def signup_closes_at(self) -> datetime:
+        return self.signup_deadline or self.starts_at
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, languages: Sequence[str] = ()) -> Shift:
+        v = dict(row)
+        return cls(
+            id=v["id"], org_id=v["org_id"], org_name=v["org_name"], org_slug=v["org_slug"], title=v["title"],
+            kind=v["kind"], description=v["description"], place_name=v["place_name"], address=v["address"],
+            latitude=v["latitude"], longitude=v["longitude"], online_url=v["online_url"], region=v["region"],
+            starts_at=from_ts(v["starts_at"]), ends_at=from_ts(v["ends_at"]), timezone=v["timezone"],
+            capacity=v["capacity"],
+            signup_deadline=from_ts(v["signup_deadline"]) if v["signup_deadline"] is not None else None,
+            status=v["status"], cancel_reason=v["cancel_reason"], confirmed_count=v["confirmed_count"],
+            waitlist_count=v["waitlist_count"], languages=tuple(languages),
+        )
+
+
+@dataclass(frozen=True)
+class NewShift:
+    org_id: int
+    title: str
+    kind: str
+    starts_at: int
+    ends_at: int
+    timezone: str
+    capacity: int
+    description: str = ""
+    place_name: str | None = None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    online_url: str | None = None
+    region: str | None = None
+    signup_deadline: int | None = None
+    languages: tuple[str, ...] = ()
+    created_by: int | None = None
+
+
+async def create(tx: Transaction, shift: NewShift, now: int) -> int:
+    shift_id = await tx.execute(
+        """
+        INSERT INTO shift (org_id, title, kind, description, place_name, address, latitude, longitude,
+                           online_url, region, starts_at, ends_at, timezone, capacity, signup_deadline,
+                           created_by, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            shift.org_id, shift.title, shift.kind, shift.description, shift.place_name, shift.address,
+            shift.latitude, shift.longitude, shift.online_url, shift.region, shift.starts_at, shift.ends_at,
+            shift.timezone, shift.capacity, shift.signup_deadline, shift.created_by, now, now,
+        ),
+    )
+    await tx.executemany(
+        "INSERT INTO shift_language (shift_id, language) VALUES (?, ?)",
+        [(shift_id, lang) for lang in dict.fromkeys(shift.languages)],
+    )
+    return shift_id
+
+
+async def _languages(db: Database | Transaction, shift_ids: Iterable[int]) -> dict[int, list[str]]:
+    ids = list(shift_ids)
+    found: dict[int, list[str]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(
+        f"SELECT shift_id, language FROM shift_language WHERE shift_id IN ({marks}) ORDER BY language", ids
+    )
+    for row in rows:
+        found[row["shift_id"]].append(row["language"])
+    return found
+
+
+async def get(db: Database | Transaction, shift_id: int) -> Shift | None:
+    row = await db.fetchone(_SELECT + " WHERE s.id = ?", (shift_id,))
+    if row is None:
+        return None
+    return Shift.from_row(row, (await _languages(db, [shift_id]))[shift_id])
+
+
+async def get_many(db: Database | Transaction, shift_ids: Sequence[int]) -> dict[int, Shift]:
+    if not shift_ids:
+        return {}
+    marks = ",".join("?" * len(shift_ids))
+    rows = await db.fetchall(_SELECT + f" WHERE s.id IN ({marks})", list(shift_ids))
+    languages = await _languages(db, [r["id"] for r in rows])
+    return {r["id"]: Shift.from_row(r, languages[r["id"]]) for r in rows}
+
+
+@dataclass(frozen=True)
+class ShiftQuery:
+    """What /shifts asks for. None means 'any'."""
+
+    person_id: int
+    now: int
+    until: int | None = None
+    kind: str | None = None
+    org_id: int | None = None
+    online_only: bool = False
+    region: str | None = None  # the person's state: in-person shifts elsewhere are left out
+    match_languages: bool = True  # shifts needing languages only for people who speak one of them
+
+
+_WHERE = """
+WHERE s.status = 'published'
+  AND s.starts_at > :now
+  AND COALESCE(s.signup_deadline, s.starts_at) > :now
+  AND (:until IS NULL OR s.starts_at < :until)
+  AND (:kind IS NULL OR s.kind = :kind)
+  AND (:org_id IS NULL OR s.org_id = :org_id)
+  AND (:online_only = 0 OR s.online_url IS NOT NULL)
+  AND (:region IS NULL OR s.online_url IS NOT NULL OR s.region = :region)
+  AND (:match_languages = 0
+       OR NOT EXISTS (SELECT 1 FROM shift_language sl WHERE sl.shift_id = s.id)
+       OR EXISTS (SELECT 1 FROM shift_language sl
+                  JOIN person_language pl ON pl.language = sl.language AND pl.person_id = :person_id
+                  WHERE sl.shift_id = s.id))
+"""
+
+
+def _params(q: ShiftQuery) -> dict[str, object]:
+    return {
+        "person_id": q.person_id, "now": q.now, "until": q.until, "kind": q.kind, "org_id": q.org_id,
+        "online_only": int(q.online_only), "region": q.region, "match_languages": int(q.match_languages),
+    }
+
+
+async def search(db: Database, q: ShiftQuery, *, limit: int, offset: int) -> tuple[list[Shift], int]:
+    """One page of open shifts, followed organizations first, then soonest; and the total count."""
+    params = _params(q)
+    total = await db.fetchval(f"SELECT count(*) FROM shift s {_WHERE}", params)
+    rows = await db.fetchall(
+        _SELECT
+        + _WHERE
+        + """
+        ORDER BY EXISTS (SELECT 1 FROM follow f WHERE f.org_id = s.org_id AND f.person_id = :person_id) DESC,
+                 s.starts_at, s.id
+        LIMIT :limit OFFSET :offset
+        """,
+        {**params, "limit": limit, "offset": offset},
+    )
+    languages = await _languages(db, [r["id"] for r in rows])
+    return [Shift.from_row(r, languages[r["id"]]) for r in rows], int(total)
+
+
+async def orgs_with_open_shifts(db: Database, now: int) -> list[tuple[int, str]]:
+    rows = await db.fetchall(
+        """
+        SELECT DISTINCT o.id, o.name FROM org o JOIN shift s ON s.org_id = o.id
+        WHERE s.status = 'published' AND s.starts_at > ? ORDER BY o.name COLLATE NOCASE
+        """,
+        (now,),
+    )
+    return [(r["id"], r["name"]) for r in rows]
+
+
+async def count_all(db: Database | Transaction) -> int:
+    return int(await db.fetchval("SELECT count(*) FROM shift"))

@@ -1,0 +1,165 @@
+"""Signups: a person's place (or place in line) on a shift."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, fields
+
+from bot.db import Database, Transaction
+
+ACTIVE = ("confirmed", "waitlisted")
+
+
+@dataclass(frozen=True)
+class Signup:
+    id: int
+    shift_id: int
+    person_id: int
+    status: str
+    position: int | None
+    joined_at: int
+    acknowledged_at: int | None
+    marked_by: int | None
+    updated_at: int
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Signup:
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+async def get(db: Database | Transaction, signup_id: int) -> Signup | None:
+    row = await db.fetchone("SELECT * FROM signup WHERE id = ?", (signup_id,))
+    return Signup.from_row(row) if row else None
+
+
+async def find(db: Database | Transaction, shift_id: int, person_id: int) -> Signup | None:
+    row = await db.fetchone("SELECT * FROM signup WHERE shift_id = ? AND person_id = ?", (shift_id, person_id))
+    return Signup.from_row(row) if row else None
+
+
+async def confirmed_count(tx: Transaction, shift_id: int) -> int:
+    return int(
+        await tx.fetchval(
+            "SELECT count(*) FROM signup WHERE shift_id = ? AND status IN ('confirmed', 'attended')", (shift_id,)
+        )
+    )
+
+
+async def next_position(tx: Transaction, shift_id: int) -> int:
+    return int(await tx.fetchval("SELECT COALESCE(max(position), 0) + 1 FROM signup WHERE shift_id = ?", (shift_id,)))
+
+
+async def save(tx: Transaction, *, shift_id: int, person_id: int, status: str, position: int | None, now: int) -> int:
+    """Creates the signup, or revives a cancelled one (one row per person and shift)."""
+    row = await tx.fetchone(
+        """
+        INSERT INTO signup (shift_id, person_id, status, position, joined_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (shift_id, person_id) DO UPDATE SET
+            status = excluded.status, position = excluded.position, joined_at = excluded.joined_at,
+            acknowledged_at = NULL, marked_by = NULL, updated_at = excluded.updated_at
+        RETURNING id
+        """,
+        (shift_id, person_id, status, position, now, now),
+    )
+    assert row is not None
+    return int(row["id"])
+
+
+async def set_status(tx: Transaction, signup_id: int, status: str, now: int, position: int | None = None) -> None:
+    await tx.execute(
+        "UPDATE signup SET status = ?, position = ?, updated_at = ? WHERE id = ?", (status, position, now, signup_id)
+    )
+
+
+async def first_waitlisted(tx: Transaction, shift_id: int) -> Signup | None:
+    row = await tx.fetchone(
+        """
+        SELECT * FROM signup WHERE shift_id = ? AND status = 'waitlisted'
+        ORDER BY position, joined_at, id LIMIT 1
+        """,
+        (shift_id,),
+    )
+    return Signup.from_row(row) if row else None
+
+
+async def waitlist_rank(db: Database | Transaction, signup: Signup) -> int:
+    """1 for the first in line."""
+    return int(
+        await db.fetchval(
+            "SELECT count(*) FROM signup WHERE shift_id = ? AND status = 'waitlisted' AND position <= ?",
+            (signup.shift_id, signup.position),
+        )
+    )
+
+
+async def overlapping(tx: Transaction, person_id: int, starts_at: int, ends_at: int, exclude_shift: int) -> list[int]:
+    """Shift ids of this person's confirmed shifts that overlap the given time."""
+    rows = await tx.fetchall(
+        """
+        SELECT s.id FROM signup g JOIN shift s ON s.id = g.shift_id
+        WHERE g.person_id = ? AND g.status = 'confirmed' AND s.status = 'published'
+          AND s.id != ? AND s.starts_at < ? AND s.ends_at > ?
+        ORDER BY s.starts_at
+        """,
+        (person_id, exclude_shift, ends_at, starts_at),
+    )
+    return [r["id"] for r in rows]
+
+
+async def upcoming_for_person(db: Database, person_id: int, now: int) -> list[tuple[Signup, int]]:
+    """Active signups on shifts that haven't ended, soonest first, with waitlist rank (0 if confirmed)."""
+    rows = await db.fetchall(
+        """
+        SELECT g.*,
+               CASE WHEN g.status = 'waitlisted' THEN
+                   (SELECT count(*) FROM signup w WHERE w.shift_id = g.shift_id AND w.status = 'waitlisted'
+                    AND w.position <= g.position)
+               ELSE 0 END AS rank
+        FROM signup g JOIN shift s ON s.id = g.shift_id
+        WHERE g.person_id = ? AND g.status IN ('confirmed', 'waitlisted') AND s.status = 'published'
+          AND s.ends_at > ?
+        ORDER BY s.starts_at, s.id
+        """,
+        (person_id, now),
+    )
+    return [(Signup.from_row(r), r["rank"]) for r in rows]
+
+
+async def past_summary(db: Database, person_id: int, now: int) -> tuple[int, float]:
+    """How many past shifts they were confirmed for or attended, and their logged hours."""
+    row = await db.fetchone(
+        """
+        SELECT count(*) AS shifts, COALESCE(sum(c.hours), 0) AS hours
+        FROM signup g JOIN shift s ON s.id = g.shift_id LEFT JOIN checkin c ON c.signup_id = g.id
+        WHERE g.person_id = ? AND g.status IN ('confirmed', 'attended') AND s.ends_at <= ?
+          AND s.status != 'cancelled'
+        """,
+        (person_id, now),
+    )
+    assert row is not None
+    return int(row["shifts"]), float(row["hours"])
+
+
+async def active_for_person(tx: Transaction, person_id: int, now: int) -> list[Signup]:
+    rows = await tx.fetchall(
+        """
+        SELECT g.* FROM signup g JOIN shift s ON s.id = g.shift_id
+        WHERE g.person_id = ? AND g.status IN ('confirmed', 'waitlisted') AND s.ends_at > ?
+        """,
+        (person_id, now),
+    )
+    return [Signup.from_row(r) for r in rows]
+
+
+async def all_for_person(db: Database, person_id: int) -> list[sqlite3.Row]:
+    return await db.fetchall(
+        """
+        SELECT g.id, g.shift_id, s.title, o.name AS org, s.starts_at, s.ends_at, g.status, g.joined_at,
+               c.checked_in_at, c.checked_out_at, c.hours
+        FROM signup g JOIN shift s ON s.id = g.shift_id JOIN org o ON o.id = s.org_id
+        LEFT JOIN checkin c ON c.signup_id = g.id
+        WHERE g.person_id = ? ORDER BY s.starts_at
+        """,
+        (person_id,),
+    )

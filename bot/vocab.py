@@ -1,0 +1,108 @@
+"""The fixed vocabularies: kinds of shift, outreach languages, US states, their ZIP ranges and zones."""
+
+from __future__ import annotations
+
+from babel import Locale
+
+from bot.i18n import N_, Translator
+
+# Kinds of shift, with the short codes that fit in callback data.
+KINDS: dict[str, str] = {
+    "canvass": N_("Canvass"),
+    "phone_bank": N_("Phone bank"),
+    "text_bank": N_("Text bank"),
+    "event": N_("Event"),
+    "training": N_("Training"),
+    "other": N_("Other"),
+}
+KIND_CODES: dict[str, str] = {
+    "canvass": "cv", "phone_bank": "pb", "text_bank": "tb", "event": "ev", "training": "tr", "other": "ot",
+}
+KIND_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
+KIND_EMOJI = {"canvass": "🚪", "phone_bank": "📞", "text_bank": "💬", "event": "🎪", "training": "🎓", "other": "🤝"}
+
+
+def kind_name(t: Translator, kind: str) -> str:
+    return t._(KINDS[kind])
+
+
+# Languages for outreach (not the UI), ISO 639 codes; names come from CLDR in the reader's locale.
+OUTREACH_LANGUAGES: tuple[str, ...] = (
+    "en", "cmn", "yue", "vi", "ko", "tl", "hi", "bn", "ur", "gu", "pa", "ne", "ja", "km", "th", "lo",
+    "hmn", "my", "to", "sm", "es",
+)
+_NAME_FALLBACK = {"tl": "fil"}  # some locales name Filipino, not Tagalog
+
+
+def outreach_language_name(t: Translator, code: str) -> str:
+    if code == "cmn":
+        return t._("Mandarin")  # CLDR only has "Chinese", which doesn't tell Mandarin from Cantonese
+    names = Locale.parse(t.locale).languages
+    name = names.get(code) or names.get(_NAME_FALLBACK.get(code, code)) or code
+    return name[:1].upper() + name[1:]
+
+
+# US states and territories → their IANA zones (the first is the state's main one).
+STATE_ZONES: dict[str, tuple[str, ...]] = {
+    "AL": ("America/Chicago",), "AK": ("America/Anchorage", "America/Adak"), "AZ": ("America/Phoenix",),
+    "AR": ("America/Chicago",), "CA": ("America/Los_Angeles",), "CO": ("America/Denver",),
+    "CT": ("America/New_York",), "DE": ("America/New_York",), "DC": ("America/New_York",),
+    "FL": ("America/New_York", "America/Chicago"), "GA": ("America/New_York",), "HI": ("Pacific/Honolulu",),
+    "ID": ("America/Boise", "America/Los_Angeles"), "IL": ("America/Chicago",),
+    "IN": ("America/Indiana/Indianapolis", "America/Chicago"), "IA": ("America/Chicago",),
+    "KS": ("America/Chicago", "America/Denver"), "KY": ("America/New_York", "America/Chicago"),
+    "LA": ("America/Chicago",), "ME": ("America/New_York",), "MD": ("America/New_York",),
+    "MA": ("America/New_York",), "MI": ("America/Detroit", "America/Chicago"), "MN": ("America/Chicago",),
+    "MS": ("America/Chicago",), "MO": ("America/Chicago",), "MT": ("America/Denver",),
+    "NE": ("America/Chicago", "America/Denver"), "NV": ("America/Los_Angeles",), "NH": ("America/New_York",),
+    "NJ": ("America/New_York",), "NM": ("America/Denver",), "NY": ("America/New_York",),
+    "NC": ("America/New_York",), "ND": ("America/Chicago", "America/Denver"), "OH": ("America/New_York",),
+    "OK": ("America/Chicago",), "OR": ("America/Los_Angeles", "America/Boise"), "PA": ("America/New_York",),
+    "RI": ("America/New_York",), "SC": ("America/New_York",), "SD": ("America/Chicago", "America/Denver"),
+    "TN": ("America/Chicago", "America/New_York"), "TX": ("America/Chicago", "America/Denver"),
+    "UT": ("America/Denver",), "VT": ("America/New_York",), "VA": ("America/New_York",),
+    "WA": ("America/Los_Angeles",), "WV": ("America/New_York",), "WI": ("America/Chicago",),
+    "WY": ("America/Denver",), "PR": ("America/Puerto_Rico",), "VI": ("America/St_Thomas",),
+    "GU": ("Pacific/Guam",), "MP": ("Pacific/Saipan",), "AS": ("Pacific/Pago_Pago",),
+}
+OUTSIDE_US = "INTL"
+# Zones offered to people outside the US: where the network's diaspora volunteers often are.
+WORLD_ZONES: tuple[str, ...] = (
+    "America/Toronto", "America/Vancouver", "America/Mexico_City", "Europe/London", "Asia/Manila",
+    "Asia/Seoul", "Asia/Tokyo", "Asia/Shanghai", "Asia/Taipei", "Asia/Ho_Chi_Minh", "Asia/Kolkata",
+    "Asia/Dhaka", "Asia/Karachi", "Asia/Kathmandu", "Asia/Bangkok", "Asia/Phnom_Penh", "Australia/Sydney",
+    "Pacific/Auckland", "Pacific/Tongatapu", "Pacific/Apia",
+)
+
+# First three digits of a ZIP code → states (USPS prefix ranges; a few prefixes serve two places).
+_ZIP3_RANGES: tuple[tuple[int, int, str], ...] = (
+    (5, 5, "NY"), (6, 7, "PR"), (8, 8, "VI"), (9, 9, "PR"), (10, 27, "MA"), (28, 29, "RI"), (30, 38, "NH"),
+    (39, 49, "ME"), (50, 59, "VT"), (60, 69, "CT"), (70, 89, "NJ"), (100, 149, "NY"), (150, 196, "PA"),
+    (197, 199, "DE"), (200, 200, "DC"), (201, 201, "VA"), (202, 205, "DC"), (206, 219, "MD"),
+    (220, 246, "VA"), (247, 268, "WV"), (270, 289, "NC"), (290, 299, "SC"), (300, 319, "GA"),
+    (320, 349, "FL"), (350, 369, "AL"), (370, 385, "TN"), (386, 397, "MS"), (398, 399, "GA"),
+    (400, 427, "KY"), (430, 459, "OH"), (460, 479, "IN"), (480, 499, "MI"), (500, 528, "IA"),
+    (530, 549, "WI"), (550, 567, "MN"), (569, 569, "DC"), (570, 577, "SD"), (580, 588, "ND"),
+    (590, 599, "MT"), (600, 629, "IL"), (630, 658, "MO"), (660, 679, "KS"), (680, 693, "NE"),
+    (700, 715, "LA"), (716, 729, "AR"), (730, 749, "OK"), (750, 799, "TX"), (800, 816, "CO"),
+    (820, 831, "WY"), (832, 838, "ID"), (840, 847, "UT"), (850, 865, "AZ"), (870, 884, "NM"),
+    (885, 885, "TX"), (889, 898, "NV"), (900, 961, "CA"), (967, 968, "HI"), (967, 967, "AS"),
+    (969, 969, "GU"), (969, 969, "MP"), (970, 979, "OR"), (980, 994, "WA"), (995, 999, "AK"),
+)
+
+
+def states_for_zip(zip_code: str) -> set[str]:
+    """The states a 5-digit ZIP can belong to (empty when it is no US ZIP)."""
+    if len(zip_code) != 5 or not zip_code.isdigit():
+        return set()
+    prefix = int(zip_code[:3])
+    return {state for low, high, state in _ZIP3_RANGES if low <= prefix <= high}
+
+
+def normalize_zip(text: str) -> str | None:
+    """'94103', '94103-1234' or ' 94103 ' → '94103'; anything else → None."""
+    cleaned = text.strip()
+    head, _, tail = cleaned.partition("-")
+    if len(head) == 5 and head.isdigit() and (not tail or (len(tail) == 4 and tail.isdigit())):
+        return head
+    return None
