@@ -52,3 +52,9 @@ async def choose_locale(db: Database, person: Person, locale: str, now: int) -> 
         raise UnknownLocale(locale)
     async with db.transaction() as tx:
         await people.set_locale(tx, person.id, locale, now)
+
+
+async def mark_unreachable(db: Database, person_id: int, now: int) -> None:
+    """They blocked the bot (Telegram said 403): stop writing to them until they write to us."""
+    async with db.transaction() as tx:
+        await people.set_status(tx, person_id, "unreachable", now)
