@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import load_all
 from bot.runtime import Runtime
-from handlers import errors, start
+from handlers import errors, myshifts, shifts, start
 from handlers.commands import publish_menus
 from handlers.context import RUNTIME_KEY, BotContext, resolve_user
 
@@ -53,6 +53,8 @@ def register_handlers(app: Application) -> None:
     a group the first matching handler wins, so the catch-all for unknown buttons comes last."""
     app.add_handler(TypeHandler(Update, resolve_user), group=-1)
     start.register(app)
+    shifts.register(app)
+    myshifts.register(app)
     errors.register(app)
 
 

@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 # Volunteers' commands, in menu order. A feature adds its command here when it ships.
 VOLUNTEER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start or go back to the main menu")),
+    ("shifts", N_("Find open shifts")),
+    ("myshifts", N_("Your upcoming shifts")),
     ("help", N_("What this bot can do")),
     ("language", N_("Change the language")),
 )
