@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.services import authz
+from bot.services.authz import Actor
 from handlers.context import BotContext
 
 
@@ -18,3 +20,24 @@ async def require_registered(update: Update, context: BotContext) -> bool:
     elif update.effective_message:
         await update.effective_message.reply_text(text)
     return False
+
+
+async def current_actor(context: BotContext) -> Actor:
+    """The person behind this update with their roles, fresh from the database (never cached)."""
+    runtime = context.runtime
+    person = context.person
+    return await authz.actor(runtime.database, person.id, person.telegram_id, runtime.settings.admins)
+
+
+async def require_coordinator(update: Update, context: BotContext, org_id: int | None = None) -> Actor | None:
+    """The actor when they may coordinate (this org, or any when org_id is None); otherwise says no."""
+    actor = await current_actor(context)
+    allowed = actor.is_coordinator if org_id is None else actor.can_coordinate(org_id)
+    if allowed:
+        return actor
+    text = context.t._("Sorry, only the organization's coordinators can do that.")
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message:
+        await update.effective_message.reply_text(text)
+    return None

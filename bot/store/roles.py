@@ -1,0 +1,60 @@
+"""Who coordinates which organization."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.db import Database, Transaction
+
+
+@dataclass(frozen=True)
+class Role:
+    person_id: int
+    org_id: int
+    role: str  # 'coordinator' or 'org_admin'
+    org_name: str
+    org_slug: str
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Role:
+        return cls(row["person_id"], row["org_id"], row["role"], row["org_name"], row["org_slug"])
+
+
+async def for_person(db: Database | Transaction, person_id: int) -> list[Role]:
+    rows = await db.fetchall(
+        """
+        SELECT r.person_id, r.org_id, r.role, o.name AS org_name, o.slug AS org_slug
+        FROM role r JOIN org o ON o.id = r.org_id
+        WHERE r.person_id = ? AND o.status = 'active' ORDER BY o.name COLLATE NOCASE
+        """,
+        (person_id,),
+    )
+    return [Role.from_row(r) for r in rows]
+
+
+async def for_org(db: Database | Transaction, org_id: int) -> list[sqlite3.Row]:
+    return await db.fetchall(
+        """
+        SELECT r.person_id, r.role, r.created_at, p.display_name, p.first_name, p.username
+        FROM role r JOIN person p ON p.id = r.person_id WHERE r.org_id = ? ORDER BY r.created_at
+        """,
+        (org_id,),
+    )
+
+
+async def grant(tx: Transaction, person_id: int, org_id: int, role: str, granted_by: int | None, now: int) -> None:
+    """Sets the person's role in the org; an org admin is never demoted by a coordinator invite."""
+    await tx.execute(
+        """
+        INSERT INTO role (person_id, org_id, role, granted_by, created_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (person_id, org_id) DO UPDATE SET
+            role = CASE WHEN role.role = 'org_admin' THEN 'org_admin' ELSE excluded.role END,
+            granted_by = excluded.granted_by
+        """,
+        (person_id, org_id, role, granted_by, now),
+    )
+
+
+async def revoke(tx: Transaction, person_id: int, org_id: int) -> bool:
+    return await tx.execute_rowcount("DELETE FROM role WHERE person_id = ? AND org_id = ?", (person_id, org_id)) > 0
