@@ -1,4 +1,4 @@
-"""`python -m bot`: run the bot (the default), migrate the database, or manage the catalogs."""
+"""`python -m bot`: run the bot (the default), migrate the database, fill a demo one, or manage the catalogs."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, environment, load_settings
 from bot.db import Database, MigrationError
+
+if TYPE_CHECKING:
+    from bot.demo import DemoSummary
 
 EXIT_CONFIG = 2
 
@@ -54,6 +58,44 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _demo(settings: Settings) -> DemoSummary:
+    from bot.clock import SystemClock, to_ts
+    from bot.demo import create_demo_network
+
+    db = await Database.open(settings.db_path)
+    try:
+        await db.migrate()
+        return await create_demo_network(db, to_ts(SystemClock().now()))
+    finally:
+        await db.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Fills an empty database with a demo network of orgs, shifts and volunteers to try the bot on."""
+    from bot.demo import NotEmptyError
+
+    settings = load_settings(environment(), require_token=False)
+    try:
+        summary = asyncio.run(_demo(settings))
+    except NotEmptyError as exc:
+        return _fail(f"{settings.db_path} {exc}")
+    print(
+        f"{settings.db_path}: created a demo network of {len(summary.orgs)} organizations, {summary.shifts} "
+        f"shifts over the next 3 weeks and {summary.volunteers} demo volunteers "
+        f"({summary.confirmed} signed up, {summary.waitlisted} waitlisted)."
+    )
+    for org in summary.orgs:
+        print(f"  {org.name} ({org.state}, {org.timezone}): {org.shifts} shifts   /start org-{org.slug}")
+    if summary.full:
+        print(f"Full, with a waitlist: {'; '.join(summary.full)}.")
+    print(
+        "Demo volunteers have negative Telegram ids, so the bot never messages a real person.\n"
+        f"Try it: run the bot, then send it /start org-{summary.orgs[0].slug} "
+        f"(or open t.me/<your bot>?start=org-{summary.orgs[0].slug})."
+    )
+    return 0
+
+
 def cmd_i18n(args: argparse.Namespace) -> int:
     """Extracts strings into messages.pot, updates every catalog, and compiles them."""
     from bot.i18n_tools import refresh_catalogs
@@ -70,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="migrate the database and run the bot (the default)").set_defaults(func=cmd_run)
     sub.add_parser("migrate", help="apply pending database migrations and exit").set_defaults(func=cmd_migrate)
+    sub.add_parser(
+        "demo", help="fill an empty database with a demo network of orgs, shifts and volunteers to try the bot on"
+    ).set_defaults(func=cmd_demo)
     sub.add_parser(
         "i18n", help="extract translatable strings, update every catalog, compile them (for developers)"
     ).set_defaults(func=cmd_i18n)

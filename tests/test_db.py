@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import MIGRATIONS_DIR, Database, MigrationError, split_statements
+from bot.db import MIGRATIONS_DIR, Database, MigrationError, discover_migrations, split_statements
 
+LATEST = discover_migrations()[-1].version
+NEXT = f"{LATEST + 1:04d}"
 DOMAIN_TABLES = {
     "person", "person_language", "person_interest", "org", "follow", "role", "invite", "series",
     "shift", "shift_language", "signup", "checkin", "report", "outbox", "audit_log",
@@ -38,21 +40,21 @@ def migrations(tmp_path: Path) -> Path:
 async def test_fresh_database_gets_the_whole_domain(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "t.sqlite3")
     applied = await db.migrate()
-    assert applied == ["0001_initial.sql"]
+    assert applied == [m.name for m in discover_migrations()] and applied[0] == "0001_initial.sql"
     assert await db.fetchval("PRAGMA foreign_keys") == 1
     assert await db.fetchval("PRAGMA journal_mode") == "wal"
     assert await db.fetchval("PRAGMA synchronous") == 1  # NORMAL
     assert await db.fetchval("PRAGMA busy_timeout") == 5000
     await db.close()
     assert tables(tmp_path / "t.sqlite3") >= DOMAIN_TABLES
-    assert version(tmp_path / "t.sqlite3") == 1
+    assert version(tmp_path / "t.sqlite3") == LATEST
 
 
 async def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "t.sqlite3")
     await db.migrate()
     assert await db.migrate() == []
-    assert await db.schema_version() == 1
+    assert await db.schema_version() == LATEST
     await db.close()
 
 
@@ -64,9 +66,9 @@ async def test_an_older_database_is_brought_up_to_date(tmp_path: Path, migration
         await tx.execute(
             "INSERT INTO org (slug, name, timezone, created_at) VALUES ('kaya', 'KAYA', 'UTC', 0)"
         )
-    (migrations / "0002_org_website.sql").write_text("ALTER TABLE org ADD COLUMN website TEXT;\n")
-    assert await db.migrate(migrations) == ["0002_org_website.sql"]
-    assert await db.schema_version() == 2
+    (migrations / f"{NEXT}_org_website.sql").write_text("ALTER TABLE org ADD COLUMN website TEXT;\n")
+    assert await db.migrate(migrations) == [f"{NEXT}_org_website.sql"]
+    assert await db.schema_version() == LATEST + 1
     row = await db.fetchone("SELECT slug, website FROM org")
     assert tuple(row) == ("kaya", None)  # data survives the step
     await db.close()
@@ -84,12 +86,12 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
 
 
 async def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, migrations: Path) -> None:
-    (migrations / "0002_half.sql").write_text(
+    (migrations / f"{NEXT}_half.sql").write_text(
         "CREATE TABLE campaign (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n"
     )
     path = tmp_path / "t.sqlite3"
     db = await Database.open(path)
-    with pytest.raises(MigrationError, match=r"0002_half\.sql failed"):
+    with pytest.raises(MigrationError, match=rf"{NEXT}_half\.sql failed"):
         await db.migrate(migrations)
     await db.close()
     # All pending steps run in one transaction: not even 0001 is left behind.
@@ -98,7 +100,7 @@ async def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path, 
 
 
 async def test_a_gap_in_the_numbering_is_refused(tmp_path: Path, migrations: Path) -> None:
-    (migrations / "0003_skipped.sql").write_text("SELECT 1;\n")
+    (migrations / f"{LATEST + 2:04d}_skipped.sql").write_text("SELECT 1;\n")
     db = await Database.open(tmp_path / "t.sqlite3")
     with pytest.raises(MigrationError, match="out of sequence"):
         await db.migrate(migrations)
