@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import load_all
 from bot.runtime import Runtime
-from handlers import errors, myshifts, shifts, start
+from handlers import errors, invites, jobs, myshifts, orgs, reminder_replies, shifts, start, team
 from handlers.commands import publish_menus
 from handlers.context import RUNTIME_KEY, BotContext, resolve_user
 
@@ -28,7 +28,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
-        .base_file_url(settings.api_base_url.removesuffix("/bot") + "/file/bot")
+        .base_file_url(settings.api_file_url)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -36,6 +36,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        # Interactive replies retry on 429; the dispatcher has its own bot and pacing (handlers/jobs.py).
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(True)
@@ -52,9 +53,13 @@ def register_handlers(app: Application) -> None:
     """Every handler, in one place. Order matters: group -1 runs first for every update, and within
     a group the first matching handler wins, so the catch-all for unknown buttons comes last."""
     app.add_handler(TypeHandler(Update, resolve_user), group=-1)
+    orgs.register(app)  # a dialogue: first, so its typed answers win only while it is open
     start.register(app)
     shifts.register(app)
     myshifts.register(app)
+    reminder_replies.register(app)
+    invites.register(app)
+    team.register(app)
     errors.register(app)
 
 
@@ -63,11 +68,13 @@ async def _post_init(app: Application) -> None:
     runtime.db = await Database.open(runtime.settings.db_path)
     await runtime.db.migrate()
     await publish_menus(app.bot, runtime.settings.locale)
+    await jobs.start(app)
     log.info("Turnout is running as @%s", app.bot.username)
 
 
 async def _post_shutdown(app: Application) -> None:
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    await jobs.stop(app)
     if runtime.db is not None:
         await runtime.db.close()
         runtime.db = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,6 +27,15 @@ class Settings:
     admins: frozenset[int]
     timezone: ZoneInfo
     locale: str
+    rate: int = 30  # messages per second the dispatcher may send (Telegram's free limit)
+    reminder_leads: tuple[int, ...] = (24 * 3600, 2 * 3600)  # seconds before a shift
+    quiet_hours: tuple[time, time] = (time(21, 0), time(8, 0))  # in each volunteer's own zone
+    noshow_after_hours: float = 3.0
+
+    @property
+    def api_file_url(self) -> str:
+        """Where files download from: Telegram's /file/bot next to the /bot endpoint."""
+        return self.api_base_url.removesuffix("/bot") + "/file/bot"
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admins
@@ -95,6 +105,11 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
             f"TURNOUT_LOCALE={locale!r} has no catalog; choose one of: {', '.join(available_locales())}"
         )
 
+    rate = _int(env, "TURNOUT_RATE", 30, 1, 10_000)
+    leads = _leads(env.get("TURNOUT_REMINDERS", "").strip() or "24h,2h")
+    quiet = _quiet_hours(env.get("TURNOUT_QUIET_HOURS", "").strip() or "21:00-08:00")
+    noshow = _int(env, "TURNOUT_NOSHOW_HOURS", 3, 0, 24 * 14)
+
     return Settings(
         token=token,
         api_base_url=base_url,
@@ -102,4 +117,39 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         admins=frozenset(admins),
         timezone=timezone,
         locale=locale,
+        rate=rate,
+        reminder_leads=leads,
+        quiet_hours=quiet,
+        noshow_after_hours=float(noshow),
     )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high} (got {raw!r})")
+    return int(raw)
+
+
+def _leads(raw: str) -> tuple[int, ...]:
+    """'24h,2h' → seconds; 'none' turns the network's reminders off."""
+    if raw.lower() == "none":
+        return ()
+    leads = []
+    for part in raw.split(","):
+        part = part.strip().lower()
+        unit = {"h": 3600, "m": 60}.get(part[-1:])
+        if unit is None or not part[:-1].isdigit() or int(part[:-1]) == 0:
+            raise ConfigError(f"TURNOUT_REMINDERS must look like 24h,2h (or none); {part!r} is not a lead time")
+        leads.append(int(part[:-1]) * unit)
+    return tuple(sorted(set(leads), reverse=True))
+
+
+def _quiet_hours(raw: str) -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(p.strip()) for p in raw.split("-"))
+    except ValueError:
+        raise ConfigError(f"TURNOUT_QUIET_HOURS must look like 21:00-08:00 (got {raw!r})") from None
+    return start, end

@@ -9,6 +9,8 @@ from bot.clock import Clock, SystemClock, to_ts
 from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Translator, resolve_locale
+from bot.scheduler import Dispatcher
+from bot.services.reminders import ReminderPolicy
 from bot.store.people import Person
 
 
@@ -17,12 +19,18 @@ class Runtime:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     db: Database | None = None  # opened in post_init, closed in post_shutdown
+    dispatcher: Dispatcher | None = None  # started in post_init
 
     @property
     def database(self) -> Database:
         if self.db is None:
             raise RuntimeError("the database is not open yet")
         return self.db
+
+    @property
+    def reminder_policy(self) -> ReminderPolicy:
+        s = self.settings
+        return ReminderPolicy(leads=s.reminder_leads, quiet=s.quiet_hours, default_tz=s.timezone.key)
 
     def now_ts(self) -> int:
         return to_ts(self.clock.now())

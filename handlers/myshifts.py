@@ -14,7 +14,7 @@ from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import require_registered
 from handlers.menu import MENU_MY
-from handlers.shifts import notify_promoted
+from handlers.notices import poke_dispatcher
 
 ASK_PATTERN = r"^mc:(\d{1,12})$"
 CANCEL_PATTERN = r"^mx:(\d{1,12})$"
@@ -108,7 +108,13 @@ async def do_cancel(update: Update, context: BotContext) -> None:
     if not await require_registered(update, context):
         return
     t, runtime = context.t, context.runtime
-    result = await cancel(runtime.database, context.person.id, int(context.match.group(1)), runtime.now_ts())
+    result = await cancel(
+        runtime.database,
+        context.person.id,
+        int(context.match.group(1)),
+        runtime.now_ts(),
+        policy=runtime.reminder_policy,
+    )
     if result.outcome is CancelOutcome.NOT_YOURS:
         await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
         return
@@ -128,7 +134,7 @@ async def do_cancel(update: Update, context: BotContext) -> None:
         )
     )
     if result.promoted is not None:
-        await notify_promoted(context, result.promoted)
+        poke_dispatcher(context)  # their notice is already in the outbox
 
 
 def register(app: Application) -> None:

@@ -85,3 +85,19 @@ def card(t: Translator, shift: Shift, status_line: str | None = None) -> str:
     if status_line:
         lines += ["", status_line]
     return "\n".join(lines)
+
+
+def confirmation(t: Translator, shift: Shift, *, promoted: bool = False) -> str:
+    """The caption of the calendar file sent on signing up (or on moving up from the waitlist)."""
+    intro = t._("🎉 Good news: a place opened up and it's yours!") if promoted else t._("✅ You're signed up!")
+    return "\n".join(
+        [
+            intro,
+            "",
+            f"<b>{esc(shift.title)}</b> · {esc(shift.org_name)}",
+            "🗓 " + esc(when(t, shift)),
+            "",
+            t._("I'll remind you before it starts. Can't make it? Cancel in /myshifts so someone else can go."),
+            t._("Open the file to add it to your calendar."),
+        ]
+    )

@@ -7,17 +7,16 @@ import re
 from dataclasses import replace
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import Translator
 from bot.ics import shift_ics
 from bot.services import browse
 from bot.services.browse import Filters
-from bot.services.people import mark_unreachable
 from bot.services.signups import Outcome, sign_up
-from bot.store import people, signups
 from bot.store import shifts as shift_store
+from bot.store import signups
 from bot.store.shifts import Shift
 from bot.store.signups import Signup
 from bot.vocab import KIND_EMOJI, KINDS, kind_name
@@ -26,6 +25,7 @@ from handlers.context import BotContext
 from handlers.guards import require_registered
 from handlers.keyboards import grid
 from handlers.menu import MENU_SHIFTS
+from handlers.notices import poke_dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -276,44 +276,20 @@ async def join(update: Update, context: BotContext) -> None:
         )
 
 
-async def _send_confirmation(
-    context: BotContext, chat_id: int, t: Translator, shift: Shift, *, promoted: bool = False
-) -> None:
-    """The confirmation with its calendar file, in the reader's language."""
-    intro = t._("🎉 Good news: a place opened up and it's yours!") if promoted else t._("✅ You're signed up!")
-    text = "\n".join(
-        [
-            intro,
-            "",
-            f"<b>{views.esc(shift.title)}</b> · {views.esc(shift.org_name)}",
-            "🗓 " + views.esc(views.when(t, shift)),
-            "",
-            t._("I'll remind you before it starts. Can't make it? Cancel in /myshifts so someone else can go."),
-        ]
-    )
-    await context.bot.send_message(chat_id, text)
+async def _send_confirmation(context: BotContext, chat_id: int, t: Translator, shift: Shift) -> None:
+    """One message: the confirmation as the caption of the shift's calendar file."""
     ics = shift_ics(shift, bot_username=context.bot.username, now=context.runtime.clock.now())
     await context.bot.send_document(
         chat_id,
         InputFile(ics, filename=f"shift-{shift.id}.ics", attach=False),
-        caption=t._("Add it to your calendar: open this file."),
+        caption=views.confirmation(t, shift),
     )
 
 
 async def notify_promoted(context: BotContext, promoted: Signup) -> None:
-    """Tells a volunteer moved up from the waitlist, in their own language, with the calendar file."""
-    runtime = context.runtime
-    person = await people.get(runtime.database, promoted.person_id)
-    shift = await shift_store.get(runtime.database, promoted.shift_id)
-    if person is None or shift is None or person.status != "active" or person.telegram_id <= 0:
-        return
-    t = runtime.translator_for(person)
-    try:
-        await _send_confirmation(context, person.telegram_id, t, shift, promoted=True)
-    except Forbidden:
-        await mark_unreachable(runtime.database, person.id, runtime.now_ts())
-    except BadRequest:
-        log.warning("could not tell person %s about their promotion", person.id, exc_info=True)
+    """The promoted person's notice was queued with the promotion; wake the dispatcher to send it now."""
+    del promoted
+    poke_dispatcher(context)
 
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from bot.clock import to_ts
 from bot.db import Database, Transaction
+from bot.services import reminders
+from bot.services.reminders import ReminderPolicy
+from bot.store import people
 from bot.store import shifts as shift_store
 from bot.store import signups as signup_store
 from bot.store.shifts import Shift
@@ -36,8 +39,17 @@ class SignupResult:
     overlaps: tuple[Shift, ...] = ()
 
 
+DEFAULT_POLICY = ReminderPolicy()
+
+
 async def sign_up(
-    db: Database, person_id: int, shift_id: int, now: int, *, allow_overlap: bool = False
+    db: Database,
+    person_id: int,
+    shift_id: int,
+    now: int,
+    *,
+    allow_overlap: bool = False,
+    policy: ReminderPolicy = DEFAULT_POLICY,
 ) -> SignupResult:
     """Takes a place if one is free, else a place in line; refuses closed shifts, warns of overlaps."""
     async with db.transaction() as tx:
@@ -64,6 +76,7 @@ async def sign_up(
                 tx, shift_id=shift_id, person_id=person_id, status="confirmed", position=None, now=now
             )
             outcome, rank = Outcome.CONFIRMED, None
+            await _plan(tx, person_id, shift, signup_id, policy, now)
         else:
             position = await signup_store.next_position(tx, shift_id)
             signup_id = await signup_store.save(
@@ -93,7 +106,9 @@ class CancelResult:
     promoted: Signup | None = None  # the person moved up from the waitlist, to be told
 
 
-async def cancel(db: Database, person_id: int, signup_id: int, now: int) -> CancelResult:
+async def cancel(
+    db: Database, person_id: int, signup_id: int, now: int, *, policy: ReminderPolicy = DEFAULT_POLICY
+) -> CancelResult:
     """Withdraws the person's signup; a freed place goes at once to the first in line."""
     async with db.transaction() as tx:
         signup = await signup_store.get(tx, signup_id)
@@ -107,13 +122,23 @@ async def cancel(db: Database, person_id: int, signup_id: int, now: int) -> Canc
             return CancelResult(CancelOutcome.STARTED, shift)
         was_confirmed = signup.status == "confirmed"
         await signup_store.set_status(tx, signup.id, "cancelled", now)
-        promoted = await _promote_next(tx, shift, now) if was_confirmed else None
+        await reminders.withdraw_for_signup(tx, person_id=person_id, shift_id=shift.id)
+        promoted = await _promote_next(tx, shift, now, policy) if was_confirmed else None
         shift = await shift_store.get(tx, shift.id)
     return CancelResult(CancelOutcome.CANCELLED, shift, was_confirmed, promoted)
 
 
-async def _promote_next(tx: Transaction, shift: Shift, now: int) -> Signup | None:
-    """Gives a free place to the first on the waitlist, if the shift hasn't started."""
+async def _plan(
+    tx: Transaction, person_id: int, shift: Shift, signup_id: int, policy: ReminderPolicy, now: int
+) -> None:
+    person = await people.get(tx, person_id)
+    assert person is not None
+    await reminders.plan_for_signup(tx, person=person, shift=shift, signup_id=signup_id, policy=policy, now=now)
+
+
+async def _promote_next(tx: Transaction, shift: Shift, now: int, policy: ReminderPolicy) -> Signup | None:
+    """Gives a free place to the first on the waitlist, if the shift hasn't started, and queues
+    their notice and reminders in the same transaction, so a crash can lose neither."""
     if now >= to_ts(shift.starts_at):
         return None
     if await signup_store.confirmed_count(tx, shift.id) >= shift.capacity:
@@ -122,14 +147,30 @@ async def _promote_next(tx: Transaction, shift: Shift, now: int) -> Signup | Non
     if first is None:
         return None
     await signup_store.set_status(tx, first.id, "confirmed", now)
+    await _plan(tx, first.person_id, shift, first.id, policy, now)
+    await reminders.queue_promotion_notice(
+        tx, person_id=first.person_id, shift_id=shift.id, signup_id=first.id, now=now
+    )
     return await signup_store.get(tx, first.id)
 
 
-async def withdraw_all(db: Database, person_id: int, now: int) -> list[CancelResult]:
+async def withdraw_all(
+    db: Database, person_id: int, now: int, *, policy: ReminderPolicy = DEFAULT_POLICY
+) -> list[CancelResult]:
     """Cancels every future signup of a person (they are leaving); returns who got promoted."""
     async with db.transaction() as tx:
         active = await signup_store.active_for_person(tx, person_id, now)
     results = []
     for signup in active:
-        results.append(await cancel(db, person_id, signup.id, now))
+        results.append(await cancel(db, person_id, signup.id, now, policy=policy))
     return results
+
+
+async def acknowledge(db: Database, person_id: int, signup_id: int, now: int) -> Shift | None:
+    """Records "I'll be there" from a reminder; None when the signup isn't theirs or isn't active."""
+    async with db.transaction() as tx:
+        signup = await signup_store.get(tx, signup_id)
+        if signup is None or signup.person_id != person_id or signup.status != "confirmed":
+            return None
+        await signup_store.acknowledge(tx, signup_id, now)
+        return await shift_store.get(tx, signup.shift_id)

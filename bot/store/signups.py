@@ -163,3 +163,7 @@ async def all_for_person(db: Database, person_id: int) -> list[sqlite3.Row]:
         """,
         (person_id,),
     )
+
+
+async def acknowledge(tx: Transaction, signup_id: int, now: int) -> None:
+    await tx.execute("UPDATE signup SET acknowledged_at = ?, updated_at = ? WHERE id = ?", (now, now, signup_id))

@@ -1,0 +1,84 @@
+"""Wiring the dispatcher and periodic work onto PTB's JobQueue (APScheduler underneath).
+
+The scheduler holds no business data: every run reads the outbox. One job wakes at the next
+due time; a sweep every 30 seconds catches anything a wake-up missed (and everything due
+after a restart, on its first run).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.ext import Application, ContextTypes, ExtBot
+
+from bot.runtime import Runtime
+from bot.scheduler import Dispatcher
+from bot.store import outbox
+from handlers.context import RUNTIME_KEY
+from handlers.notices import make_deliver
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 30
+WAKE_JOB = "dispatch-wake"
+DISPATCH_BOT_KEY = "dispatch_bot"
+
+
+def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    return context.application.bot_data[RUNTIME_KEY]
+
+
+async def dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends what is due, then sets the wake-up for the next item."""
+    runtime = _runtime(context)
+    assert runtime.dispatcher is not None
+    stats = await runtime.dispatcher.run_due()
+    if stats.sent or stats.failed or stats.blocked:
+        log.info(
+            "dispatched: %d sent, %d skipped, %d blocked, %d failed, %d retried, %d throttled",
+            stats.sent,
+            stats.skipped,
+            stats.blocked,
+            stats.failed,
+            stats.retried,
+            stats.throttled,
+        )
+    await schedule_wake(context.application)
+
+
+async def schedule_wake(app: Application) -> None:
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    next_due = await outbox.next_due_at(runtime.database)
+    if next_due is None or app.job_queue is None:
+        return
+    delay = next_due - runtime.now_ts()
+    if delay >= SWEEP_SECONDS:
+        return  # the sweep comes first anyway
+    for job in app.job_queue.get_jobs_by_name(WAKE_JOB):
+        job.schedule_removal()
+    app.job_queue.run_once(dispatch, when=timedelta(seconds=max(0.0, delay)), name=WAKE_JOB)
+
+
+async def start(app: Application) -> None:
+    """Creates the dispatcher and starts the sweep (its first run catches up after a restart)."""
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    settings = runtime.settings
+    # Its own Bot, with the application's defaults but no rate limiter: the dispatcher paces itself.
+    bot = ExtBot(
+        settings.token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_file_url,
+        defaults=app.bot.defaults,
+    )
+    await bot.initialize()
+    app.bot_data[DISPATCH_BOT_KEY] = bot
+    runtime.dispatcher = Dispatcher(runtime.database, runtime.clock, make_deliver(app, bot), rate=settings.rate)
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(dispatch, interval=SWEEP_SECONDS, first=0.5, name="dispatch-sweep")
+
+
+async def stop(app: Application) -> None:
+    bot = app.bot_data.pop(DISPATCH_BOT_KEY, None)
+    if bot is not None:
+        await bot.shutdown()

@@ -1,0 +1,190 @@
+"""Messages the outbox owes people: rendering each kind at send time, in the reader's current
+language and zone, and delivering it through Telegram (the dispatcher's `deliver`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ContextTypes
+
+from bot.i18n import Translator
+from bot.ics import shift_ics
+from bot.runtime import Runtime
+from bot.scheduler import Deliver, Delivery, Result
+from bot.store import people, signups
+from bot.store import shifts as shift_store
+from bot.store.outbox import OutboxItem
+from bot.store.people import Person
+from bot.store.shifts import Shift
+from bot.store.signups import Signup
+from handlers import shift_views as views
+from handlers.context import RUNTIME_KEY
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    document: tuple[str, bytes] | None = None  # sent as one message, the text as its caption
+
+
+class Skip(Exception):
+    """The notice is no longer wanted (the shift started, the signup was cancelled…)."""
+
+
+@dataclass(frozen=True)
+class Rendering:
+    item: OutboxItem
+    person: Person
+    t: Translator
+    runtime: Runtime
+    bot_username: str
+
+    async def shift(self) -> Shift:
+        if self.item.shift_id is None:
+            raise Skip("no shift")
+        shift = await shift_store.get(self.runtime.database, self.item.shift_id)
+        if shift is None:
+            raise Skip("shift deleted")
+        return shift
+
+    async def active_signup(self, *statuses: str) -> Signup:
+        signup = await signups.get(self.runtime.database, int(self.item.payload.get("signup_id", 0)))
+        if signup is None or signup.person_id != self.person.id or signup.status not in statuses:
+            raise Skip("signup no longer active")
+        return signup
+
+
+Renderer = Callable[[Rendering], Awaitable[Notice]]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    """Registers how one kind of outbox item reads; features add their own kinds this way."""
+
+    def register(func: Renderer) -> Renderer:
+        RENDERERS[kind] = func
+        return func
+
+    return register
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def make_deliver(app: Application, bot: Bot) -> Deliver:
+    """The dispatcher's send function: render, send once, and say what happened.
+
+    `bot` has no rate limiter: the dispatcher paces itself and must see every 429 (PTB's
+    AIORateLimiter would retry behind its back, and has no per-chat limit).
+    """
+
+    async def deliver(item: OutboxItem) -> Result:
+        runtime: Runtime = app.bot_data[RUNTIME_KEY]
+        person = await people.get(runtime.database, item.person_id)
+        if person is None or person.status != "active" or person.telegram_id <= 0:
+            return Result(Delivery.SKIPPED, "person not reachable")
+        render = RENDERERS.get(item.kind)
+        if render is None:
+            return Result(Delivery.PERMANENT, f"no renderer for {item.kind!r}")
+        rendering = Rendering(item, person, runtime.translator_for(person), runtime, app.bot.username)
+        try:
+            notice = await render(rendering)
+        except Skip as skip:
+            return Result(Delivery.SKIPPED, str(skip))
+        try:
+            if notice.document:
+                filename, data = notice.document
+                await bot.send_document(
+                    person.telegram_id,
+                    InputFile(data, filename=filename, attach=False),
+                    caption=notice.text,
+                    reply_markup=notice.markup,
+                )
+            else:
+                await bot.send_message(person.telegram_id, notice.text, reply_markup=notice.markup)
+        except Forbidden as exc:
+            return Result(Delivery.BLOCKED, exc.message)
+        except RetryAfter as exc:
+            return Result(Delivery.RETRY_AFTER, str(exc), _retry_seconds(exc))
+        except (TimedOut, NetworkError) as exc:
+            if isinstance(exc, BadRequest):  # BadRequest is a NetworkError subclass in PTB
+                return Result(Delivery.PERMANENT, exc.message)
+            return Result(Delivery.TRANSIENT, exc.message)
+        return Result(Delivery.SENT)
+
+    return deliver
+
+
+def poke_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends what is due now without waiting for the next wake-up (after queueing a notice)."""
+    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    if runtime.dispatcher is not None:
+        context.application.create_task(runtime.dispatcher.run_due(), name="dispatch-now")
+
+
+# --- the kinds the volunteer flows owe ----------------------------------------------------------------
+
+
+def _place_button(t: Translator, shift: Shift) -> InlineKeyboardButton | None:
+    if shift.online_url:
+        return InlineKeyboardButton("💻 " + t._("Join online"), url=shift.online_url)
+    url = views.map_url(shift)
+    return InlineKeyboardButton("📍 " + t._("Map"), url=url) if url else None
+
+
+@renderer("reminder")
+async def render_reminder(r: Rendering) -> Notice:
+    """'Your shift starts in 2 hours', with I'll be there / I can't make it."""
+    signup = await r.active_signup("confirmed")
+    shift = await r.shift()
+    now = r.runtime.clock.now()
+    if shift.status != "published":
+        raise Skip("shift not published")
+    if now >= shift.starts_at:
+        raise Skip("shift already started")  # a late reminder is worse than none
+    t = r.t
+    lines = [
+        "⏰ " + t._("Reminder: <b>{title}</b> starts {when}.").format(
+            title=views.esc(shift.title), when=views.esc(t.delta(shift.starts_at - now))
+        ),
+        "",
+        "🗓 " + views.esc(views.when(t, shift)),
+        "🏢 " + views.esc(shift.org_name),
+    ]
+    if shift.online_url:
+        lines.append("💻 " + views.link(shift.online_url, shift.online_url))
+    else:
+        lines.append("📍 " + views.esc(", ".join(p for p in (shift.place_name, shift.address) if p)))
+    if signup.acknowledged_at is None:
+        lines += ["", t._("Will you be there?")]
+    rows = [
+        [
+            InlineKeyboardButton("✅ " + t._("I'll be there"), callback_data=f"rm:{signup.id}:y"),
+            InlineKeyboardButton("✖ " + t._("I can't make it"), callback_data=f"rm:{signup.id}:n"),
+        ]
+    ]
+    place = _place_button(t, shift)
+    if place:
+        rows.append([place])
+    return Notice("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+@renderer("promoted")
+async def render_promoted(r: Rendering) -> Notice:
+    """A place opened up: the confirmation and calendar file, in their language."""
+    await r.active_signup("confirmed")
+    shift = await r.shift()
+    if shift.status != "published" or r.runtime.clock.now() >= shift.starts_at:
+        raise Skip("shift no longer ahead")
+    ics = shift_ics(shift, bot_username=r.bot_username, now=r.runtime.clock.now())
+    return Notice(views.confirmation(r.t, shift, promoted=True), document=(f"shift-{shift.id}.ics", ics))

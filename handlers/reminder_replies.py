@@ -1,0 +1,59 @@
+"""The buttons under a reminder: "I'll be there" and "I can't make it"."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.services.signups import CancelOutcome, acknowledge, cancel
+from handlers import shift_views as views
+from handlers.context import BotContext
+from handlers.notices import poke_dispatcher
+
+PATTERN = r"^rm:(\d{1,12}):([yn])$"
+
+
+async def reminder_reply(update: Update, context: BotContext) -> None:
+    """Marks them as coming, or cancels their place and lets the next in line have it."""
+    query = update.callback_query
+    t, runtime = context.t, context.runtime
+    signup_id, coming = int(context.match.group(1)), context.match.group(2) == "y"
+    if coming:
+        shift = await acknowledge(runtime.database, context.person.id, signup_id, runtime.now_ts())
+        if shift is None:
+            await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
+            return
+        await query.answer(t._("Thank you! See you there."))
+        await query.edit_message_reply_markup(None)
+        await context.bot.send_message(
+            query.message.chat.id,
+            "✅ " + t._("Great, see you at <b>{title}</b>!").format(title=views.esc(shift.title)),
+        )
+        return
+    result = await cancel(
+        runtime.database, context.person.id, signup_id, runtime.now_ts(), policy=runtime.reminder_policy
+    )
+    if result.outcome is CancelOutcome.NOT_YOURS:
+        await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
+        return
+    if result.outcome is CancelOutcome.STARTED:
+        await query.answer(
+            t._("This shift has already started. Please tell the coordinator if you can't stay."), show_alert=True
+        )
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if result.outcome is CancelOutcome.CANCELLED:
+        assert result.shift is not None
+        await context.bot.send_message(
+            query.message.chat.id,
+            t._("Thanks for letting us know. Your place on <b>{title}</b> is free for someone else now.").format(
+                title=views.esc(result.shift.title)
+            ),
+        )
+    if result.promoted is not None:
+        poke_dispatcher(context)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(reminder_reply, pattern=PATTERN))
