@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import from_ts, to_ts
 from bot.db import Transaction
-from bot.store import outbox
+from bot.store import outbox, people, signups
 from bot.store.outbox import NewItem
 from bot.store.people import Person
 from bot.store.shifts import Shift
@@ -139,3 +139,12 @@ async def queue_promotion_notice(tx: Transaction, *, person_id: int, shift_id: i
         ],
         now,
     )
+
+
+async def replan_shift(tx: Transaction, *, shift: Shift, policy: ReminderPolicy, now: int) -> None:
+    """After a shift's time changed: withdraw what was queued for the old time, plan for the new one."""
+    await outbox.cancel_pending(tx, shift_id=shift.id, kinds=SHIFT_KINDS)
+    for signup in await signups.for_shift(tx, shift.id, ("confirmed",)):
+        person = await people.get(tx, signup.person_id)
+        if person is not None and person.status == "active":
+            await plan_for_signup(tx, person=person, shift=shift, signup_id=signup.id, policy=policy, now=now)

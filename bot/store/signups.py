@@ -167,3 +167,16 @@ async def all_for_person(db: Database, person_id: int) -> list[sqlite3.Row]:
 
 async def acknowledge(tx: Transaction, signup_id: int, now: int) -> None:
     await tx.execute("UPDATE signup SET acknowledged_at = ?, updated_at = ? WHERE id = ?", (now, now, signup_id))
+
+
+async def for_shift(db: Database | Transaction, shift_id: int, statuses: tuple[str, ...] = ACTIVE) -> list[Signup]:
+    """A shift's signups in these statuses: confirmed by joining time, then the waitlist in order."""
+    marks = ",".join("?" * len(statuses))
+    rows = await db.fetchall(
+        f"""
+        SELECT * FROM signup WHERE shift_id = ? AND status IN ({marks})
+        ORDER BY status = 'waitlisted', position, joined_at, id
+        """,
+        (shift_id, *statuses),
+    )
+    return [Signup.from_row(r) for r in rows]
