@@ -14,7 +14,9 @@ from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.runtime import Runtime
 from bot.scheduler import Dispatcher
+from bot.services import digest, followups
 from bot.store import outbox
+from handlers import digest as digest_notice  # noqa: F401  (registers the digest's renderer)
 from handlers.context import RUNTIME_KEY
 from handlers.notices import make_deliver
 
@@ -76,6 +78,23 @@ async def start(app: Application) -> None:
     runtime.dispatcher = Dispatcher(runtime.database, runtime.clock, make_deliver(app, bot), rate=settings.rate)
     assert app.job_queue is not None
     app.job_queue.run_repeating(dispatch, interval=SWEEP_SECONDS, first=0.5, name="dispatch-sweep")
+    app.job_queue.run_repeating(plan_digests, interval=3600, first=2, name="plan-digests")
+    app.job_queue.run_repeating(mark_no_shows, interval=600, first=5, name="no-shows")
+
+
+async def plan_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Queues each coordinator's next evening digest (idempotent, so hourly is harmless)."""
+    runtime = _runtime(context)
+    await digest.plan_digests(runtime.database, runtime.clock.now(), runtime.settings.timezone.key)
+    await schedule_wake(context.application)
+
+
+async def mark_no_shows(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Confirmed volunteers who never checked in become no-shows some hours after the shift."""
+    runtime = _runtime(context)
+    marked = await followups.mark_no_shows(runtime.database, runtime.now_ts(), runtime.settings.noshow_after_hours)
+    if marked:
+        log.info("marked %d no-shows", marked)
 
 
 async def stop(app: Application) -> None:

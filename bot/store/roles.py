@@ -58,3 +58,48 @@ async def grant(tx: Transaction, person_id: int, org_id: int, role: str, granted
 
 async def revoke(tx: Transaction, person_id: int, org_id: int) -> bool:
     return await tx.execute_rowcount("DELETE FROM role WHERE person_id = ? AND org_id = ?", (person_id, org_id)) > 0
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone with a role in an organization, as a team list shows them."""
+
+    person_id: int
+    telegram_id: int
+    role: str
+    created_at: int
+    display_name: str | None
+    first_name: str | None
+    username: str | None
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.first_name or self.username or str(self.telegram_id)
+
+
+async def members(db: Database | Transaction, org_id: int) -> list[Member]:
+    """The organization's admins first, then its coordinators, each in the order they joined."""
+    rows = await db.fetchall(
+        """
+        SELECT r.person_id, p.telegram_id, r.role, r.created_at, p.display_name, p.first_name, p.username
+        FROM role r JOIN person p ON p.id = r.person_id
+        WHERE r.org_id = ? AND p.status != 'deleted'
+        ORDER BY r.role = 'coordinator', r.created_at, r.person_id
+        """,
+        (org_id,),
+    )
+    return [Member(**dict(r)) for r in rows]
+
+
+async def role_in(db: Database | Transaction, person_id: int, org_id: int) -> str | None:
+    return await db.fetchval("SELECT role FROM role WHERE person_id = ? AND org_id = ?", (person_id, org_id))
+
+
+async def coordinators(db: Database) -> list[sqlite3.Row]:
+    """Every active person with a role, once, with their zone (for the evening digest)."""
+    return await db.fetchall(
+        """
+        SELECT DISTINCT p.id AS person_id, p.timezone FROM role r JOIN person p ON p.id = r.person_id
+        WHERE p.status = 'active'
+        """
+    )

@@ -95,6 +95,7 @@ class NewShift:
     signup_deadline: int | None = None
     languages: tuple[str, ...] = ()
     created_by: int | None = None
+    series_id: int | None = None
 
 
 async def create(tx: Transaction, shift: NewShift, now: int) -> int:
@@ -102,13 +103,13 @@ async def create(tx: Transaction, shift: NewShift, now: int) -> int:
         """
         INSERT INTO shift (org_id, title, kind, description, place_name, address, latitude, longitude,
                            online_url, region, starts_at, ends_at, timezone, capacity, signup_deadline,
-                           created_by, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           created_by, series_id, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             shift.org_id, shift.title, shift.kind, shift.description, shift.place_name, shift.address,
             shift.latitude, shift.longitude, shift.online_url, shift.region, shift.starts_at, shift.ends_at,
-            shift.timezone, shift.capacity, shift.signup_deadline, shift.created_by, now, now,
+            shift.timezone, shift.capacity, shift.signup_deadline, shift.created_by, shift.series_id, now, now,
         ),
     )
     await tx.executemany(
@@ -116,6 +117,14 @@ async def create(tx: Transaction, shift: NewShift, now: int) -> int:
         [(shift_id, lang) for lang in dict.fromkeys(shift.languages)],
     )
     return shift_id
+
+
+async def create_series(tx: Transaction, org_id: int, rule: str, created_by: int | None, now: int) -> int:
+    """A group of repeating shifts (rule 'weekly'); its shifts point to it with series_id."""
+    return await tx.execute(
+        "INSERT INTO series (org_id, rule, created_by, created_at) VALUES (?, ?, ?, ?)",
+        (org_id, rule, created_by, now),
+    )
 
 
 async def _languages(db: Database | Transaction, shift_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -217,3 +226,37 @@ async def orgs_with_open_shifts(db: Database, now: int) -> list[tuple[int, str]]
 
 async def count_all(db: Database | Transaction) -> int:
     return int(await db.fetchval("SELECT count(*) FROM shift"))
+
+
+async def for_orgs_between(db: Database, org_ids: Sequence[int], start: int, end: int) -> list[Shift]:
+    """Published shifts of these organizations starting in [start, end), soonest first."""
+    if not org_ids:
+        return []
+    marks = ",".join("?" * len(org_ids))
+    rows = await db.fetchall(
+        _SELECT
+        + f" WHERE s.org_id IN ({marks}) AND s.status = 'published' AND s.starts_at >= ? AND s.starts_at < ?"
+        + " ORDER BY s.starts_at, s.id",
+        (*org_ids, start, end),
+    )
+    languages = await _languages(db, [r["id"] for r in rows])
+    return [Shift.from_row(r, languages[r["id"]]) for r in rows]
+
+
+async def covered_languages(db: Database, shift_ids: Sequence[int]) -> dict[int, set[str]]:
+    """Languages the confirmed volunteers of each shift speak."""
+    found: dict[int, set[str]] = {i: set() for i in shift_ids}
+    if not shift_ids:
+        return found
+    marks = ",".join("?" * len(shift_ids))
+    rows = await db.fetchall(
+        f"""
+        SELECT DISTINCT g.shift_id, pl.language FROM signup g
+        JOIN person_language pl ON pl.person_id = g.person_id
+        WHERE g.shift_id IN ({marks}) AND g.status IN ('confirmed', 'attended')
+        """,
+        list(shift_ids),
+    )
+    for row in rows:
+        found[row["shift_id"]].add(row["language"])
+    return found

@@ -180,3 +180,17 @@ async def for_shift(db: Database | Transaction, shift_id: int, statuses: tuple[s
         (shift_id, *statuses),
     )
     return [Signup.from_row(r) for r in rows]
+
+
+async def mark_no_shows(tx: Transaction, ended_before: int, now: int) -> int:
+    """Confirmed signups of shifts that ended before the cut-off with no check-in become no-shows;
+    anything a coordinator marked by hand is left alone."""
+    return await tx.execute_rowcount(
+        """
+        UPDATE signup SET status = 'no_show', updated_at = ?
+        WHERE status = 'confirmed' AND marked_by IS NULL
+          AND shift_id IN (SELECT id FROM shift WHERE status != 'cancelled' AND ends_at < ?)
+          AND NOT EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = signup.id)
+        """,
+        (now, ended_before),
+    )
