@@ -1,75 +1,128 @@
-"""First contact: /start greets the person in their language; /help and /language."""
+"""/start (deep links, onboarding or the main menu), /help, /language and /cancel."""
 
 from __future__ import annotations
 
-import html
+import re
 
-from telegram import Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import available_locales, language_name
-from bot.services.people import choose_locale
-from bot.store import people
+from bot.services import profile
+from handlers import onboarding, settings
 from handlers.commands import publish_chat_menu
 from handlers.context import BotContext, refresh_translator
+from handlers.invites import INVITE_PREFIX, accept_invite_link
 from handlers.keyboards import LANGUAGE_PREFIX, language_picker
+from handlers.menu import MENU_HELP, main_menu
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greets the person by name in their language and offers the language picker."""
+    """Continues onboarding for someone new; otherwise acts on the deep link or shows the main menu."""
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(INVITE_PREFIX):  # a role invite (handlers/invites.py); someone new then sets up
+        await accept_invite_link(update, context, payload.removeprefix(INVITE_PREFIX))
+        if context.person.is_registered:
+            return
+    person, t, runtime = context.person, context.t, context.runtime
+    link = profile.parse_start_link(context.args[0] if context.args else None)
+    settings.cancel_editor(context)
+    if not person.is_registered:
+        if link is not None:  # acted on once they finish
+            await profile.remember_start(runtime.database, person.id, link, runtime.now_ts())
+        await onboarding.resume(update, context)
+        return
+    if link is not None and link.kind == "shift":
+        from handlers.shifts import send_shift_card  # late: shifts imports more than /start needs
+
+        await send_shift_card(update.effective_chat.id, context, link.shift_id)
+        return
+    lines = []
+    if link is not None and link.kind == "org":
+        lines += [await onboarding.follow_line(context, link.slug), ""]
+    lines.append(onboarding.menu_prompt(t, person))
+    await update.effective_message.reply_text("\n".join(lines), reply_markup=main_menu(t))
+
+
+def help_text(context: BotContext) -> str:
     t = context.t
-    greeting = t._("Hi, {name}! I'm Turnout.").format(name=html.escape(context.person.name))
-    intro = t._(
-        "I help you volunteer with community organizations near you: find shifts, sign up, "
-        "and get reminders."
-    )
-    ask = t._("Which language should I use? You can change it any time with /language.")
-    await update.effective_message.reply_text(
-        f"{greeting}\n\n{intro}\n\n{ask}", reply_markup=language_picker(t.locale)
+    return "\n".join(
+        [
+            t._("<b>Turnout</b> connects volunteers with shifts at partner organizations."),
+            "",
+            t._("/start: start, or go back to the main menu"),
+            t._("/settings: your name, place, phone, languages, interests and reminders"),
+            t._("/language: choose the language I use with you"),
+            t._("/mydata: get a copy of everything I keep about you"),
+            t._("/deleteme: delete your data"),
+            t._("/cancel: stop what you're doing"),
+            t._("/help: this message"),
+        ]
     )
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Says what the bot does and which commands there are."""
-    t = context.t
-    lines = [
-        t._("<b>Turnout</b> connects volunteers with shifts at partner organizations."),
-        "",
-        t._("/start: start, or go back to the main menu"),
-        t._("/language: choose the language I use with you"),
-        t._("/help: this message"),
-    ]
-    await update.effective_message.reply_text("\n".join(lines))
+    await update.effective_message.reply_text(help_text(context))
+
+
+async def help_button(update: Update, context: BotContext) -> None:
+    """The main menu's Help button: the same text, as a new message under the menu."""
+    query = update.callback_query
+    await query.answer()
+    await context.bot.send_message(query.message.chat.id, help_text(context))
 
 
 async def language_command(update: Update, context: BotContext) -> None:
     """Shows the language picker."""
     t = context.t
-    await update.effective_message.reply_text(
-        t._("Choose your language:"), reply_markup=language_picker(t.locale)
-    )
+    await update.effective_message.reply_text(t._("Choose your language:"), reply_markup=language_picker(t.locale))
 
 
 async def language_chosen(update: Update, context: BotContext) -> None:
-    """Stores the chosen language and answers in it from now on."""
+    """Stores the chosen language and answers in it from now on (onboarding moves past its language step)."""
     query = update.callback_query
+    runtime = context.runtime
     locale = query.data.removeprefix(LANGUAGE_PREFIX)
     if locale not in available_locales():  # forged or from an older version of the bot
         await query.answer(context.t._("That language is not available."), show_alert=True)
         return
     await query.answer()
-    runtime = context.runtime
-    await choose_locale(runtime.database, context.person, locale, runtime.now_ts())
-    person = await people.get(runtime.database, context.person.id)
-    assert person is not None
+    person = await profile.set_locale(runtime.database, context.person.id, locale, runtime.now_ts())
     refresh_translator(context, person)
     t = context.t
     await query.edit_message_text(
-        t._("Done! I'll write to you in {language}.").format(language=language_name(locale))
+        t._("Done! I'll write to you in {language}.").format(language=language_name(t.locale))
         + "\n\n"
         + t._("Send /help to see what I can do.")
     )
     await publish_chat_menu(context.bot, query.message.chat.id, t)
+    if not person.is_registered:  # the question they were at, now in the new language
+        await onboarding.resume(update, context)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """Stops what is under way: a settings editor, or onboarding (kept, to continue with /start)."""
+    t, person, runtime = context.t, context.person, context.runtime
+    message = update.effective_message
+    step = profile.current_step(person)
+    if settings.cancel_editor(context):
+        await message.reply_text(t._("OK, nothing changed."), reply_markup=ReplyKeyboardRemove())
+    elif step == profile.CONSENT:
+        # Nothing was agreed to: leaving now keeps nothing, as "No, thanks" does.
+        await profile.decline(runtime.database, person.id)
+        await message.reply_text(
+            t._("OK, I haven't kept anything about you. If you change your mind, send /start."),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+    elif step is not None:
+        context.user_data[onboarding.PAUSED] = True
+        await message.reply_text(
+            t._("OK, I'll stop here. I've kept what you told me so far: send /start to continue."),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+    else:
+        await message.reply_text(t._("There's nothing to cancel."))
 
 
 def register(app: Application) -> None:
@@ -77,4 +130,6 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler("help", help_command, filters=private))
     app.add_handler(CommandHandler("language", language_command, filters=private))
+    app.add_handler(CommandHandler("cancel", cancel, filters=private))
+    app.add_handler(CallbackQueryHandler(help_button, pattern=f"^{re.escape(MENU_HELP)}$"))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=rf"^{LANGUAGE_PREFIX}[A-Za-z_]{{2,12}}$"))

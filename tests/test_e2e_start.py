@@ -1,10 +1,11 @@
-"""The first real flow through the emulator: /start, the language picker, /help, errors."""
+"""First contact through the emulator: the greeting, the language picker, /help, errors."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.i18n import available_locales, translations
+from bot.i18n import available_locales, language_name, translations
+from bot.services import profile
 from bot.store import people
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
@@ -14,26 +15,32 @@ async def test_korean_telegram_user_is_greeted_in_korean(emulator: BotAPIEmulato
     minji = emulator.user(5001, "민지", language_code="ko")
     await minji.send("/start")
     reply = await minji.next_reply()
-    assert "민지" in reply.text
-    assert reply.text.startswith(translations("ko").gettext("Hi, {name}! I'm Turnout.").format(name="민지"))
-    assert "한국어" in reply.text or "언어" in reply.text
-    # Every language is offered, each in its own script.
-    for label in ("English", "Español", "中文 (简体)", "中文 (繁體)", "Tiếng Việt", "한국어", "ខ្មែរ", "اردو"):
-        assert any(label in b for b in reply.labels), label
+    ko = translations("ko").gettext
+    assert reply.text.startswith(ko("Hi, {name}! I'm Turnout.").format(name="민지"))
+    assert reply.text.startswith("안녕하세요")  # Korean, not the English fallback
+    assert ko("Is that OK with you?") in reply.text
+    assert reply.labels == ["✅ " + ko("I agree"), ko("No, thanks")]
     person = await people.get_by_telegram_id(bot.db, 5001)
     assert person is not None and person.first_name == "민지" and person.telegram_language == "ko"
+    assert person.consent_at is None  # nothing agreed yet
 
 
 async def test_switching_to_vietnamese_with_the_picker(emulator: BotAPIEmulator, bot: RunningBot) -> None:
     minji = emulator.user(5002, "Minji", language_code="ko")
-    await minji.send("/start")
-    await minji.next_reply()
+    await minji.send("/language")
+    picker = await minji.next_reply()
+    # Every language is offered, each in its own script.
+    for label in ("English", "Español", "中文 (简体)", "中文 (繁體)", "Tiếng Việt", "✓ 한국어", "ខ្មែរ", "اردو"):
+        assert any(label in b for b in picker.labels), label
     answer = await minji.press("Tiếng Việt")
     assert not answer.show_alert
     done = await minji.next_reply()
     assert done.edited
     assert "Tiếng Việt" in done.text
     assert done.text.startswith("Xong")
+    # Someone not set up yet goes on with the question they were at, now in Vietnamese.
+    consent = await minji.next_reply()
+    assert consent.text.startswith(translations("vi").gettext("Hi, {name}! I'm Turnout.").format(name="Minji"))
     person = await people.get_by_telegram_id(bot.db, 5002)
     assert person is not None and person.locale == "vi"
     # From now on the bot answers in Vietnamese, though Telegram still says Korean.
@@ -49,28 +56,17 @@ async def test_switching_to_vietnamese_with_the_picker(emulator: BotAPIEmulator,
 @pytest.mark.parametrize("locale", available_locales())
 async def test_help_answers_in_every_locale(emulator: BotAPIEmulator, bot: RunningBot, locale: str) -> None:
     user = emulator.user(6000 + available_locales().index(locale), "Sam", language_code="en")
-    await user.send("/start")
-    await user.next_reply()
-    await user.press(
-        next(label for label in (await _labels(user)) if label.endswith(_name(locale)))
-    )
-    await user.next_reply()
+    await user.send("/language")
+    picker = await user.next_reply()
+    await user.press(next(label for label in picker.labels if label.endswith(language_name(locale))))
+    await user.next_reply()  # "Done!"
+    await user.next_reply()  # the consent, now in that language
     await user.send("/help")
     reply = await user.next_reply()
     expected = translations(locale).gettext("/language: choose the language I use with you")
     assert expected in reply.text
     if locale != "en":
         assert expected != "/language: choose the language I use with you"
-
-
-async def _labels(user) -> list[str]:  # type: ignore[no-untyped-def]
-    return user.messages[-1].labels
-
-
-def _name(locale: str) -> str:
-    from bot.i18n import language_name
-
-    return language_name(locale)
 
 
 async def test_html_in_a_name_breaks_nothing(emulator: BotAPIEmulator, bot: RunningBot) -> None:
@@ -99,6 +95,8 @@ async def test_forged_language_button_gets_a_clear_answer(emulator: BotAPIEmulat
     await eve.next_reply()
     answer = await eve.press_data("lang:xx")
     assert answer.show_alert and "not available" in (answer.text or "")
+    answer = await eve.press_data("ob:loc:xx_Fake")  # the onboarding picker's data, at the wrong step too
+    assert answer.show_alert
     answer = await eve.press_data("totally:forged:data")
     assert answer.text == "This button no longer works. Please send /start."
     person = await people.get_by_telegram_id(bot.db, 5004)
@@ -108,14 +106,12 @@ async def test_forged_language_button_gets_a_clear_answer(emulator: BotAPIEmulat
 async def test_a_crash_in_a_handler_gets_a_translated_apology(
     emulator: BotAPIEmulator, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import handlers.start
-
     async def broken(*args: object) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(handlers.start, "choose_locale", broken)
+    monkeypatch.setattr(profile, "set_locale", broken)
     ko = emulator.user(5005, "수진", language_code="ko")
-    await ko.send("/start")
+    await ko.send("/language")
     await ko.next_reply()
     await ko.press("English")
     reply = await ko.next_reply()
@@ -123,12 +119,11 @@ async def test_a_crash_in_a_handler_gets_a_translated_apology(
     assert "secret" not in reply.text and "Traceback" not in reply.text
 
 
-async def test_menus_and_descriptions_are_published_per_language(
-    emulator: BotAPIEmulator, bot: RunningBot
-) -> None:
+async def test_menus_and_descriptions_are_published_per_language(emulator: BotAPIEmulator, bot: RunningBot) -> None:
     assert ("default", "ko") in emulator.commands or any(k[1] == "ko" for k in emulator.commands)
     ko_menu = next(v for k, v in emulator.commands.items() if k[1] == "ko")
     assert ("help", translations("ko").gettext("What this bot can do")) in ko_menu
+    assert {"settings", "mydata", "deleteme", "cancel"} <= {name for name, _ in ko_menu}
     assert emulator.descriptions["ko"] == translations("ko").gettext(
         "Turnout helps you volunteer with community organizations near you: find canvasses, phone banks, "
         "text banks, events and trainings, sign up in one tap, and get reminders in your language."

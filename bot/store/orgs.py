@@ -66,3 +66,19 @@ async def unfollow(tx: Transaction, person_id: int, org_id: int) -> None:
 async def followed_ids(db: Database | Transaction, person_id: int) -> set[int]:
     rows = await db.fetchall("SELECT org_id FROM follow WHERE person_id = ?", (person_id,))
     return {r["org_id"] for r in rows}
+
+
+async def get_active(db: Database | Transaction, org_id: int) -> Org | None:
+    row = await db.fetchone("SELECT * FROM org WHERE id = ? AND status = 'active'", (org_id,))
+    return Org.from_row(row) if row else None
+
+
+async def followed(db: Database | Transaction, person_id: int) -> list[Org]:
+    rows = await db.fetchall(
+        """
+        SELECT o.* FROM org o JOIN follow f ON f.org_id = o.id
+        WHERE f.person_id = ? ORDER BY o.name COLLATE NOCASE
+        """,
+        (person_id,),
+    )
+    return [Org.from_row(r) for r in rows]

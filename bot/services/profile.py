@@ -1,0 +1,430 @@
+"""A volunteer's profile: the onboarding steps in order, and the rule for each answer.
+
+Onboarding is a state machine kept in the database (`person.onboarding_step`), so a half-done /start
+survives restarts. Every setter saves its answer and, when the person is at that very step, moves them
+to the next one in the same transaction; /settings calls the same setters on a finished profile.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import phonenumbers
+
+from bot.db import Database, Transaction
+from bot.i18n import available_locales
+from bot.store import orgs, people
+from bot.store.orgs import Org
+from bot.store.people import Person
+from bot.vocab import KINDS, OUTREACH_LANGUAGES, OUTSIDE_US, STATE_ZONES, WORLD_ZONES, normalize_zip, states_for_zip
+
+CONSENT = "consent"
+LANGUAGE = "language"
+NAME = "name"
+PHONE = "phone"
+STATE = "state"
+ZIP = "zip"
+TIMEZONE = "timezone"
+LANGUAGES = "languages"
+INTERESTS = "interests"
+STEPS = (CONSENT, LANGUAGE, NAME, PHONE, STATE, ZIP, TIMEZONE, LANGUAGES, INTERESTS)
+
+NAME_MAX = 64
+REMINDERS = {"24": "remind_24h", "2": "remind_2h"}  # callback code → column
+
+# Bidirectional overrides and isolates can make a name render as something else in a roster.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\t\n\r")  # typed by accident: collapsed like spaces, not refused
+
+
+class ProfileError(ValueError):
+    """An answer the rules refuse; `reason` says which rule, for the handler to explain."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InvalidName(ProfileError):
+    """reason: 'empty', 'control' or 'too_long'."""
+
+
+class InvalidPhone(ProfileError):
+    """reason: 'unreadable'."""
+
+
+class InvalidZip(ProfileError):
+    """reason: 'format' (not a US ZIP) or 'other_state' (`states` says where it is)."""
+
+    def __init__(self, reason: str, states: frozenset[str] = frozenset()) -> None:
+        super().__init__(reason)
+        self.states = states
+
+
+class InvalidChoice(ProfileError):
+    """A value no button offers (forged or outdated callback data)."""
+
+
+class PersonGone(LookupError):
+    """The person row disappeared mid-update (they left at consent, or deleted their data)."""
+
+
+# --- pure rules -------------------------------------------------------------------------------------
+
+
+def current_step(person: Person) -> str | None:
+    """Where onboarding stands: None once registered; consent comes first for everyone else."""
+    if person.is_registered:
+        return None
+    if person.consent_at is None:
+        return CONSENT
+    return person.onboarding_step
+
+
+def step_after(step: str, state: str | None) -> str | None:
+    """The next question; the ZIP is skipped outside the US, the zone asked only where there is a choice."""
+    if step == STATE:
+        return TIMEZONE if state == OUTSIDE_US else ZIP
+    if step == ZIP:
+        return TIMEZONE if state and len(zones_for(state)) > 1 else LANGUAGES
+    if step == INTERESTS:
+        return None
+    return STEPS[STEPS.index(step) + 1]
+
+
+def clean_name(raw: str) -> str:
+    """Strips, collapses whitespace, refuses control characters; 1–64 characters."""
+    text = raw.strip()
+    for ch in text:
+        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in _LINE_BREAKS):
+            raise InvalidName("control")
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidName("empty")
+    if len(text) > NAME_MAX:
+        raise InvalidName("too_long")
+    return text
+
+
+def suggested_name(person: Person) -> str | None:
+    """Their Telegram first name, when it would pass as a name here."""
+    try:
+        return clean_name(person.first_name or "")
+    except InvalidName:
+        return None
+
+
+def normalize_phone(raw: str) -> str:
+    """E.164. Telegram sends contacts' numbers with the country code but often without the '+'."""
+    text = raw.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if text.startswith("+"):
+        candidate, region = text, None
+    elif len(digits) == 10:
+        candidate, region = digits, "US"  # a bare US number
+    else:
+        candidate, region = "+" + digits, None
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        raise InvalidPhone("unreadable") from None
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidPhone("unreadable")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def zones_for(state: str) -> tuple[str, ...]:
+    """The zones a person in this state can pick from (the world list outside the US)."""
+    if state == OUTSIDE_US:
+        return WORLD_ZONES
+    return STATE_ZONES[state]
+
+
+def is_known_state(state: str) -> bool:
+    return state == OUTSIDE_US or state in STATE_ZONES
+
+
+def check_zip(state: str, raw: str) -> str:
+    """The 5-digit ZIP when it is one and lies in the state; InvalidZip otherwise."""
+    zip_code = normalize_zip(raw)
+    states = states_for_zip(zip_code) if zip_code else set()
+    if zip_code is None or not states:
+        raise InvalidZip("format")
+    if state not in states:
+        raise InvalidZip("other_state", frozenset(states))
+    return zip_code
+
+
+def example_zip(state: str) -> str:
+    """A ZIP code from the state, to show in the question (94103 where we know none)."""
+    for prefix in range(1000):
+        candidate = f"{prefix:03d}01"
+        if state in states_for_zip(candidate):
+            return candidate
+    return "94103"
+
+
+# The outreach language a UI locale speaks, where it names one (Traditional Chinese could be either).
+_LOCALE_TO_OUTREACH = {"zh_Hans": "cmn", "fil": "tl"}
+
+
+def default_outreach_language(locale: str | None) -> str | None:
+    if not locale or locale == "zh_Hant":
+        return None
+    code = _LOCALE_TO_OUTREACH.get(locale, locale.split("_")[0])
+    return code if code in OUTREACH_LANGUAGES else None
+
+
+@dataclass(frozen=True)
+class StartLink:
+    """A deep link this feature acts on: follow an org, or open a shift."""
+
+    kind: Literal["org", "shift"]
+    slug: str = ""
+    shift_id: int = 0
+
+    @property
+    def payload(self) -> str:
+        return f"org-{self.slug}" if self.kind == "org" else f"shift-{self.shift_id}"
+
+
+_ORG_LINK = re.compile(r"org-([A-Za-z0-9][A-Za-z0-9_-]{1,31})")
+_SHIFT_LINK = re.compile(r"shift-([1-9]\d{0,11})")
+
+
+def parse_start_link(payload: str | None) -> StartLink | None:
+    """`org-<slug>` or `shift-<id>`; anything else (including later issues' `inv-`, `ci-`) is None."""
+    if not payload:
+        return None
+    if match := _ORG_LINK.fullmatch(payload):
+        return StartLink("org", slug=match.group(1).lower())
+    if match := _SHIFT_LINK.fullmatch(payload):
+        return StartLink("shift", shift_id=int(match.group(1)))
+    return None
+
+
+# --- saving answers ---------------------------------------------------------------------------------
+
+
+async def _get(tx: Database | Transaction, person_id: int) -> Person:
+    person = await people.get(tx, person_id)
+    if person is None or person.status == "deleted":
+        raise PersonGone(person_id)
+    return person
+
+
+async def _advance(tx: Transaction, person: Person, step: str, state: str | None, now: int) -> None:
+    """Moves the person past `step` if that is where they are; preselects their outreach language."""
+    if current_step(person) != step:
+        return
+    following = step_after(step, state)
+    await people.update(tx, person.id, now, onboarding_step=following)
+    if following == LANGUAGES and not await people.languages(tx, person.id):
+        default = default_outreach_language(person.locale)
+        if default:
+            await people.set_languages(tx, person.id, [default])
+
+
+async def _save(db: Database, person_id: int, step: str | None, now: int, **values: object) -> Person:
+    """Saves profile columns and advances past `step` (None: a setting with no onboarding step)."""
+    async with db.transaction() as tx:
+        person = await _get(tx, person_id)
+        if values:
+            await people.update(tx, person_id, now, **values)
+        if step is not None:
+            state = values.get("state", person.state)
+            await _advance(tx, person, step, state if isinstance(state, str) else None, now)
+        return await _get(tx, person_id)
+
+
+async def agree(db: Database, person_id: int, now: int) -> Person:
+    """Records consent and opens the questions."""
+    async with db.transaction() as tx:
+        person = await _get(tx, person_id)
+        if person.consent_at is None:
+            await people.update(tx, person_id, now, consent_at=now, onboarding_step=LANGUAGE)
+        return await _get(tx, person_id)
+
+
+async def decline(db: Database, person_id: int) -> bool:
+    """Forgets someone who said no at the consent step; True when the row was removed."""
+    async with db.transaction() as tx:
+        person = await people.get(tx, person_id)
+        if person is None or person.consent_at is not None:
+            return False
+        await people.delete(tx, person_id)
+        return True
+
+
+async def set_locale(db: Database, person_id: int, locale: str, now: int) -> Person:
+    if locale not in available_locales():
+        raise InvalidChoice("locale")
+    return await _save(db, person_id, LANGUAGE, now, locale=locale)
+
+
+async def set_name(db: Database, person_id: int, raw: str, now: int) -> Person:
+    return await _save(db, person_id, NAME, now, display_name=clean_name(raw))
+
+
+async def set_phone(db: Database, person_id: int, raw: str | None, now: int) -> Person:
+    """Saves their own number (normalised), or removes it / skips the question when None."""
+    return await _save(db, person_id, PHONE, now, phone=normalize_phone(raw) if raw is not None else None)
+
+
+async def choose_state(db: Database, person_id: int, state: str, now: int) -> Person:
+    """Onboarding's state answer: the ZIP is asked next (its old value no longer applies)."""
+    if not is_known_state(state):
+        raise InvalidChoice("state")
+    zone = None if state == OUTSIDE_US else zones_for(state)[0]
+    return await _save(db, person_id, STATE, now, state=state, zip=None, timezone=zone)
+
+
+async def back_to_state(db: Database, person_id: int, now: int) -> Person:
+    """Onboarding goes back from the ZIP or zone question to the state."""
+    async with db.transaction() as tx:
+        person = await _get(tx, person_id)
+        if current_step(person) in (ZIP, TIMEZONE):
+            await people.update(tx, person_id, now, onboarding_step=STATE)
+        return await _get(tx, person_id)
+
+
+async def set_zip(db: Database, person_id: int, raw: str, now: int) -> Person:
+    async with db.transaction() as tx:
+        person = await _get(tx, person_id)
+        if not person.state or person.state == OUTSIDE_US:
+            raise InvalidChoice("state")
+        zip_code = check_zip(person.state, raw)
+        await people.update(tx, person_id, now, zip=zip_code)
+        await _advance(tx, person, ZIP, person.state, now)
+        return await _get(tx, person_id)
+
+
+async def set_timezone(db: Database, person_id: int, zone: str, now: int) -> Person:
+    async with db.transaction() as tx:
+        person = await _get(tx, person_id)
+        if not person.state or not is_known_state(person.state) or zone not in zones_for(person.state):
+            raise InvalidChoice("timezone")
+        await people.update(tx, person_id, now, timezone=zone)
+        await _advance(tx, person, TIMEZONE, person.state, now)
+        return await _get(tx, person_id)
+
+
+async def set_location(db: Database, person_id: int, state: str, zip_raw: str | None, zone: str, now: int) -> Person:
+    """/settings saves a new place in one go, so a half-changed place is never stored."""
+    if not is_known_state(state) or zone not in zones_for(state):
+        raise InvalidChoice("location")
+    zip_code = None if state == OUTSIDE_US else check_zip(state, zip_raw or "")
+    return await _save(db, person_id, None, now, state=state, zip=zip_code, timezone=zone)
+
+
+async def _toggle(
+    db: Database,
+    person_id: int,
+    value: str,
+    read: Callable[[Transaction, int], Awaitable[list[str]]],
+    write: Callable[[Transaction, int, list[str]], Awaitable[None]],
+) -> list[str]:
+    """Flips one value of a multi-select in one transaction, so quick double taps stay consistent."""
+    async with db.transaction() as tx:
+        await _get(tx, person_id)
+        current = await read(tx, person_id)
+        chosen = [c for c in current if c != value] if value in current else [*current, value]
+        await write(tx, person_id, chosen)
+        return chosen
+
+
+async def toggle_language(db: Database, person_id: int, code: str) -> list[str]:
+    """Adds or removes an outreach language; returns the new selection."""
+    if code not in OUTREACH_LANGUAGES:
+        raise InvalidChoice("language")
+    return await _toggle(db, person_id, code, people.languages, people.set_languages)
+
+
+async def toggle_interest(db: Database, person_id: int, kind: str) -> list[str]:
+    if kind not in KINDS:
+        raise InvalidChoice("interest")
+    return await _toggle(db, person_id, kind, people.interests, people.set_interests)
+
+
+async def finish_languages(db: Database, person_id: int, now: int) -> Person:
+    return await _save(db, person_id, LANGUAGES, now)
+
+
+async def finish_interests(db: Database, person_id: int, now: int) -> Person:
+    """The last question: afterwards the person is registered."""
+    return await _save(db, person_id, INTERESTS, now)
+
+
+async def toggle_reminder(db: Database, person_id: int, which: str, now: int) -> Person:
+    column = REMINDERS.get(which)
+    if column is None:
+        raise InvalidChoice("reminder")
+    async with db.transaction() as tx:
+        person = await _get(tx, person_id)
+        await people.update(tx, person_id, now, **{column: 0 if getattr(person, column) else 1})
+        return await _get(tx, person_id)
+
+
+async def toggle_follow(db: Database, person_id: int, org_id: int, now: int) -> bool:
+    """Follows or unfollows an active organization; True when they follow it now."""
+    async with db.transaction() as tx:
+        await _get(tx, person_id)
+        if await orgs.get_active(tx, org_id) is None:
+            raise InvalidChoice("org")
+        if org_id in await orgs.followed_ids(tx, person_id):
+            await orgs.unfollow(tx, person_id, org_id)
+            return False
+        await orgs.follow(tx, person_id, org_id, now)
+        return True
+
+
+async def follow_by_slug(db: Database, person_id: int, slug: str, now: int) -> tuple[Org, bool] | None:
+    """Follows the organization of an `org-<slug>` link: (org, whether it is a new follow), or None."""
+    async with db.transaction() as tx:
+        await _get(tx, person_id)
+        org = await orgs.get_by_slug(tx, slug)
+        if org is None or org.status != "active":
+            return None
+        return org, await orgs.follow(tx, person_id, org.id, now)
+
+
+async def remember_start(db: Database, person_id: int, link: StartLink, now: int) -> None:
+    """Keeps a deep link that arrived mid-onboarding, to act on once they finish."""
+    await _save(db, person_id, None, now, pending_start=link.payload)
+
+
+async def take_pending_start(db: Database, person_id: int, now: int) -> StartLink | None:
+    """The deep link kept for after onboarding, cleared so it is acted on once."""
+    async with db.transaction() as tx:
+        person = await _get(tx, person_id)
+        if person.pending_start is None:
+            return None
+        await people.update(tx, person_id, now, pending_start=None)
+    return parse_start_link(person.pending_start)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything /settings shows."""
+
+    person: Person
+    languages: list[str]
+    interests: list[str]
+    follows: list[Org]
+
+
+async def load(db: Database, person_id: int) -> Profile:
+    person = await _get(db, person_id)
+    languages = await people.languages(db, person_id)
+    interests = await people.interests(db, person_id)
+    # Shown in the vocabularies' order, not the order they were ticked.
+    return Profile(
+        person=person,
+        languages=[c for c in OUTREACH_LANGUAGES if c in languages],
+        interests=[k for k in KINDS if k in interests],
+        follows=await orgs.followed(db, person_id),
+    )

@@ -1,0 +1,70 @@
+"""Conversations more than one test file walks through, written once: onboarding from /start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.i18n import language_name, translations
+from tests.emulator.models import BotMessage
+from tests.emulator.user import TestUser
+
+
+def gettext(locale: str) -> Callable[[str], str]:
+    return translations(locale).gettext
+
+
+async def replies(user: TestUser, count: int) -> list[BotMessage]:
+    return [await user.next_reply() for _ in range(count)]
+
+
+async def onboard(
+    user: TestUser,
+    locale: str = "en",
+    *,
+    state: str = "CA",
+    zip_code: str = "94103",
+    zone_label: str | None = None,
+    phone: str | None = None,
+    languages: tuple[str, ...] = (),
+    interests: tuple[str, ...] = (),
+    start: str = "/start",
+) -> BotMessage:
+    """Taps through onboarding as a new user whose Telegram language is `locale`; returns the welcome.
+
+    `languages` and `interests` are button labels to toggle (the UI language's own is preselected).
+    """
+    _ = gettext(locale)
+    await user.send(start)
+    consent = await user.next_reply()
+    assert _("Is that OK with you?") in consent.text
+    await user.press("✅ " + _("I agree"))
+    await replies(user, 2)  # the terms lose their buttons; the language question comes
+    await user.press(_("Continue in {language}").format(language=language_name(locale)))
+    await user.next_reply()
+    await user.press(_("Use “{name}”").format(name=user.first_name))
+    await replies(user, 2)  # the name question loses its button; the phone question comes
+    if phone is None:
+        await user.tap(_("Skip"))
+    else:
+        await user.tap("📱 " + _("Share my phone number"), phone_number=phone)
+    await replies(user, 2)  # the reply keyboard goes away; the state question comes
+    await user.press(state)
+    await user.next_reply()
+    if zip_code:
+        await user.send(zip_code)
+        await user.next_reply()
+    if zone_label:
+        await user.press(zone_label)
+        await user.next_reply()
+    for label in languages:
+        await user.press(label)
+        await user.next_reply()
+    await user.press("✅ " + _("Done"))
+    await user.next_reply()
+    for label in interests:
+        await user.press(label)
+        await user.next_reply()
+    await user.press("✅ " + _("Done"))
+    welcome = await user.next_reply()
+    assert _("What would you like to do?") in welcome.text
+    return welcome
