@@ -1,0 +1,31 @@
+"""CSV files people open in spreadsheets: UTF-8 with a BOM (Excel needs it for non-Latin names),
+CRLF line ends, and cells that a spreadsheet would run as formulas defused."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+BOM = "\ufeff"
+# A cell starting with one of these is a formula to Excel and Google Sheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would evaluate gets a leading apostrophe; numbers pass as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def encode(rows: Iterable[Sequence[object]]) -> bytes:
+    """The rows (the first is the header) as CSV bytes that open intact in Excel and Google Sheets."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,522 @@
+"""Posting shifts: reading what a coordinator types, the rules a new shift meets, and publishing.
+
+Every reader raises `Invalid` with an N_() message and its parameters, so the handler (or the CSV
+report) says what is wrong in the reader's own language. Times are stored in UTC with the shift's
+zone; a weekly series keeps the same local wall time every week, across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import get_month_names
+
+from bot.clock import to_ts
+from bot.db import Database
+from bot.i18n import N_
+from bot.store import audit
+from bot.store import shifts as shift_store
+from bot.store.orgs import Org
+from bot.store.shifts import NewShift
+from bot.vocab import KIND_CODES, KINDS, OUTREACH_LANGUAGES, STATE_ZONES
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
+PLACE_NAME_MAX = 200
+ADDRESS_MAX = 300
+URL_MAX = 500
+CAPACITY_MAX = 10_000
+LENGTH_MIN = 15  # minutes
+LENGTH_MAX = 24 * 60
+WEEKS_MAX = 12
+DAYS_AHEAD_MAX = 2 * 366
+
+
+class MonthName(int):
+    """A month number shown to the reader as the month's name in their language."""
+
+
+class Invalid(ValueError):
+    """Input that breaks a rule. `message` is an N_() msgid with {placeholders} filled from `params`;
+    `field` names what was wrong (the dialogue's step, the CSV's column)."""
+
+    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.params = params
+
+    def at(self, field: str) -> Invalid:
+        """The same problem, blamed on a field (when the reader didn't know which)."""
+        return Invalid(self.message, self.field or field, **self.params)
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+_UNREADABLE_DATE = N_("I couldn't read that date. Type it like 12/5, Dec 5 or 2026-12-05.")
+_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}|\d{2}))?")
+_CJK_DATE = re.compile(r"(?:(\d{4})\s*[년年]\s*)?(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日号號]?")
+_DAY_TOKEN = re.compile(r"(\d{1,4})(?:st|nd|rd|th|일|日)?")
+_FILLERS = frozenset({"de", "del", "of", "the", "le", "ngày", "ika"})  # "5 de diciembre", "ngày 5 tháng 12"
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().replace(".", " ").replace(",", " ").split())
+
+
+@cache
+def _month_names(locale: str) -> tuple[tuple[re.Pattern[str], int], ...]:
+    """Month names (wide and short) in the reader's language and English, longest first."""
+    names: dict[str, int] = {}
+    for loc in dict.fromkeys((locale, "en")):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, Locale.parse(loc)).items():
+                    folded = _fold(name)
+                    if folded and not folded.isdigit():
+                        names.setdefault(folded, number)
+    names.setdefault("sept", 9)
+    ordered = sorted(names.items(), key=lambda item: -len(item[0]))
+    # Not inside a longer word: "mar" must not match in "march" (longest are tried first anyway).
+    return tuple((re.compile(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])"), n) for name, n in ordered)
+
+
+def _complete(year: int | None, month: int, day: int, today: date) -> date:
+    """The date, with the year of its next occurrence when none was given; explains an impossible one."""
+    if year is None:
+        year = today.year + (1 if (month, day) < (today.month, today.day) else 0)
+    elif year < 100:
+        year += 2000
+    if not 1 <= month <= 12:
+        raise Invalid(N_("There is no month {month}: months go from 1 to 12."), "date", month=month)
+    if not 1970 <= year <= 9998:
+        raise Invalid(_UNREADABLE_DATE, "date")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise Invalid(
+            N_("There is no {month} {day}: that month has {days} days."),
+            "date", month=MonthName(month), day=day, days=days,
+        )
+    return date(year, month, day)
+
+
+def read_date(text: str, today: date, locale: str = "en") -> date:
+    """'2026-12-05', '12/5', '12/5/2026', 'Dec 5', '5 Dec', '12월 5일' (US order; 31/2 is day-first)."""
+    cleaned = text.strip().rstrip(".").strip()
+    if m := _ISO_DATE.fullmatch(cleaned):
+        return _complete(int(m[1]), int(m[2]), int(m[3]), today)
+    if m := _NUMERIC_DATE.fullmatch(cleaned):
+        first, second = int(m[1]), int(m[2])
+        year = int(m[3]) if m[3] else None
+        if first > 12 and second <= 12:  # unambiguous day-first, as in 31/02
+            return _complete(year, second, first, today)
+        return _complete(year, first, second, today)
+    if m := _CJK_DATE.fullmatch(cleaned):
+        return _complete(int(m[1]) if m[1] else None, int(m[2]), int(m[3]), today)
+    folded = _fold(cleaned)
+    for pattern, month in _month_names(locale):
+        found = pattern.search(folded)
+        if found is None:
+            continue
+        rest = [w for w in (folded[: found.start()] + " " + folded[found.end() :]).split() if w not in _FILLERS]
+        numbers = [_DAY_TOKEN.fullmatch(token) for token in rest]
+        if not 1 <= len(numbers) <= 2 or not all(numbers):
+            break
+        values = [int(n[1]) for n in numbers if n]
+        years = [v for v in values if v > 31]
+        days = [v for v in values if v <= 31]
+        if len(days) != 1 or len(years) > 1:
+            break
+        return _complete(years[0] if years else None, month, days[0], today)
+    raise Invalid(_UNREADABLE_DATE, "date")
+
+
+def read_shift_date(text: str, today: date, locale: str = "en") -> date:
+    """A date for a new shift: readable, real, not past, not years away."""
+    day = read_date(text, today, locale)
+    if day < today:
+        raise Invalid(N_("That date has already passed."), "date")
+    if day > today + timedelta(days=DAYS_AHEAD_MAX):
+        raise Invalid(N_("That's more than two years ahead. Type a closer date."), "date")
+    return day
+
+
+# --- times ------------------------------------------------------------------------------------------
+
+_UNREADABLE_TIME = N_("I couldn't read that time. Type it like 18:30 or 6:30pm.")
+_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?")
+_MILITARY = re.compile(r"(\d{1,2})(\d{2})")
+_EXTRA_MARKS = {  # understood whatever the reader's locale: they can't mean anything else
+    "am": "am", "pm": "pm", "오전": "am", "오후": "pm", "上午": "am", "下午": "pm", "午前": "am", "午後": "pm",
+    "晚上": "pm", "早上": "am",
+}
+
+
+def _fold_time(text: str) -> str:
+    """Lowercase, without spaces or dots: '6:30 p.m.' → '6:30pm', '18.30' → '1830'."""
+    return re.sub(r"[\s.]", "", text.lower())
+
+
+@cache
+def _meridiem_marks(locale: str) -> tuple[tuple[str, str], ...]:
+    """AM and PM as people write them in the locale (오전/오후, 上午/下午, SA/CH…) and English, longest first."""
+    marks: dict[str, str] = dict(_EXTRA_MARKS)
+    for context in Locale.parse(locale).day_periods.values():
+        for names in context.values():
+            for kind in ("am", "pm"):
+                folded = _fold_time(names.get(kind) or "")
+                if len(folded) >= 2:
+                    marks.setdefault(folded, kind)
+    return tuple(sorted(marks.items(), key=lambda item: -len(item[0])))
+
+
+def read_time(text: str, locale: str = "en") -> time:
+    """'18:30', '6:30pm', '6:30 pm', '6pm', '1830', '오후 6시 30분', '下午6点半'; 25:00 is refused."""
+    s = _fold_time(text)
+    meridiem: str | None = None
+    for mark, kind in _meridiem_marks(locale):
+        if s.startswith(mark) or s.endswith(mark):
+            meridiem = kind
+            s = s.removeprefix(mark) if s.startswith(mark) else s.removesuffix(mark)
+            break
+    else:
+        if len(s) >= 2 and s[-1] in "ap" and s[-2].isdigit():  # '6p', '6:30a'
+            meridiem, s = ("am" if s[-1] == "a" else "pm"), s[:-1]
+    s = re.sub(r"(시|時|点|點)(반|半)", ":30", s)
+    s = re.sub(r"(시|時|点|點|h)", ":", s)
+    s = re.sub(r"(분|分)$", "", s).removesuffix(":")
+    if (m := _CLOCK.fullmatch(s)) is None and (m := _MILITARY.fullmatch(s)) is None:
+        raise Invalid(_UNREADABLE_TIME, "start")
+    military = m.re is _MILITARY
+    hour = int(m[1])
+    minute = int(m[2]) if military or m[2] else 0
+    second = int(m[3]) if not military and m[3] else 0
+    if meridiem is None and not military and not m[2] and 1 <= hour <= 12:
+        raise Invalid(N_("Is that morning or evening? Type it like 6:30pm or 18:30."), "start")
+    if minute > 59 or second > 59:
+        raise Invalid(N_("Minutes go from 00 to 59."), "start")
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            raise Invalid(N_("With AM or PM, the hour goes from 1 to 12."), "start")
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    if hour > 23:
+        raise Invalid(N_("There is no hour {hour}: hours go from 0 to 23."), "start", hour=hour)
+    return time(hour, minute)
+
+
+def read_datetime(text: str, today: date, locale: str = "en") -> tuple[date, time]:
+    """A date and a time in one line: '2026-12-04 18:00', 'Dec 4 6pm', '12/4 18:30'."""
+    tokens = re.sub(r"(?<=\d)T(?=\d)", " ", text.strip()).split()
+    specific: Invalid | None = None
+    for split in range(len(tokens) - 1, 0, -1):
+        try:
+            day = read_date(" ".join(tokens[:split]), today, locale)
+        except Invalid as exc:
+            if exc.message != _UNREADABLE_DATE:
+                specific = specific or exc
+            continue
+        try:
+            return day, read_time(" ".join(tokens[split:]), locale)
+        except Invalid as exc:
+            if exc.message != _UNREADABLE_TIME:
+                specific = specific or exc
+    raise specific or Invalid(N_("I couldn't read that date and time. Type it like 2026-12-04 18:00."))
+
+
+def local_moment(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    """The UTC moment of a wall-clock time in a zone; a time the clocks skip that day is refused."""
+    local = datetime.combine(day, clock, tzinfo=tz)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise Invalid(N_("That time doesn't exist that day: the clocks change. Pick another time."), "start")
+    return moment
+
+
+# --- lengths, numbers, links, text --------------------------------------------------------------------
+
+_HOURS = r"(?:h|hr|hrs|hour|hours|시간|時間|小时|小時|giờ|hora|horas|oras)"
+_MINUTES = r"(?:m|min|mins|minute|minutes|분|分|分钟|分鐘|phút|minuto|minutos)"
+_LENGTH_HOURS = re.compile(rf"(\d+(?:\.\d+)?)\s*{_HOURS}?")
+_LENGTH_MINUTES = re.compile(rf"(\d+)\s*{_MINUTES}")
+_LENGTH_BOTH = re.compile(rf"(\d+)\s*(?:{_HOURS}|:)\s*(\d{{1,2}})\s*{_MINUTES}?")
+
+
+def read_length(text: str) -> int:
+    """Minutes from '2', '2.5', '2,5 h', '90m', '1h30', '1:30'."""
+    s = text.strip().lower().replace(",", ".")
+    if m := _LENGTH_MINUTES.fullmatch(s):
+        minutes = int(m[1])
+    elif m := _LENGTH_BOTH.fullmatch(s):
+        minutes = int(m[1]) * 60 + int(m[2])
+    elif m := _LENGTH_HOURS.fullmatch(s):
+        minutes = round(float(m[1]) * 60)
+    else:
+        raise Invalid(N_("I couldn't read that length. Type hours like 2.5, or minutes like 90m."), "length_hours")
+    if minutes < LENGTH_MIN:
+        raise Invalid(N_("A shift lasts at least {minutes} minutes."), "length_hours", minutes=LENGTH_MIN)
+    if minutes > LENGTH_MAX:
+        raise Invalid(
+            N_("A shift lasts at most {hours} hours. For minutes, type them like 90m."),
+            "length_hours", hours=LENGTH_MAX // 60,
+        )
+    return minutes
+
+
+_WHOLE_NUMBER = re.compile(r"\d{1,3}(?:[ ,.'_]\d{3})+|\d+")
+
+
+def read_capacity(text: str) -> int:
+    """How many can sign up: 1 to 10,000 ('1,000' and '1 000' read as a thousand)."""
+    s = text.strip().replace("\u202f", " ").replace("\xa0", " ")
+    if not _WHOLE_NUMBER.fullmatch(s):
+        raise Invalid(N_("Type a number of volunteers, for example 12."), "capacity")
+    count = int(re.sub(r"[ ,.'_]", "", s))
+    if count < 1:
+        raise Invalid(N_("At least one volunteer must be able to sign up."), "capacity")
+    if count > CAPACITY_MAX:
+        raise Invalid(
+            N_("That's more than {max} volunteers. Type a number from 1 to {max}."), "capacity", max=CAPACITY_MAX
+        )
+    return count
+
+
+_BARE_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?")
+
+
+def read_url(text: str) -> str:
+    """An http(s) link; 'zoom.us/j/1' gets https:// in front, anything else (javascript:, ftp:) is refused."""
+    s = text.strip()
+    if "://" not in s and _BARE_DOMAIN.fullmatch(s):
+        s = "https://" + s
+    problem = Invalid(
+        N_("That isn't a web link. Send one that starts with https://, for example https://zoom.us/j/123456789."),
+        "online_url",
+    )
+    if len(s) > URL_MAX or any(c.isspace() for c in s) or any(c in s for c in "<>\"'"):
+        raise problem
+    try:
+        parts = urlsplit(s)
+        host = parts.hostname or ""
+    except ValueError:
+        raise problem from None
+    if parts.scheme.lower() not in ("http", "https") or "." not in host.strip("."):
+        raise problem
+    return s
+
+
+_TOO_LONG = {
+    "title": N_("The title can have at most {max} characters; this one has {count}."),
+    "description": N_("The description can have at most {max} characters; this one has {count}."),
+    "place_name": N_("The place name can have at most {max} characters; this one has {count}."),
+    "address": N_("The address can have at most {max} characters; this one has {count}."),
+}
+_EMPTY = {
+    "title": N_("The title can't be empty."),
+    "place_name": N_("The place name can't be empty."),
+    "address": N_("The address can't be empty."),
+}
+_LIMITS = {"title": TITLE_MAX, "description": DESCRIPTION_MAX, "place_name": PLACE_NAME_MAX, "address": ADDRESS_MAX}
+
+
+def read_text(text: str, field: str) -> str:
+    """A title, place name or address on one line; a description keeps its lines. Empty only for a description."""
+    cleaned = text.strip() if field == "description" else " ".join(text.split())
+    if not cleaned and field in _EMPTY:
+        raise Invalid(_EMPTY[field], field)
+    if len(cleaned) > _LIMITS[field]:
+        raise Invalid(_TOO_LONG[field], field, max=_LIMITS[field], count=len(cleaned))
+    return cleaned
+
+
+def read_kind(text: str) -> str:
+    """'phone_bank', 'Phone bank', 'phone-bank' or the short code 'pb'."""
+    key = "_".join(text.strip().lower().replace("-", " ").split())
+    if key in KINDS:
+        return key
+    for kind, label in KINDS.items():
+        if key == "_".join(label.lower().split()) or key == KIND_CODES[kind]:
+            return kind
+    raise Invalid(
+        N_("Unknown kind “{value}”. Use one of: {kinds}."), "kind", value=text.strip()[:40], kinds=", ".join(KINDS)
+    )
+
+
+def read_languages(text: str) -> tuple[str, ...]:
+    """Outreach language codes separated by spaces, commas or semicolons: 'ko; vi cmn'."""
+    codes = [c.lower() for c in re.split(r"[\s,;]+", text.strip()) if c]
+    unknown = [c for c in codes if c not in OUTREACH_LANGUAGES]
+    if unknown:
+        raise Invalid(
+            N_("Unknown language code: {codes}. Use codes such as ko, vi, cmn, yue, tl, hi."),
+            "languages", codes=", ".join(unknown)[:60],
+        )
+    return tuple(dict.fromkeys(codes))
+
+
+def read_weeks(text: str) -> int:
+    s = text.strip()
+    if not s.isdigit() or not 1 <= int(s) <= WEEKS_MAX:
+        raise Invalid(N_("Type a number of weeks from 1 to {max}."), "weeks", max=WEEKS_MAX)
+    return int(s)
+
+
+# --- a draft and the shifts it becomes ----------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """What the coordinator has said so far about a new shift (or weekly series)."""
+
+    org_id: int | None = None
+    title: str | None = None
+    kind: str | None = None
+    day: date | None = None
+    start: time | None = None
+    minutes: int | None = None
+    place_name: str | None = None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    online_url: str | None = None
+    capacity: int | None = None
+    languages: list[str] = field(default_factory=list)
+    description: str = ""
+    deadline_before: int | None = None  # minutes before each start that signups close; None: at the start
+    weeks: int = 1
+
+    def set_in_person(self, *, address: str | None = None, place_name: str | None = None,
+                      latitude: float | None = None, longitude: float | None = None) -> None:
+        self.address, self.place_name, self.latitude, self.longitude = address, place_name, latitude, longitude
+        self.online_url = None
+
+    def set_online(self, url: str) -> None:
+        self.set_in_person()
+        self.online_url = url
+
+    @property
+    def has_place(self) -> bool:
+        return bool(self.online_url or self.address or self.place_name)
+
+
+def region_for(org: Org, online: bool) -> str | None:
+    """An in-person shift is in its organization's state; an online one is anywhere."""
+    if online or org.state not in STATE_ZONES:
+        return None
+    return org.state
+
+
+def starts(draft: Draft, tz: ZoneInfo) -> list[datetime]:
+    """Every start of the draft (weekly: the same local wall time each week), in UTC."""
+    assert draft.day is not None and draft.start is not None
+    first = local_moment(draft.day, draft.start, tz)
+    moments = [first]
+    for week in range(1, draft.weeks):
+        local = datetime.combine(draft.day + timedelta(weeks=week), draft.start, tzinfo=tz)
+        moments.append(local.astimezone(UTC))  # a skipped wall time moves forward, like a wall clock
+    return moments
+
+
+def deadline_for(start: datetime, before: int | None) -> datetime | None:
+    return None if before is None else start - timedelta(minutes=before)
+
+
+def check_start(start: datetime, now: datetime) -> None:
+    if start <= now:
+        raise Invalid(N_("That time has already passed. Pick a later time or another day."), "start")
+
+
+def check_deadline(deadline: datetime, start: datetime, now: datetime) -> None:
+    if deadline >= start:
+        raise Invalid(N_("Signups must close before the shift starts."), "signup_deadline")
+    if deadline <= now:
+        raise Invalid(N_("That moment has already passed: signups would be closed from the start."),
+                      "signup_deadline")
+
+
+MISSING = N_("This is still missing.")
+
+
+def build(draft: Draft, org: Org, now: datetime, created_by: int | None) -> list[NewShift]:
+    """The shifts a finished draft becomes, checked against every rule; raises the first problem."""
+    for name in ("title", "kind", "day", "start", "minutes", "capacity"):
+        if getattr(draft, name) is None:
+            raise Invalid(MISSING, name)
+    if not draft.has_place:
+        raise Invalid(MISSING, "place")
+    if not 1 <= draft.weeks <= WEEKS_MAX:
+        raise Invalid(N_("Type a number of weeks from 1 to {max}."), "weeks", max=WEEKS_MAX)
+    assert draft.minutes is not None and draft.capacity is not None
+    tz = ZoneInfo(org.timezone)
+    moments = starts(draft, tz)
+    check_start(moments[0], now)
+    online = draft.online_url is not None
+    result = []
+    for start in moments:
+        deadline = deadline_for(start, draft.deadline_before)
+        if deadline is not None:
+            check_deadline(deadline, start, now)
+        result.append(
+            NewShift(
+                org_id=org.id,
+                title=draft.title or "",
+                kind=draft.kind or "other",
+                starts_at=to_ts(start),
+                ends_at=to_ts(start + timedelta(minutes=draft.minutes)),
+                timezone=org.timezone,
+                capacity=draft.capacity,
+                description=draft.description,
+                place_name=None if online else draft.place_name,
+                address=None if online else draft.address,
+                latitude=None if online else draft.latitude,
+                longitude=None if online else draft.longitude,
+                online_url=draft.online_url,
+                region=region_for(org, online),
+                signup_deadline=to_ts(deadline) if deadline else None,
+                languages=tuple(draft.languages),
+                created_by=created_by,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Published:
+    shift_ids: list[int]
+    series_id: int | None
+
+
+async def publish(
+    db: Database, shifts: Sequence[NewShift], *, actor_id: int, now: int, weekly: bool = False
+) -> Published:
+    """Creates every shift (and their weekly series) in one transaction: all of them or none.
+
+    Refuses, creating nothing, when any would start in the past by now (the dialogue may have been slow).
+    """
+    if not shifts:
+        return Published([], None)
+    if any(s.starts_at <= now for s in shifts):
+        raise Invalid(N_("That time has already passed. Pick a later time or another day."), "start")
+    series_id = None
+    ids: list[int] = []
+    async with db.transaction() as tx:
+        if weekly:
+            series_id = await shift_store.create_series(tx, shifts[0].org_id, "weekly", actor_id, now)
+        for shift in shifts:
+            ids.append(await shift_store.create(tx, replace(shift, series_id=series_id), now))
+        for org_id in dict.fromkeys(s.org_id for s in shifts):
+            mine = [i for i, s in zip(ids, shifts, strict=True) if s.org_id == org_id]
+            await audit.record(
+                tx, actor_id=actor_id, action="shifts.publish", now=now, org_id=org_id,
+                subject=f"series:{series_id}" if series_id else f"shift:{mine[0]}",
+                details={"count": len(mine), "first": mine[0], "last": mine[-1]},
+            )
+    return Published(ids, series_id)

@@ -1,0 +1,179 @@
+"""What coordinators export: rosters, signups with attendance, hours per volunteer — scoped to orgs.
+
+`org_ids=None` means every organization (network admins); otherwise only the listed ones, passed as one
+JSON parameter so no placeholders are generated. A phone number comes only with a signup that isn't
+cancelled: coordinators see the phones of people on their shifts, no one else's.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.db import Database
+
+_IN_ORGS = "(:all_orgs = 1 OR s.org_id IN (SELECT value FROM json_each(:org_ids)))"
+_PERSON = """
+    p.display_name, p.first_name, p.last_name, p.username,
+    CASE WHEN g.status != 'cancelled' THEN p.phone END AS phone,
+    (SELECT group_concat(language, ' ') FROM
+        (SELECT language FROM person_language pl WHERE pl.person_id = p.id ORDER BY language)) AS languages
+"""
+_ATTENDANCE = """
+    g.status, g.position, g.joined_at, c.checked_in_at, c.checked_out_at,
+    COALESCE(c.hours, (c.checked_out_at - c.checked_in_at) / 3600.0) AS hours
+"""
+
+
+def _scope(org_ids: Collection[int] | None) -> dict[str, object]:
+    return {"all_orgs": int(org_ids is None), "org_ids": json.dumps(sorted(org_ids or ()))}
+
+
+def _name(row: sqlite3.Row) -> str:
+    full = " ".join(part for part in (row["first_name"], row["last_name"]) if part)
+    return row["display_name"] or full or (row["username"] or "")
+
+
+@dataclass(frozen=True)
+class ShiftLine:
+    id: int
+    org_id: int
+    org_name: str
+    title: str
+    starts_at: int
+    timezone: str
+    status: str
+    signups: int
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    name: str
+    username: str | None
+    phone: str | None
+    languages: str
+    status: str
+    position: int | None
+    joined_at: int
+    checked_in_at: int | None
+    checked_out_at: int | None
+    hours: float | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> RosterRow:
+        return cls(
+            name=_name(row), username=row["username"], phone=row["phone"], languages=row["languages"] or "",
+            status=row["status"], position=row["position"], joined_at=row["joined_at"],
+            checked_in_at=row["checked_in_at"], checked_out_at=row["checked_out_at"], hours=row["hours"],
+        )
+
+
+@dataclass(frozen=True)
+class SignupRow:
+    org_name: str
+    shift_id: int
+    title: str
+    kind: str
+    starts_at: int
+    ends_at: int
+    timezone: str
+    person: RosterRow
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    name: str
+    username: str | None
+    phone: str | None
+    languages: str
+    shifts: int  # confirmed, attended or no-show
+    attended: int
+    no_shows: int
+    hours: float
+    last_shift_at: int
+
+
+async def shifts(
+    db: Database, org_ids: Collection[int] | None, *, since: int, around: int, limit: int, offset: int
+) -> tuple[list[ShiftLine], int]:
+    """Shifts starting from `since`, the ones nearest `around` (now) first; and how many there are."""
+    params = {**_scope(org_ids), "since": since, "around": around, "limit": limit, "offset": offset}
+    where = f"WHERE {_IN_ORGS} AND s.starts_at >= :since"
+    total = await db.fetchval(f"SELECT count(*) FROM shift s {where}", params)
+    rows = await db.fetchall(
+        f"""
+        SELECT s.id, s.org_id, o.name AS org_name, s.title, s.starts_at, s.timezone, s.status,
+               (SELECT count(*) FROM signup g WHERE g.shift_id = s.id AND g.status != 'cancelled') AS signups
+        FROM shift s JOIN org o ON o.id = s.org_id {where}
+        ORDER BY abs(s.starts_at - :around), s.id LIMIT :limit OFFSET :offset
+        """,
+        params,
+    )
+    return [ShiftLine(**dict(r)) for r in rows], int(total)
+
+
+async def roster(db: Database, shift_id: int) -> list[RosterRow]:
+    """Everyone on the shift (not those who cancelled): confirmed and attended first, then the waitlist."""
+    rows = await db.fetchall(
+        f"""
+        SELECT {_PERSON}, {_ATTENDANCE}
+        FROM signup g JOIN person p ON p.id = g.person_id LEFT JOIN checkin c ON c.signup_id = g.id
+        WHERE g.shift_id = ? AND g.status != 'cancelled'
+        ORDER BY g.status = 'waitlisted', g.position, g.joined_at, g.id
+        """,
+        (shift_id,),
+    )
+    return [RosterRow.from_row(r) for r in rows]
+
+
+async def signups(db: Database, org_ids: Collection[int] | None, start: int | None, end: int | None) -> list[SignupRow]:
+    """Every signup (cancelled ones too) on the organizations' shifts starting in [start, end)."""
+    rows = await db.fetchall(
+        f"""
+        SELECT o.name AS org_name, s.id AS shift_id, s.title, s.kind, s.starts_at, s.ends_at, s.timezone,
+               {_PERSON}, {_ATTENDANCE}
+        FROM signup g JOIN shift s ON s.id = g.shift_id JOIN org o ON o.id = s.org_id
+             JOIN person p ON p.id = g.person_id LEFT JOIN checkin c ON c.signup_id = g.id
+        WHERE {_IN_ORGS} AND (:start IS NULL OR s.starts_at >= :start) AND (:end IS NULL OR s.starts_at < :end)
+        ORDER BY s.starts_at, s.id, g.status = 'cancelled', g.status = 'waitlisted', g.position, g.joined_at, g.id
+        """,
+        {**_scope(org_ids), "start": start, "end": end},
+    )
+    return [
+        SignupRow(
+            org_name=r["org_name"], shift_id=r["shift_id"], title=r["title"], kind=r["kind"],
+            starts_at=r["starts_at"], ends_at=r["ends_at"], timezone=r["timezone"], person=RosterRow.from_row(r),
+        )
+        for r in rows
+    ]
+
+
+async def hours(db: Database, org_ids: Collection[int] | None, start: int | None, end: int | None) -> list[HoursRow]:
+    """Per volunteer, over the organizations' shifts starting in [start, end): shifts, attendance, hours."""
+    rows = await db.fetchall(
+        f"""
+        SELECT p.id, {_PERSON},
+               count(*) AS shifts,
+               sum(g.status = 'attended' OR c.checked_in_at IS NOT NULL) AS attended,
+               sum(g.status = 'no_show') AS no_shows,
+               COALESCE(sum(COALESCE(c.hours, (c.checked_out_at - c.checked_in_at) / 3600.0)), 0) AS hours,
+               max(s.starts_at) AS last_shift_at
+        FROM signup g JOIN shift s ON s.id = g.shift_id
+             JOIN person p ON p.id = g.person_id LEFT JOIN checkin c ON c.signup_id = g.id
+        WHERE {_IN_ORGS} AND g.status IN ('confirmed', 'attended', 'no_show') AND s.status != 'cancelled'
+          AND (:start IS NULL OR s.starts_at >= :start) AND (:end IS NULL OR s.starts_at < :end)
+        GROUP BY p.id
+        ORDER BY hours DESC, attended DESC, p.id
+        """,
+        {**_scope(org_ids), "start": start, "end": end},
+    )
+    return [
+        HoursRow(
+            name=_name(r), username=r["username"], phone=r["phone"], languages=r["languages"] or "",
+            shifts=r["shifts"], attended=r["attended"], no_shows=r["no_shows"], hours=float(r["hours"]),
+            last_shift_at=r["last_shift_at"],
+        )
+        for r in rows
+    ]
