@@ -1,0 +1,131 @@
+"""Broadcasts: one message to an organization's followers, filtered by language and region, queued
+in the outbox (the dispatcher paces it) — one at a time per organization."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.db import Database
+from bot.i18n import N_
+from bot.services.posting import Invalid
+from bot.store import audit, outbox
+from bot.store import broadcasts as store
+from bot.store.broadcasts import Tally
+from bot.store.outbox import NewItem
+from bot.vocab import OUTREACH_LANGUAGES
+
+BROADCAST = "broadcast"
+TEXT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a broadcast goes to: the organization's followers speaking one of `languages` (none: any),
+    living in `region` (None: anywhere)."""
+
+    org_id: int
+    languages: tuple[str, ...] = ()
+    region: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.languages) - set(OUTREACH_LANGUAGES)
+        if unknown:
+            raise ValueError(f"unknown outreach languages: {sorted(unknown)}")
+
+
+def read_text(text: str) -> str:
+    message = text.strip()
+    if not message:
+        raise Invalid(N_("The message can't be empty."), "message")
+    if len(message) > TEXT_MAX:
+        raise Invalid(
+            N_("The message can have at most {max} characters; this one has {count}."),
+            "message", max=TEXT_MAX, count=len(message),
+        )
+    return message
+
+
+async def count(db: Database, audience: Audience, sender_id: int) -> int:
+    return await store.count_audience(
+        db, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
+    )
+
+
+@dataclass(frozen=True)
+class Busy:
+    """A broadcast of the same organization is still going out."""
+
+    broadcast_id: int
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class Started:
+    broadcast_id: int
+    recipients: int
+
+
+async def still_sending(db: Database, org_id: int, now: int) -> Busy | None:
+    """The organization's broadcast still going out, if any; finished ones are closed on the way."""
+    for broadcast in await store.sending_for_org(db, org_id):
+        tally = await store.tally(db, broadcast.id)
+        if not tally.finished:
+            return Busy(broadcast.id, tally)
+        async with db.transaction() as tx:
+            await store.finish(tx, broadcast.id, now)
+    return None
+
+
+async def send(db: Database, audience: Audience, *, sender_id: int, text: str, now: int) -> Started | Busy:
+    """Records the broadcast and queues one message per recipient, unless one is still going out."""
+    text = read_text(text)
+    busy = await still_sending(db, audience.org_id, now)
+    if busy is not None:
+        return busy
+    filters = {"languages": list(audience.languages), "region": audience.region}
+    async with db.transaction() as tx:
+        # Checked again inside the write lock: two coordinators pressing Send at once start one broadcast.
+        for other in await store.sending_for_org(tx, audience.org_id):
+            tally = await store.tally(tx, other.id)
+            if not tally.finished:
+                return Busy(other.id, tally)
+        broadcast_id = await store.create(
+            tx, org_id=audience.org_id, sender_id=sender_id, text=text, filters=filters, now=now
+        )
+        people = await store.audience(
+            tx, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
+        )
+        await outbox.enqueue(
+            tx,
+            [
+                NewItem(
+                    person_id=person_id, kind=BROADCAST, due_at=now,
+                    dedupe_key=store.dedupe_key(broadcast_id, person_id), payload={"broadcast_id": broadcast_id},
+                )
+                for person_id in people
+            ],
+            now,
+        )
+        await store.set_recipients(tx, broadcast_id, len(people))
+        if not people:
+            await store.finish(tx, broadcast_id, now)
+        await audit.record(
+            tx, actor_id=sender_id, action="broadcast.send", now=now, org_id=audience.org_id,
+            subject=f"broadcast:{broadcast_id}", details={**filters, "recipients": len(people)},
+        )
+    return Started(broadcast_id, len(people))
+
+
+async def progress(db: Database, broadcast_id: int, now: int) -> Tally:
+    """Where the broadcast stands; marks it done once nothing is pending."""
+    tally = await store.tally(db, broadcast_id)
+    if tally.finished:
+        async with db.transaction() as tx:
+            await store.finish(tx, broadcast_id, now)
+    return tally
+
+
+def sorted_languages(codes: Sequence[str]) -> tuple[str, ...]:
+    """Chosen languages in the picker's order, unknown codes dropped (forged buttons)."""
+    return tuple(code for code in OUTREACH_LANGUAGES if code in codes)

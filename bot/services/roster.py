@@ -1,0 +1,78 @@
+"""A shift's roster for its coordinators, and attendance marked by hand."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import to_ts
+from bot.db import Database
+from bot.store import audit
+from bot.store import shifts as shift_store
+from bot.store import signups as signup_store
+from bot.store.shifts import Shift
+from bot.store.signups import RosterLine
+
+MARKS = {"a": "attended", "n": "no_show"}
+MARKABLE = ("confirmed", "attended", "no_show")
+MARKING_OPENS = timedelta(hours=1)  # before the start: people arrive early and are marked at the door
+RECENT = timedelta(days=7)  # how long after a shift its roster stays in the picker
+
+
+@dataclass(frozen=True)
+class Roster:
+    shift: Shift
+    lines: list[RosterLine]
+    marking_open: bool
+
+    @property
+    def on_shift(self) -> list[RosterLine]:
+        return [line for line in self.lines if line.status != "waitlisted"]
+
+    @property
+    def waiting(self) -> list[RosterLine]:
+        return [line for line in self.lines if line.status == "waitlisted"]
+
+
+def marking_open(shift: Shift, now: int) -> bool:
+    return shift.status != "cancelled" and now >= to_ts(shift.starts_at - MARKING_OPENS)
+
+
+async def load(db: Database, shift: Shift, now: int) -> Roster:
+    return Roster(shift, await signup_store.roster(db, shift.id), marking_open(shift, now))
+
+
+async def pickable(
+    db: Database, org_ids: list[int] | None, now: int, *, limit: int, offset: int
+) -> tuple[list[Shift], int]:
+    """Shifts whose roster a coordinator may want: upcoming ones and those of the last week."""
+    return await shift_store.for_orgs(
+        db, org_ids, ends_after=now - int(RECENT.total_seconds()), statuses=("published", "done"),
+        limit=limit, offset=offset,
+    )
+
+
+class MarkOutcome(enum.Enum):
+    MARKED = "marked"
+    NOT_ON_SHIFT = "not_on_shift"  # no such signup on this shift (stale or forged)
+    TOO_EARLY = "too_early"
+
+
+async def mark(db: Database, *, actor_id: int, shift: Shift, signup_id: int, code: str, now: int) -> MarkOutcome:
+    """Marks one person on the shift attended or a no-show; recorded in the audit log."""
+    status = MARKS[code]
+    if not marking_open(shift, now):
+        return MarkOutcome.TOO_EARLY
+    async with db.transaction() as tx:
+        signup = await signup_store.get(tx, signup_id)
+        if signup is None or signup.shift_id != shift.id or signup.status not in MARKABLE:
+            return MarkOutcome.NOT_ON_SHIFT
+        if signup.status != status:
+            await signup_store.set_attendance(tx, signup_id, status, actor_id, now)
+            await audit.record(
+                tx, actor_id=actor_id, action=f"signup.{status}", now=now, org_id=shift.org_id,
+                subject=f"signup:{signup_id}", details={"shift_id": shift.id, "person_id": signup.person_id,
+                                                        "was": signup.status},
+            )
+    return MarkOutcome.MARKED
