@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.admin_cli import add_admin_parser
 from bot.config import ConfigError, Settings, environment, load_settings
 from bot.db import Database, MigrationError
 
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "i18n", help="extract translatable strings, update every catalog, compile them (for developers)"
     ).set_defaults(func=cmd_i18n)
+    add_admin_parser(sub)  # `admin create-org | invite | orgs` (bot/admin_cli.py)
     return parser
 
 

@@ -13,7 +13,28 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import load_all
 from bot.runtime import Runtime
-from handlers import errors, invites, jobs, myshifts, orgs, reminder_replies, shifts, start, team
+from handlers import (
+    awaiting,
+    broadcast,
+    errors,
+    export,
+    followup,
+    invites,
+    jobs,
+    manage,
+    myshifts,
+    newshift,
+    onboarding,
+    orgs,
+    privacy,
+    reminder_replies,
+    roster,
+    settings,
+    shift_upload,
+    shifts,
+    start,
+    team,
+)
 from handlers.commands import publish_menus
 from handlers.context import RUNTIME_KEY, BotContext, resolve_user
 
@@ -54,12 +75,23 @@ def register_handlers(app: Application) -> None:
     a group the first matching handler wins, so the catch-all for unknown buttons comes last."""
     app.add_handler(TypeHandler(Update, resolve_user), group=-1)
     orgs.register(app)  # a dialogue: first, so its typed answers win only while it is open
+    newshift.register(app)  # a dialogue too; its typed answers and /cancel only while it is open
+    shift_upload.register(app)  # /cancel only while an upload waits; CSV documents from coordinators
+    awaiting.register(app)  # typed answers for /manage and /broadcast, and /cancel, only while they wait
     start.register(app)
+    onboarding.register(app)  # its typed answers in group 1, only while someone is onboarding
+    settings.register(app)  # its typed answers in group 2, only while an editor waits for them
+    privacy.register(app)
     shifts.register(app)
     myshifts.register(app)
     reminder_replies.register(app)
+    followup.register(app)
     invites.register(app)
     team.register(app)
+    export.register(app)
+    manage.register(app)
+    roster.register(app)
+    broadcast.register(app)
     errors.register(app)
 
 

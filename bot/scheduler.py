@@ -49,10 +49,11 @@ Deliver = Callable[[OutboxItem], Awaitable[Result]]
 class Pacer:
     """At most `rate` sends in any sliding second overall, and one per second per chat.
 
-    A small margin absorbs the jitter between when we send and when Telegram counts.
+    Sends are spread evenly (no bursts at the top of each second), and a small margin absorbs the
+    jitter between when we send and when Telegram counts.
     """
 
-    def __init__(self, rate: int, per_chat_interval: float = 1.0, margin: float = 0.02) -> None:
+    def __init__(self, rate: int, per_chat_interval: float = 1.0, margin: float = 0.01) -> None:
         self.rate = rate
         self.window = 1.0 + margin
         self.per_chat_interval = per_chat_interval + margin
@@ -71,6 +72,8 @@ class Pacer:
         while True:
             now = time.monotonic()
             wait = self._paused_until - now
+            if self._sent:
+                wait = max(wait, self._sent[-1] + self.window / self.rate - now)
             if len(self._sent) == self.rate:
                 wait = max(wait, self._sent[0] + self.window - now)
             if wait <= 0:
@@ -95,6 +98,13 @@ class Stats:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
+def default_concurrency(rate: int) -> int:
+    """One message in flight at Telegram's free rate, so a crash repeats at most one; at paid
+    broadcast rates one connection can't keep up (about 200 msg/s here), so a few go in parallel
+    and a crash may repeat as many as were in flight."""
+    return 1 if rate <= 100 else min(32, rate // 60)
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -105,12 +115,15 @@ class Dispatcher:
         rate: int = 30,
         per_chat_interval: float = 1.0,
         batch_size: int = 200,
+        concurrency: int | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.deliver = deliver
         self.pacer = Pacer(rate, per_chat_interval)
         self.batch_size = batch_size
+        self.concurrency = concurrency if concurrency is not None else default_concurrency(rate)
+        self._slots = asyncio.Semaphore(self.concurrency)
         self._lock = asyncio.Lock()
         self._again = False
 
@@ -132,27 +145,44 @@ class Dispatcher:
         now = to_ts(self.clock.now())
         after = (0, 0)
         deferred: deque[OutboxItem] = deque()
-        while True:
-            batch = await outbox.due(self.db, now, self.batch_size, after)
-            if batch:
-                after = (batch[-1].due_at, batch[-1].id)
-            elif not deferred:
-                return
-            for item in batch:
-                if self.pacer.chat_ready_in(item.person_id) > 0:
-                    deferred.append(item)  # their chat had a message this second; others go first
-                else:
-                    await self._process(item, stats)
-            # Then the deferred ones whose chat is free again, waiting only when nothing else can go.
-            for _ in range(len(deferred)):
-                item = deferred.popleft()
-                wait = self.pacer.chat_ready_in(item.person_id)
-                if wait > 0 and batch:
-                    deferred.append(item)
-                    continue
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                await self._process(item, stats)
+        in_flight: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                batch = await outbox.due(self.db, now, self.batch_size, after)
+                if batch:
+                    after = (batch[-1].due_at, batch[-1].id)
+                elif not deferred:
+                    return
+                for item in batch:
+                    if self.pacer.chat_ready_in(item.person_id) > 0:
+                        deferred.append(item)  # their chat had a message this second; others go first
+                    else:
+                        await self._start(item, stats, in_flight)
+                # Then the deferred ones whose chat is free again, waiting only when nothing else can go.
+                for _ in range(len(deferred)):
+                    item = deferred.popleft()
+                    wait = self.pacer.chat_ready_in(item.person_id)
+                    if wait > 0 and batch:
+                        deferred.append(item)
+                        continue
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    await self._start(item, stats, in_flight)
+                if in_flight:  # the next batch must not see items still being sent as pending
+                    await asyncio.gather(*in_flight)
+        finally:
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    async def _start(self, item: OutboxItem, stats: Stats, in_flight: set[asyncio.Task[None]]) -> None:
+        """Sends one item, in order when concurrency is 1; else as one of `concurrency` in flight."""
+        if self.concurrency == 1:
+            await self._process(item, stats)
+            return
+        await self._slots.acquire()
+        task = asyncio.create_task(self._process(item, stats))
+        in_flight.add(task)
+        task.add_done_callback(lambda done: (in_flight.discard(done), self._slots.release()))
 
     async def _process(self, item: OutboxItem, stats: Stats) -> None:
         while True:

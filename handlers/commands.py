@@ -18,7 +18,29 @@ VOLUNTEER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("myshifts", N_("Your upcoming shifts")),
     ("help", N_("What this bot can do")),
     ("language", N_("Change the language")),
+    ("settings", N_("Your name, place, phone, languages, interests and reminders")),
+    ("mydata", N_("Get a copy of your data")),
+    ("deleteme", N_("Delete your data")),
+    ("cancel", N_("Stop what you're doing")),
 )
+
+# Coordinators' commands, added to their own chat's menu on top of the volunteers'. Features add theirs.
+COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("newshift", N_("Post a shift, a weekly series, or many from a CSV file")),
+    ("export", N_("Export rosters, attendance and hours as CSV")),
+    ("manage", N_("Edit, cancel, copy or message your upcoming shifts")),
+    ("roster", N_("Who is signed up for a shift; mark attendance")),
+    ("broadcast", N_("Send a message to your organization's followers")),
+)
+
+# Org admins' (and network admins') commands, on top of the coordinators'.
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("invite", N_("Invite a coordinator or an org admin")),
+    ("team", N_("See and manage your organization's team")),
+)
+
+# Network admins' (TURNOUT_ADMINS) commands, on top of the admins'.
+NETWORK_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (("neworg", N_("Create a partner organization")),)
 
 DESCRIPTION = N_(
     "Turnout helps you volunteer with community organizations near you: find canvasses, phone banks, "
@@ -66,5 +88,22 @@ async def publish_chat_menu(bot: Bot, chat_id: int, t: Translator) -> None:
     """Gives one chat its menu in the language the person chose (it may differ from Telegram's)."""
     try:
         await bot.set_my_commands(bot_commands(t.locale), scope=BotCommandScopeChat(chat_id))
+    except TelegramError:
+        log.warning("could not set the command menu for a chat", exc_info=True)
+
+
+async def publish_coordinator_menu(
+    bot: Bot, chat_id: int, t: Translator, *, org_admin: bool = False, network_admin: bool = False
+) -> None:
+    """Gives a coordinator's chat the volunteers' and coordinators' commands (and the admins', if they are one)."""
+    entries = VOLUNTEER_COMMANDS + COORDINATOR_COMMANDS
+    if org_admin or network_admin:
+        entries += ADMIN_COMMANDS
+    if network_admin:
+        entries += NETWORK_ADMIN_COMMANDS
+    catalog = translations(t.locale)
+    commands = [BotCommand(name, catalog.gettext(description)) for name, description in dict(entries).items()]
+    try:
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
     except TelegramError:
         log.warning("could not set the command menu for a chat", exc_info=True)

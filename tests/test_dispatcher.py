@@ -65,7 +65,7 @@ async def test_sends_what_is_due_and_nothing_early(db: Database) -> None:
     await queue(db, [a], NOW - timedelta(minutes=1))
     await queue(db, [b], NOW + timedelta(minutes=5))
     fake = FakeTelegram()
-    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000)
+    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000, concurrency=1)
     stats = await dispatcher.run_due()
     assert (stats.sent, fake.delivered) == (1, [a])
     clock.advance(timedelta(minutes=5))
@@ -82,7 +82,7 @@ async def test_a_blocked_person_is_marked_unreachable_and_their_queue_stops(db: 
     await queue(db, [a], NOW + timedelta(hours=1), kind="later")
     fake = FakeTelegram()
     fake.script[a] = [Result(Delivery.BLOCKED, "Forbidden: bot was blocked by the user")]
-    stats = await Dispatcher(db, clock, fake.deliver, rate=1000).run_due()
+    stats = await Dispatcher(db, clock, fake.deliver, rate=1000, concurrency=1).run_due()
     assert (stats.blocked, stats.sent, fake.delivered) == (1, 1, [b])
     person = await people.get(db, a)
     assert person is not None and person.status == "unreachable"
@@ -96,7 +96,7 @@ async def test_429_waits_retry_after_then_sends_the_same_message(db: Database) -
     await queue(db, [a], NOW)
     fake = FakeTelegram()
     fake.script[a] = [Result(Delivery.RETRY_AFTER, "429", retry_after=0.05)]
-    stats = await Dispatcher(db, clock, fake.deliver, rate=1000).run_due()
+    stats = await Dispatcher(db, clock, fake.deliver, rate=1000, concurrency=1).run_due()
     assert (stats.throttled, stats.sent, fake.delivered) == (1, 1, [a])
 
 
@@ -106,7 +106,7 @@ async def test_transient_errors_back_off_then_fail_with_the_reason(db: Database)
     await queue(db, [a], NOW)
     fake = FakeTelegram()
     fake.script[a] = [Result(Delivery.TRANSIENT, f"timed out #{i}") for i in range(MAX_ATTEMPTS)]
-    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000)
+    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000, concurrency=1)
     for _ in range(MAX_ATTEMPTS):
         await dispatcher.run_due()
         clock.advance(timedelta(hours=1))
@@ -128,13 +128,13 @@ async def test_a_crash_mid_batch_loses_nothing_and_repeats_at_most_the_one_in_fl
         return Result(Delivery.SENT)
 
     with pytest.raises(asyncio.CancelledError):
-        await Dispatcher(db, clock, crash_after_ten, rate=1000).run_due()
+        await Dispatcher(db, clock, crash_after_ten, rate=1000, concurrency=1).run_due()
 
     async def deliver(item: OutboxItem) -> Result:
         delivered.append(item.person_id)
         return Result(Delivery.SENT)
 
-    await Dispatcher(db, clock, deliver, rate=1000).run_due()
+    await Dispatcher(db, clock, deliver, rate=1000, concurrency=1).run_due()
     counts = Counter(delivered)
     assert set(counts) == set(ids)  # nothing lost
     assert sorted(counts.values()).count(2) == 1 and max(counts.values()) == 2  # one duplicate at most
@@ -147,7 +147,7 @@ async def test_one_message_per_second_per_chat_others_go_first(db: Database) -> 
     await queue(db, [a], NOW, kind="two")
     await queue(db, [b, c], NOW)
     fake = FakeTelegram()
-    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000, per_chat_interval=0.2)
+    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000, per_chat_interval=0.2, concurrency=1)
     await dispatcher.run_due()
     assert fake.delivered[0] == a and fake.delivered[-1] == a  # a's second waits for its chat, b and c don't
     assert sorted(fake.delivered) == sorted([a, a, b, c])
@@ -163,5 +163,5 @@ async def test_a_renderer_bug_is_retried_not_fatal(db: Database) -> None:
             raise KeyError("boom")
         return Result(Delivery.SENT)
 
-    stats = await Dispatcher(db, clock, deliver, rate=1000).run_due()
+    stats = await Dispatcher(db, clock, deliver, rate=1000, concurrency=1).run_due()
     assert (stats.sent, stats.retried) == (1, 1)

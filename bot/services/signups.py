@@ -123,7 +123,7 @@ async def cancel(
         was_confirmed = signup.status == "confirmed"
         await signup_store.set_status(tx, signup.id, "cancelled", now)
         await reminders.withdraw_for_signup(tx, person_id=person_id, shift_id=shift.id)
-        promoted = await _promote_next(tx, shift, now, policy) if was_confirmed else None
+        promoted = await promote_next(tx, shift, now, policy) if was_confirmed else None
         shift = await shift_store.get(tx, shift.id)
     return CancelResult(CancelOutcome.CANCELLED, shift, was_confirmed, promoted)
 
@@ -136,9 +136,11 @@ async def _plan(
     await reminders.plan_for_signup(tx, person=person, shift=shift, signup_id=signup_id, policy=policy, now=now)
 
 
-async def _promote_next(tx: Transaction, shift: Shift, now: int, policy: ReminderPolicy) -> Signup | None:
+async def promote_next(tx: Transaction, shift: Shift, now: int, policy: ReminderPolicy) -> Signup | None:
     """Gives a free place to the first on the waitlist, if the shift hasn't started, and queues
-    their notice and reminders in the same transaction, so a crash can lose neither."""
+    their notice and reminders in the same transaction, so a crash can lose neither.
+
+    `shift` must carry the current capacity; the count of confirmed signups is read afresh."""
     if now >= to_ts(shift.starts_at):
         return None
     if await signup_store.confirmed_count(tx, shift.id) >= shift.capacity:
@@ -152,6 +154,14 @@ async def _promote_next(tx: Transaction, shift: Shift, now: int, policy: Reminde
         tx, person_id=first.person_id, shift_id=shift.id, signup_id=first.id, now=now
     )
     return await signup_store.get(tx, first.id)
+
+
+async def fill_from_waitlist(tx: Transaction, shift: Shift, now: int, policy: ReminderPolicy) -> list[Signup]:
+    """Promotes from the waitlist, in order, until the shift is full or nobody is waiting (a capacity raise)."""
+    promoted: list[Signup] = []
+    while (signup := await promote_next(tx, shift, now, policy)) is not None:
+        promoted.append(signup)
+    return promoted
 
 
 async def withdraw_all(

@@ -260,3 +260,65 @@ async def covered_languages(db: Database, shift_ids: Sequence[int]) -> dict[int,
     for row in rows:
         found[row["shift_id"]].add(row["language"])
     return found
+
+
+# Columns a coordinator's edit may change through `update`; names are never taken from input.
+EDITABLE_COLUMNS = frozenset(
+    {
+        "title", "kind", "description", "place_name", "address", "latitude", "longitude", "online_url", "region",
+        "starts_at", "ends_at", "capacity", "signup_deadline",
+    }
+)
+
+
+async def update(tx: Transaction, shift_id: int, now: int, **values: object) -> None:
+    """Sets some of a shift's editable columns (the rules are the service's)."""
+    unknown = set(values) - EDITABLE_COLUMNS
+    if unknown:
+        raise ValueError(f"not an editable shift column: {sorted(unknown)}")
+    if not values:
+        return
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    await tx.execute(
+        f"UPDATE shift SET {assignments}, updated_at = ? WHERE id = ?", (*values.values(), now, shift_id)
+    )
+
+
+async def set_languages(tx: Transaction, shift_id: int, codes: Sequence[str]) -> None:
+    await tx.execute("DELETE FROM shift_language WHERE shift_id = ?", (shift_id,))
+    await tx.executemany(
+        "INSERT INTO shift_language (shift_id, language) VALUES (?, ?)",
+        [(shift_id, code) for code in dict.fromkeys(codes)],
+    )
+
+
+async def cancel(tx: Transaction, shift_id: int, reason: str, now: int) -> None:
+    await tx.execute(
+        "UPDATE shift SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?",
+        (reason, now, shift_id),
+    )
+
+
+async def for_orgs(
+    db: Database,
+    org_ids: Sequence[int] | None,
+    *,
+    ends_after: int,
+    statuses: tuple[str, ...] = ("published",),
+    limit: int,
+    offset: int,
+) -> tuple[list[Shift], int]:
+    """One page of these organizations' shifts (None: every organization) that end after a moment,
+    soonest first; and the total count."""
+    clauses = [f"s.status IN ({','.join('?' * len(statuses))})", "s.ends_at > ?"]
+    params: list[object] = [*statuses, ends_after]
+    if org_ids is not None:
+        if not org_ids:
+            return [], 0
+        clauses.append(f"s.org_id IN ({','.join('?' * len(org_ids))})")
+        params.extend(org_ids)
+    where = " WHERE " + " AND ".join(clauses)
+    total = await db.fetchval("SELECT count(*) FROM shift s" + where, params)
+    rows = await db.fetchall(_SELECT + where + " ORDER BY s.starts_at, s.id LIMIT ? OFFSET ?", (*params, limit, offset))
+    languages = await _languages(db, [r["id"] for r in rows])
+    return [Shift.from_row(r, languages[r["id"]]) for r in rows], int(total)

@@ -194,3 +194,78 @@ async def mark_no_shows(tx: Transaction, ended_before: int, now: int) -> int:
         """,
         (now, ended_before),
     )
+
+
+async def latest_confirmed(tx: Transaction, shift_id: int, count: int) -> list[Signup]:
+    """The `count` most recent confirmed signups (not those already marked attended), in joining order."""
+    rows = await tx.fetchall(
+        """
+        SELECT * FROM signup WHERE shift_id = ? AND status = 'confirmed'
+        ORDER BY joined_at DESC, id DESC LIMIT ?
+        """,
+        (shift_id, count),
+    )
+    return [Signup.from_row(r) for r in reversed(rows)]
+
+
+async def first_position(tx: Transaction, shift_id: int) -> int | None:
+    """The waitlist position of the first in line; None when nobody is waiting."""
+    return await tx.fetchval(
+        "SELECT min(position) FROM signup WHERE shift_id = ? AND status = 'waitlisted'", (shift_id,)
+    )
+
+
+async def set_attendance(tx: Transaction, signup_id: int, status: str, marked_by: int, now: int) -> None:
+    await tx.execute(
+        "UPDATE signup SET status = ?, position = NULL, marked_by = ?, updated_at = ? WHERE id = ?",
+        (status, marked_by, now, signup_id),
+    )
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """One person on a shift's roster, with what the coordinator may see of them."""
+
+    signup_id: int
+    person_id: int
+    name: str
+    phone: str | None
+    status: str
+    rank: int  # place on the waitlist (1 = first in line); 0 when not waitlisted
+    checked_in: bool
+    languages: tuple[str, ...]
+
+
+async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
+    """Everyone on the shift: confirmed (and marked) in joining order, then the waitlist in order."""
+    rows = await db.fetchall(
+        """
+        SELECT g.id AS signup_id, g.person_id, g.status, g.position,
+               COALESCE(p.display_name, p.first_name, p.username, '') AS name, p.phone,
+               EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id) AS checked_in
+        FROM signup g JOIN person p ON p.id = g.person_id
+        WHERE g.shift_id = ? AND g.status IN ('confirmed', 'attended', 'no_show', 'waitlisted')
+        ORDER BY g.status = 'waitlisted', g.position, g.joined_at, g.id
+        """,
+        (shift_id,),
+    )
+    languages: dict[int, list[str]] = {r["person_id"]: [] for r in rows}
+    if rows:
+        marks = ",".join("?" * len(languages))
+        for lang in await db.fetchall(
+            f"SELECT person_id, language FROM person_language WHERE person_id IN ({marks}) ORDER BY language",
+            list(languages),
+        ):
+            languages[lang["person_id"]].append(lang["language"])
+    lines, rank = [], 0
+    for r in rows:
+        waiting = r["status"] == "waitlisted"
+        rank = rank + 1 if waiting else 0
+        lines.append(
+            RosterLine(
+                signup_id=r["signup_id"], person_id=r["person_id"], name=r["name"], phone=r["phone"],
+                status=r["status"], rank=rank, checked_in=bool(r["checked_in"]),
+                languages=tuple(languages[r["person_id"]]),
+            )
+        )
+    return lines
