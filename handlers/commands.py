@@ -7,7 +7,11 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.i18n import N_, Translator, available_locales, translations
+from bot.i18n import N_, available_locales, translations
+from bot.runtime import Runtime
+from bot.services import authz
+from bot.services.authz import Actor
+from bot.store.people import Person
 
 log = logging.getLogger(__name__)
 
@@ -84,26 +88,28 @@ async def publish_menus(bot: Bot, default_locale: str) -> None:
     await bot.set_my_short_description(default.gettext(SHORT_DESCRIPTION))
 
 
-async def publish_chat_menu(bot: Bot, chat_id: int, t: Translator) -> None:
-    """Gives one chat its menu in the language the person chose (it may differ from Telegram's)."""
-    try:
-        await bot.set_my_commands(bot_commands(t.locale), scope=BotCommandScopeChat(chat_id))
-    except TelegramError:
-        log.warning("could not set the command menu for a chat", exc_info=True)
-
-
-async def publish_coordinator_menu(
-    bot: Bot, chat_id: int, t: Translator, *, org_admin: bool = False, network_admin: bool = False
-) -> None:
-    """Gives a coordinator's chat the volunteers' and coordinators' commands (and the admins', if they are one)."""
-    entries = VOLUNTEER_COMMANDS + COORDINATOR_COMMANDS
-    if org_admin or network_admin:
+def commands_for(actor: Actor) -> tuple[tuple[str, str], ...]:
+    """The commands this person may use, in menu order: volunteers' first, then by role."""
+    entries = VOLUNTEER_COMMANDS
+    if actor.is_coordinator:
+        entries += COORDINATOR_COMMANDS
+    if actor.is_network_admin or any(r.role == "org_admin" for r in actor.roles):
         entries += ADMIN_COMMANDS
-    if network_admin:
+    if actor.is_network_admin:
         entries += NETWORK_ADMIN_COMMANDS
-    catalog = translations(t.locale)
-    commands = [BotCommand(name, catalog.gettext(description)) for name, description in dict(entries).items()]
+    return entries
+
+
+async def publish_person_menu(bot: Bot, runtime: Runtime, person: Person) -> None:
+    """Gives one person's chat the menu of their roles, in the language they chose.
+
+    Called whenever either changes (language chosen, role granted or removed, /start), so a
+    coordinator's menu never falls back to the volunteers' one.
+    """
+    actor = await authz.actor(runtime.database, person.id, person.telegram_id, runtime.settings.admins)
+    catalog = translations(runtime.translator_for(person).locale)
+    commands = [BotCommand(name, catalog.gettext(description)) for name, description in commands_for(actor)]
     try:
-        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(person.telegram_id))
     except TelegramError:
         log.warning("could not set the command menu for a chat", exc_info=True)

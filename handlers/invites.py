@@ -31,7 +31,7 @@ from bot.services.orgs_admin import administered_orgs
 from bot.store import orgs as org_store
 from bot.store.invites import Invite
 from bot.store.orgs import Org
-from handlers.commands import publish_coordinator_menu
+from handlers.commands import publish_person_menu
 from handlers.context import BotContext
 from handlers.guards import current_actor, require_registered
 from handlers.keyboards import grid
@@ -306,7 +306,7 @@ async def accept_invite_link(update: Update, context: BotContext, code: str) -> 
     if result.role == "org_admin":
         lines.append(t._("Invite coordinators with /invite and see your team with /team."))
     # The menu first, so it already lists the new commands when they read the reply.
-    await publish_coordinator_menu(context.bot, message.chat.id, t, org_admin=result.role == "org_admin")
+    await publish_person_menu(context.bot, context.runtime, context.person)
     await message.reply_text("\n".join(lines))
 
 

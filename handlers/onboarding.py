@@ -25,7 +25,7 @@ from bot.store import people
 from bot.store.people import Person
 from bot.vocab import KIND_BY_CODE, OUTREACH_LANGUAGES, OUTSIDE_US
 from handlers import profile_views as views
-from handlers.commands import publish_chat_menu
+from handlers.commands import publish_person_menu
 from handlers.context import BotContext, refresh_translator
 from handlers.menu import main_menu
 from handlers.profile_views import ONBOARDING, edit_or_keep, esc
@@ -280,7 +280,7 @@ async def _save_locale(update: Update, context: BotContext, locale: str) -> None
     query = update.callback_query
     person = await profile.set_locale(context.runtime.database, context.person.id, locale, _now(context))
     refresh_translator(context, person)
-    await publish_chat_menu(context.bot, query.message.chat.id, context.t)
+    await publish_person_menu(context.bot, context.runtime, person)
     await show_step(context, query.message.chat.id, person, query=query)
 
 

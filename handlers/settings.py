@@ -21,7 +21,7 @@ from bot.store import orgs
 from bot.vocab import KIND_BY_CODE, OUTREACH_LANGUAGES, OUTSIDE_US, kind_name, outreach_language_name
 from handlers import onboarding
 from handlers import profile_views as views
-from handlers.commands import publish_chat_menu
+from handlers.commands import publish_person_menu
 from handlers.context import BotContext, refresh_translator
 from handlers.guards import require_registered
 from handlers.keyboards import grid
@@ -199,7 +199,7 @@ async def locale_chosen(update: Update, context: BotContext) -> None:
         context.runtime.database, context.person.id, context.match.group(1), context.runtime.now_ts()
     )
     refresh_translator(context, person)
-    await publish_chat_menu(context.bot, query.message.chat.id, context.t)
+    await publish_person_menu(context.bot, context.runtime, person)
     await edit_or_keep(query, *await _view(context, _saved(context.t)))
 
 

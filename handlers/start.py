@@ -10,8 +10,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.i18n import available_locales, language_name
 from bot.services import profile
 from handlers import onboarding, settings
-from handlers.commands import publish_chat_menu
+from handlers.commands import commands_for, publish_person_menu
 from handlers.context import BotContext, refresh_translator
+from handlers.guards import current_actor
 from handlers.invites import INVITE_PREFIX, accept_invite_link
 from handlers.keyboards import LANGUAGE_PREFIX, language_picker
 from handlers.menu import MENU_HELP, main_menu
@@ -37,6 +38,7 @@ async def start(update: Update, context: BotContext) -> None:
 
         await send_shift_card(update.effective_chat.id, context, link.shift_id)
         return
+    await publish_person_menu(context.bot, runtime, person)  # their roles may have changed since
     lines = []
     if link is not None and link.kind == "org":
         lines += [await onboarding.follow_line(context, link.slug), ""]
@@ -44,33 +46,25 @@ async def start(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text("\n".join(lines), reply_markup=main_menu(t))
 
 
-def help_text(context: BotContext) -> str:
+async def help_text(context: BotContext) -> str:
+    """What the bot does, then every command this person may use (the same list as their menu)."""
     t = context.t
-    return "\n".join(
-        [
-            t._("<b>Turnout</b> connects volunteers with shifts at partner organizations."),
-            "",
-            t._("/start: start, or go back to the main menu"),
-            t._("/settings: your name, place, phone, languages, interests and reminders"),
-            t._("/language: choose the language I use with you"),
-            t._("/mydata: get a copy of everything I keep about you"),
-            t._("/deleteme: delete your data"),
-            t._("/cancel: stop what you're doing"),
-            t._("/help: this message"),
-        ]
-    )
+    actor = await current_actor(context)
+    lines = [t._("<b>Turnout</b> connects volunteers with shifts at partner organizations."), ""]
+    lines += [f"/{name} — {t._(description)}" for name, description in commands_for(actor)]
+    return "\n".join(lines)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     """Says what the bot does and which commands there are."""
-    await update.effective_message.reply_text(help_text(context))
+    await update.effective_message.reply_text(await help_text(context))
 
 
 async def help_button(update: Update, context: BotContext) -> None:
     """The main menu's Help button: the same text, as a new message under the menu."""
     query = update.callback_query
     await query.answer()
-    await context.bot.send_message(query.message.chat.id, help_text(context))
+    await context.bot.send_message(query.message.chat.id, await help_text(context))
 
 
 async def language_command(update: Update, context: BotContext) -> None:
@@ -96,7 +90,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         + "\n\n"
         + t._("Send /help to see what I can do.")
     )
-    await publish_chat_menu(context.bot, query.message.chat.id, t)
+    await publish_person_menu(context.bot, runtime, person)
     if not person.is_registered:  # the question they were at, now in the new language
         await onboarding.resume(update, context)
 

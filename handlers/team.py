@@ -18,7 +18,7 @@ from bot.services.invites import RevokeOutcome, open_invites, revoke_invite
 from bot.services.orgs_admin import RemoveOutcome, administered_orgs, may_remove, remove_member
 from bot.store import people, roles
 from bot.store.orgs import Org
-from handlers.commands import publish_chat_menu, publish_coordinator_menu
+from handlers.commands import publish_person_menu
 from handlers.context import BotContext
 from handlers.guards import current_actor, require_registered
 from handlers.invites import administered_org, refuse, role_name, until
@@ -212,15 +212,7 @@ async def _tell_removed(context: BotContext, person: people.Person, org: Org, ro
     except TelegramError:
         log.info("could not tell a removed coordinator", exc_info=True)
         return
-    left = await roles.for_person(runtime.database, person.id)
-    is_network_admin = runtime.settings.is_admin(person.telegram_id)
-    if left or is_network_admin:
-        await publish_coordinator_menu(
-            context.bot, person.telegram_id, their_t,
-            org_admin=any(r.role == "org_admin" for r in left), network_admin=is_network_admin,
-        )
-    else:
-        await publish_chat_menu(context.bot, person.telegram_id, their_t)
+    await publish_person_menu(context.bot, runtime, person)
 
 
 async def revoke(update: Update, context: BotContext) -> None:

@@ -47,7 +47,7 @@ async def test_switching_to_vietnamese_with_the_picker(emulator: BotAPIEmulator,
     await minji.send("/help")
     help_reply = await minji.next_reply()
     assert help_reply.text.startswith("Turnout")
-    assert translations("vi").gettext("/help: this message") in help_reply.text
+    assert "/help — " + translations("vi").gettext("What this bot can do") in help_reply.text
     # And their command menu follows the language they chose.
     menus = [c for c in emulator.calls_to("setMyCommands") if "scope" in c.params]
     assert menus, "the chat's menu was not set"
@@ -63,10 +63,10 @@ async def test_help_answers_in_every_locale(emulator: BotAPIEmulator, bot: Runni
     await user.next_reply()  # the consent, now in that language
     await user.send("/help")
     reply = await user.next_reply()
-    expected = translations(locale).gettext("/language: choose the language I use with you")
+    expected = "/language — " + translations(locale).gettext("Change the language")
     assert expected in reply.text
     if locale != "en":
-        assert expected != "/language: choose the language I use with you"
+        assert expected != "/language — Change the language"
 
 
 async def test_html_in_a_name_breaks_nothing(emulator: BotAPIEmulator, bot: RunningBot) -> None:
@@ -83,10 +83,10 @@ async def test_telegram_language_codes_pick_the_right_script(emulator: BotAPIEmu
         user = emulator.user(7000 + offset, "Lee", language_code=code)
         await user.send("/help")
         reply = await user.next_reply()
-        assert translations(locale).gettext("/help: this message") in reply.text, code
+        assert "/help — " + translations(locale).gettext("What this bot can do") in reply.text, code
     unknown = emulator.user(7100, "Ana", language_code="pt-br")
     await unknown.send("/help")
-    assert "/help: this message" in (await unknown.next_reply()).text
+    assert "/help — What this bot can do" in (await unknown.next_reply()).text
 
 
 async def test_forged_language_button_gets_a_clear_answer(emulator: BotAPIEmulator, bot: RunningBot) -> None:
@@ -129,3 +129,25 @@ async def test_menus_and_descriptions_are_published_per_language(emulator: BotAP
         "text banks, events and trainings, sign up in one tap, and get reminders in your language."
     )
     assert emulator.descriptions[""].startswith("Turnout helps you")
+
+
+async def test_help_and_menu_follow_the_persons_roles(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    from bot.store import roles
+    from tests.factories import make_org, make_volunteer
+
+    org = await make_org(bot.db)
+    coordinator = await make_volunteer(bot.db, 5101, first_name="Coord", locale="ko")
+    await make_volunteer(bot.db, 5102, first_name="Vol", locale="ko")
+    async with bot.db.transaction() as tx:
+        await roles.grant(tx, coordinator.id, org.id, "coordinator", None, 0)
+    coord, vol = emulator.user(5101, "Coord", language_code="ko"), emulator.user(5102, "Vol", language_code="ko")
+    newshift = "/newshift — " + translations("ko").gettext("Post a shift, a weekly series, or many from a CSV file")
+    await coord.send("/help")
+    assert newshift in (await coord.next_reply()).text
+    await vol.send("/help")
+    assert "/newshift" not in (await vol.next_reply()).text
+    await coord.send("/start")
+    await coord.next_reply()
+    menu = emulator.calls_to("setMyCommands")[-1]
+    assert menu.params["scope"] == {"type": "chat", "chat_id": 5101}
+    assert "newshift" in [c["command"] for c in menu.params["commands"]]
