@@ -62,12 +62,18 @@ def load_all() -> None:
         translations(locale)
 
 
+@cache
+def babel_locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
 def language_name(locale: str) -> str:
     """The language's name in its own script, capitalised as a menu label."""
-    name = Locale.parse(locale).get_display_name(locale) or locale
+    name = babel_locale(locale).get_display_name(locale) or locale
     return name[:1].upper() + name[1:]
 
 
+@cache
 def match_locale(language_code: str | None) -> str | None:
     """Maps a Telegram language_code (an IETF tag like `zh-TW`) to one of our locales, or None."""
     if not language_code:
@@ -111,6 +117,11 @@ class Translator:
     tz: ZoneInfo
 
     @property
+    def babel(self) -> Locale:
+        """The parsed CLDR locale; parsing is slow enough to matter when rendering thousands of reminders."""
+        return babel_locale(self.locale)
+
+    @property
     def _catalog(self) -> Translations:
         return translations(self.locale)
 
@@ -124,7 +135,7 @@ class Translator:
 
     @property
     def is_rtl(self) -> bool:
-        return Locale.parse(self.locale).character_order == "right-to-left"
+        return self.babel.character_order == "right-to-left"
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
@@ -132,31 +143,31 @@ class Translator:
     def date(self, moment: datetime | date, fmt: str = "medium") -> str:
         if isinstance(moment, datetime):
             moment = self.local(moment)
-        return babel_dates.format_date(moment, format=fmt, locale=self.locale)
+        return babel_dates.format_date(moment, format=fmt, locale=self.babel)
 
     def weekday_date(self, moment: datetime) -> str:
         """A date with its weekday, short, as lists of shifts want it: 'Sat, Nov 28'."""
-        return babel_dates.format_skeleton("MMMEd", self.local(moment), locale=self.locale)
+        return babel_dates.format_skeleton("MMMEd", self.local(moment), locale=self.babel)
 
     def time(self, moment: datetime) -> str:
-        return babel_dates.format_time(self.local(moment), format="short", locale=self.locale)
+        return babel_dates.format_time(self.local(moment), format="short", locale=self.babel)
 
     def datetime(self, moment: datetime) -> str:
         """Date and time formatted apart (skeletons take one or the other) and joined by the locale."""
         local = self.local(moment)
-        pattern = Locale.parse(self.locale).datetime_formats["medium"]
+        pattern = self.babel.datetime_formats["medium"]
         return pattern.replace("{1}", self.weekday_date(local)).replace("{0}", self.time(local))
 
     def zone(self, moment: datetime) -> str:
         """The zone's short name as people read it, e.g. PST, or GMT-8 where CLDR has none."""
-        return babel_dates.get_timezone_name(self.local(moment), width="short", locale=self.locale)
+        return babel_dates.get_timezone_name(self.local(moment), width="short", locale=self.babel)
 
     def number(self, value: float) -> str:
-        return babel_numbers.format_decimal(value, locale=self.locale)
+        return babel_numbers.format_decimal(value, locale=self.babel)
 
     def delta(self, span: timedelta) -> str:
         """'in 2 hours' style relative time."""
-        return babel_dates.format_timedelta(span, add_direction=True, locale=self.locale)
+        return babel_dates.format_timedelta(span, add_direction=True, locale=self.babel)
 
 
 def translator(locale: str, tz: ZoneInfo) -> Translator:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from babel import Locale
-
 from bot.i18n import N_, Translator
 
 # Kinds of shift, with the short codes that fit in callback data.
@@ -37,7 +35,7 @@ _NAME_FALLBACK = {"tl": "fil"}  # some locales name Filipino, not Tagalog
 def outreach_language_name(t: Translator, code: str) -> str:
     if code == "cmn":
         return t._("Mandarin")  # CLDR only has "Chinese", which doesn't tell Mandarin from Cantonese
-    names = Locale.parse(t.locale).languages
+    names = t.babel.languages
     name = names.get(code) or names.get(_NAME_FALLBACK.get(code, code)) or code
     return name[:1].upper() + name[1:]
 

@@ -189,7 +189,7 @@ def zip_error(t: Translator, mode: Mode, error: InvalidZip, state: str, sent: st
 
 def zone_label(t: Translator, zone: str) -> str:
     """'Pacific Time' and the like, in the reader's language."""
-    return get_timezone_name(_LABEL_ZONE.get(zone, zone), width="long", zone_variant="generic", locale=t.locale)
+    return get_timezone_name(_LABEL_ZONE.get(zone, zone), width="long", zone_variant="generic", locale=t.babel)
 
 
 def _zone_labels(t: Translator, zones: Iterable[str]) -> list[str]:
@@ -198,7 +198,7 @@ def _zone_labels(t: Translator, zones: Iterable[str]) -> list[str]:
     for zone in zones:
         label = zone_label(t, zone)
         if zone in WORLD_ZONES:
-            city = get_timezone_location(zone, locale=t.locale, return_city=True)
+            city = get_timezone_location(zone, locale=t.babel, return_city=True)
             label = t._("{city} ({zone})").format(city=city, zone=label)
         labels.append(label)
     return labels

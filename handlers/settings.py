@@ -39,7 +39,7 @@ EDITORS = ("name", "loc", "place", "phone", "langs", "ints", "orgs", "rem")
 
 def _joined(t: Translator, items: list[str], empty: str) -> str:
     """'A, B and C' as the reader's language writes a list (CLDR), or `empty`."""
-    return format_list(items, locale=t.locale) if items else empty
+    return format_list(items, locale=t.babel) if items else empty
 
 
 def settings_text(t: Translator, prof: Profile, note: str | None = None) -> str:
