@@ -594,38 +594,51 @@ async def clear_description(update: Update, context: BotContext, actor: Actor, s
 # --- cancelling ----------------------------------------------------------------------------------------------
 
 
-async def ask_reason(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
+async def _ask_for_text(update: Update, context: BotContext, shift: Shift, question: str, prompt: str) -> None:
+    """Opens a typed question about this shift, under its heading and counts, with a Back button."""
     t = context.t
     await update.callback_query.answer()
-    awaiting.ask(context, "mg_reason", shift_id=shift.id)
-    text = "\n".join(
-        [
-            _heading(t, shift),
-            _counts(t, shift),
-            "",
-            t._("Why is it cancelled? Type a short reason (up to 500 characters): everyone signed up or waiting "
-                "will read it, in a message from the bot."),
-        ]
-    )
+    awaiting.ask(context, question, shift_id=shift.id)
+    text = "\n".join([_heading(t, shift), _counts(t, shift), "", prompt])
     await _show(update, text, InlineKeyboardMarkup([_back(t, f"mg:{shift.id}")]))
+
+
+async def _read_typed(
+    update: Update, context: BotContext, question: Question, text: str, read: Callable[[str], str]
+) -> tuple[Shift, str] | None:
+    """The shift the question was about and the checked answer; None (after saying why) otherwise."""
+    found = await _reload(update, context, question)
+    if found is None:
+        return None
+    shift, _actor = found
+    try:
+        value = read(text)
+    except Invalid as exc:
+        t = context.t
+        await update.effective_message.reply_text(
+            "⚠️ " + explain(t, exc), reply_markup=InlineKeyboardMarkup([_back(t, f"mg:{shift.id}")])
+        )
+        return None
+    awaiting.close(context)
+    return shift, value
+
+
+async def ask_reason(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
+    prompt = context.t._(
+        "Why is it cancelled? Type a short reason (up to 500 characters): everyone signed up or waiting "
+        "will read it, in a message from the bot."
+    )
+    await _ask_for_text(update, context, shift, "mg_reason", prompt)
 
 
 @awaiting.reader("mg_reason")
 async def reason_typed(update: Update, context: BotContext, question: Question, text: str) -> None:
     """Keeps the reason and asks to confirm the cancellation."""
-    found = await _reload(update, context, question)
-    if found is None:
+    read = await _read_typed(update, context, question, text, shift_admin.read_reason)
+    if read is None:
         return
-    shift, _actor = found
+    shift, reason = read
     t = context.t
-    try:
-        reason = shift_admin.read_reason(text)
-    except Invalid as exc:
-        await update.effective_message.reply_text(
-            "⚠️ " + explain(t, exc), reply_markup=InlineKeyboardMarkup([_back(t, f"mg:{shift.id}")])
-        )
-        return
-    awaiting.close(context)
     context.user_data[CANCELLING] = {"shift_id": shift.id, "reason": reason}
     told = shift.confirmed_count + shift.waitlist_count
     lines = [
@@ -761,37 +774,20 @@ async def _duplicate_to(update: Update, context: BotContext, actor: Actor, shift
 
 
 async def ask_message(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
-    t = context.t
-    await update.callback_query.answer()
-    awaiting.ask(context, "mg_msg", shift_id=shift.id)
-    text = "\n".join(
-        [
-            _heading(t, shift),
-            _counts(t, shift),
-            "",
-            t._("Type your message to the volunteers on this shift (up to 1,000 characters). "
-                "You'll see it before it's sent."),
-        ]
+    prompt = context.t._(
+        "Type your message to the volunteers on this shift (up to 1,000 characters). "
+        "You'll see it before it's sent."
     )
-    await _show(update, text, InlineKeyboardMarkup([_back(t, f"mg:{shift.id}")]))
+    await _ask_for_text(update, context, shift, "mg_msg", prompt)
 
 
 @awaiting.reader("mg_msg")
 async def message_typed(update: Update, context: BotContext, question: Question, text: str) -> None:
     """Keeps the message and shows the preview, with how many will get it."""
-    found = await _reload(update, context, question)
-    if found is None:
+    read = await _read_typed(update, context, question, text, shift_admin.read_message)
+    if read is None:
         return
-    shift, _actor = found
-    t = context.t
-    try:
-        message = shift_admin.read_message(text)
-    except Invalid as exc:
-        await update.effective_message.reply_text(
-            "⚠️ " + explain(t, exc), reply_markup=InlineKeyboardMarkup([_back(t, f"mg:{shift.id}")])
-        )
-        return
-    awaiting.close(context)
+    shift, message = read
     context.user_data[MESSAGE] = {"shift_id": shift.id, "text": message, "waitlist": False}
     text_, markup = await _message_preview(context, shift)
     await update.effective_message.reply_text(text_, reply_markup=markup)

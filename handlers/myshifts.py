@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.services.signups import CancelOutcome, cancel
+from bot.i18n import Translator
+from bot.services.signups import CancelOutcome, CancelResult, cancel
 from bot.store import shifts as shift_store
 from bot.store import signups
 from handlers import shift_views as views
@@ -102,29 +103,36 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
     )
 
 
+async def cancel_signup(context: BotContext, signup_id: int) -> CancelResult:
+    """Cancels the person's own signup; the next in line is promoted and their notice sent at once."""
+    runtime = context.runtime
+    result = await cancel(
+        runtime.database, context.person.id, signup_id, runtime.now_ts(), policy=runtime.reminder_policy
+    )
+    if result.promoted is not None:
+        poke_dispatcher(context)  # their notice is already in the outbox
+    return result
+
+
+async def refuse_cancel(query: CallbackQuery, t: Translator, outcome: CancelOutcome) -> None:
+    """Answers a cancel that didn't happen, saying why."""
+    reasons = {
+        CancelOutcome.NOT_YOURS: t._("This button no longer works. Please send /start."),
+        CancelOutcome.ALREADY: t._("That's already cancelled."),
+        CancelOutcome.STARTED: t._("This shift has already started. Please tell the coordinator if you can't stay."),
+    }
+    await query.answer(reasons[outcome], show_alert=True)
+
+
 async def do_cancel(update: Update, context: BotContext) -> None:
     """Cancels, frees the place for the next in line, and tells them both."""
     query = update.callback_query
     if not await require_registered(update, context):
         return
-    t, runtime = context.t, context.runtime
-    result = await cancel(
-        runtime.database,
-        context.person.id,
-        int(context.match.group(1)),
-        runtime.now_ts(),
-        policy=runtime.reminder_policy,
-    )
-    if result.outcome is CancelOutcome.NOT_YOURS:
-        await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
-        return
-    if result.outcome is CancelOutcome.ALREADY:
-        await query.answer(t._("That's already cancelled."), show_alert=True)
-        return
-    if result.outcome is CancelOutcome.STARTED:
-        await query.answer(
-            t._("This shift has already started. Please tell the coordinator if you can't stay."), show_alert=True
-        )
+    t = context.t
+    result = await cancel_signup(context, int(context.match.group(1)))
+    if result.outcome is not CancelOutcome.CANCELLED:
+        await refuse_cancel(query, t, result.outcome)
         return
     await query.answer()
     assert result.shift is not None
@@ -133,8 +141,6 @@ async def do_cancel(update: Update, context: BotContext) -> None:
             title=views.esc(result.shift.title)
         )
     )
-    if result.promoted is not None:
-        poke_dispatcher(context)  # their notice is already in the outbox
 
 
 def register(app: Application) -> None:

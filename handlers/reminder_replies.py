@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.services.signups import CancelOutcome, acknowledge, cancel
+from bot.services.signups import CancelOutcome, acknowledge
 from handlers import shift_views as views
 from handlers.context import BotContext
-from handlers.notices import poke_dispatcher
+from handlers.myshifts import cancel_signup, refuse_cancel
 
 PATTERN = r"^rm:(\d{1,12}):([yn])$"
 
@@ -30,16 +30,9 @@ async def reminder_reply(update: Update, context: BotContext) -> None:
             "✅ " + t._("Great, see you at <b>{title}</b>!").format(title=views.esc(shift.title)),
         )
         return
-    result = await cancel(
-        runtime.database, context.person.id, signup_id, runtime.now_ts(), policy=runtime.reminder_policy
-    )
-    if result.outcome is CancelOutcome.NOT_YOURS:
-        await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
-        return
-    if result.outcome is CancelOutcome.STARTED:
-        await query.answer(
-            t._("This shift has already started. Please tell the coordinator if you can't stay."), show_alert=True
-        )
+    result = await cancel_signup(context, signup_id)
+    if result.outcome in (CancelOutcome.NOT_YOURS, CancelOutcome.STARTED):
+        await refuse_cancel(query, t, result.outcome)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -51,8 +44,6 @@ async def reminder_reply(update: Update, context: BotContext) -> None:
                 title=views.esc(result.shift.title)
             ),
         )
-    if result.promoted is not None:
-        poke_dispatcher(context)
 
 
 def register(app: Application) -> None:

@@ -78,9 +78,15 @@ async def stop_bot(running: RunningBot) -> None:
 
 
 @pytest.fixture
-async def bot(emulator: BotAPIEmulator, tmp_path: Path) -> AsyncIterator[RunningBot]:
+def clock() -> Clock:
+    """The bot's clock: real time, unless a test module overrides this fixture with a ManualClock."""
+    return SystemClock()
+
+
+@pytest.fixture
+async def bot(emulator: BotAPIEmulator, tmp_path: Path, clock: Clock) -> AsyncIterator[RunningBot]:
     """The bot, running; afterwards, the emulator must have rejected none of its calls."""
-    running = await start_bot(emulator, tmp_path / "turnout.sqlite3")
+    running = await start_bot(emulator, tmp_path / "turnout.sqlite3", clock=clock)
     try:
         yield running
     finally:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +12,7 @@ from bot.services.digest import plan_digests
 from bot.services.followups import mark_no_shows
 from bot.services.signups import sign_up
 from bot.store import reports, roles, signups
-from tests.conftest import RunningBot, start_bot, stop_bot
+from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
 from tests.factories import make_org, make_shift, make_volunteer
 
@@ -31,39 +29,29 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
-@pytest.fixture
-async def timed_bot(emulator: BotAPIEmulator, tmp_path: Path, clock: ManualClock) -> AsyncIterator[RunningBot]:
-    running = await start_bot(emulator, tmp_path / "turnout.sqlite3", clock=clock)
-    try:
-        yield running
-    finally:
-        await stop_bot(running)
-    emulator.assert_no_errors()
-
-
 async def dispatch(bot: RunningBot) -> None:
     assert bot.runtime.dispatcher is not None
     await bot.runtime.dispatcher.run_due()
 
 
 async def test_follow_up_asks_for_the_numbers_by_button_or_typed(
-    emulator: BotAPIEmulator, timed_bot: RunningBot, clock: ManualClock
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
-    db = timed_bot.db
+    db = bot.db
     org = await make_org(db)
     shift_id = await make_shift(db, org, title="Canvass in Garden Grove", kind="canvass", starts=SHIFT_AT, hours=3)
     person = await make_volunteer(db, 3601, first_name="Linh", locale="vi")
     result = await sign_up(
-        db, person.id, shift_id, timed_bot.runtime.now_ts(), policy=timed_bot.runtime.reminder_policy
+        db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy
     )
     assert result.signup is not None
     linh = emulator.user(3601, "Linh", language_code="vi")
 
     clock.set(SHIFT_AT + timedelta(hours=3, minutes=59))
-    await dispatch(timed_bot)
+    await dispatch(bot)
     await linh.expect_no_reply(within=0.2)  # the follow-up waits an hour after the end
     clock.advance(timedelta(minutes=2))
-    await dispatch(timed_bot)
+    await dispatch(bot)
     followup = await linh.next_reply()
     assert "Canvass in Garden Grove" in followup.text
     doors = "🚪 " + tr("vi", "Doors knocked")
@@ -98,13 +86,13 @@ async def test_follow_up_asks_for_the_numbers_by_button_or_typed(
     assert (await reports.get_for_signup(db, result.signup.id))["doors"] == 30
 
 
-async def test_no_shows_are_marked_unless_a_coordinator_marked_them(timed_bot: RunningBot) -> None:
-    db = timed_bot.db
+async def test_no_shows_are_marked_unless_a_coordinator_marked_them(bot: RunningBot) -> None:
+    db = bot.db
     org = await make_org(db)
     shift_id = await make_shift(db, org, starts=SHIFT_AT, hours=2)
     a = await make_volunteer(db, 3701)
     b = await make_volunteer(db, 3702)
-    now = timed_bot.runtime.now_ts()
+    now = bot.runtime.now_ts()
     sa = (await sign_up(db, a.id, shift_id, now)).signup
     sb = (await sign_up(db, b.id, shift_id, now)).signup
     assert sa is not None and sb is not None
@@ -118,9 +106,9 @@ async def test_no_shows_are_marked_unless_a_coordinator_marked_them(timed_bot: R
 
 
 async def test_coordinators_get_tomorrows_digest_at_six(
-    emulator: BotAPIEmulator, timed_bot: RunningBot, clock: ManualClock
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
-    db = timed_bot.db
+    db = bot.db
     org = await make_org(db, name="KAYA")
     needs_korean = await make_shift(
         db, org, title="Korean phone bank", starts=SHIFT_AT, capacity=4, languages=("ko", "vi")
@@ -130,15 +118,15 @@ async def test_coordinators_get_tomorrows_digest_at_six(
         await roles.grant(tx, coordinator.id, org.id, "coordinator", None, 0)
     speaker = await make_volunteer(db, 3802, languages=("ko",))
     emulator.user(3802, "Speaker")  # gets their reminder meanwhile
-    await sign_up(db, speaker.id, needs_korean, timed_bot.runtime.now_ts())
+    await sign_up(db, speaker.id, needs_korean, bot.runtime.now_ts())
     coord = emulator.user(3801, "Coord", language_code="ko")
 
     assert await plan_digests(db, clock.now(), "America/Los_Angeles") == 1
     clock.set(datetime(2026, 12, 8, 1, 59, tzinfo=UTC))  # Monday 17:59 in Los Angeles
-    await dispatch(timed_bot)
+    await dispatch(bot)
     await coord.expect_no_reply(within=0.2)
     clock.set(datetime(2026, 12, 8, 2, 0, tzinfo=UTC))  # 18:00
-    await dispatch(timed_bot)
+    await dispatch(bot)
     digest = await coord.next_reply()
     assert "Korean phone bank" in digest.text
     assert (
@@ -147,5 +135,5 @@ async def test_coordinators_get_tomorrows_digest_at_six(
     )
     assert "베트남어" in digest.text  # Vietnamese is still missing, named in Korean
     assert await plan_digests(db, clock.now() - timedelta(minutes=1), "America/Los_Angeles") == 1
-    await dispatch(timed_bot)
+    await dispatch(bot)
     await coord.expect_no_reply(within=0.2)  # the same evening's digest is never queued twice

@@ -11,7 +11,6 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -24,7 +23,7 @@ from bot.store import shifts as shift_store
 from bot.store.orgs import Org
 from bot.store.people import Person
 from handlers import broadcast
-from tests.conftest import RunningBot, start_bot, stop_bot
+from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
 
@@ -51,16 +50,6 @@ def head(locale: str, message: str) -> str:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-@pytest.fixture
-async def bot(emulator: BotAPIEmulator, tmp_path: Path, clock: ManualClock) -> AsyncIterator[RunningBot]:
-    running = await start_bot(emulator, tmp_path / "turnout.sqlite3", clock=clock)
-    try:
-        yield running
-    finally:
-        await stop_bot(running)
-    emulator.assert_no_errors()
 
 
 async def coordinator(bot: RunningBot, emulator: BotAPIEmulator, org: Org, tid: int = 7001, locale: str = "en",

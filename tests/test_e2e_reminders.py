@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,27 +29,17 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
-@pytest.fixture
-async def timed_bot(emulator: BotAPIEmulator, tmp_path: Path, clock: ManualClock) -> AsyncIterator[RunningBot]:
-    running = await start_bot(emulator, tmp_path / "turnout.sqlite3", clock=clock)
-    try:
-        yield running
-    finally:
-        await stop_bot(running)
-    emulator.assert_no_errors()
-
-
 async def dispatch(bot: RunningBot) -> None:
     assert bot.runtime.dispatcher is not None
     await bot.runtime.dispatcher.run_due()
 
 
 async def test_reminders_arrive_when_the_clock_says_so(
-    emulator: BotAPIEmulator, timed_bot: RunningBot, clock: ManualClock
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
-    org = await make_org(timed_bot.db)
-    shift_id = await make_shift(timed_bot.db, org, title="Koreatown canvass", kind="canvass", starts=SHIFT_AT)
-    await make_volunteer(timed_bot.db, 3001, first_name="지민", locale="ko", languages=("ko",))
+    org = await make_org(bot.db)
+    shift_id = await make_shift(bot.db, org, title="Koreatown canvass", kind="canvass", starts=SHIFT_AT)
+    await make_volunteer(bot.db, 3001, first_name="지민", locale="ko", languages=("ko",))
     jimin = emulator.user(3001, "지민", language_code="ko")
     await jimin.send("/shifts")
     await jimin.next_reply()
@@ -60,11 +49,11 @@ async def test_reminders_arrive_when_the_clock_says_so(
     await jimin.next_reply()
     await jimin.next_reply()
 
-    await dispatch(timed_bot)
+    await dispatch(bot)
     await jimin.expect_no_reply(within=0.2)  # nothing is due yet
 
     clock.set(SHIFT_AT - timedelta(hours=24))
-    await dispatch(timed_bot)
+    await dispatch(bot)
     reminder = await jimin.next_reply()
     assert "Koreatown canvass" in reminder.text
     assert tr("ko", "Reminder: <b>{title}</b> starts {when}.").split("<b>")[0] in reminder.text
@@ -74,34 +63,34 @@ async def test_reminders_arrive_when_the_clock_says_so(
     assert answer.text == tr("ko", "Thank you! See you there.")
     await jimin.next_reply()  # the buttons go away
     await jimin.next_reply()  # "see you there"
-    person = await people.get_by_telegram_id(timed_bot.db, 3001)
+    person = await people.get_by_telegram_id(bot.db, 3001)
     assert person is not None
-    signup = await signups.find(timed_bot.db, shift_id, person.id)
+    signup = await signups.find(bot.db, shift_id, person.id)
     assert signup is not None and signup.acknowledged_at is not None
 
     clock.set(SHIFT_AT - timedelta(hours=2))
-    await dispatch(timed_bot)
+    await dispatch(bot)
     second = await jimin.next_reply()
     assert "2시간 후" in second.text
-    await dispatch(timed_bot)
+    await dispatch(bot)
     await jimin.expect_no_reply(within=0.2)  # never twice
 
 
 async def test_i_cant_make_it_frees_the_place_for_the_waitlist(
-    emulator: BotAPIEmulator, timed_bot: RunningBot, clock: ManualClock
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
-    db = timed_bot.db
+    db = bot.db
     org = await make_org(db)
     shift_id = await make_shift(db, org, title="Phone bank", starts=SHIFT_AT, capacity=1)
     holder = await make_volunteer(db, 3101, first_name="Tuan", locale="vi")
     waiting = await make_volunteer(db, 3102, first_name="Mai", locale="ko")
-    now = timed_bot.runtime.now_ts()
-    await sign_up(db, holder.id, shift_id, now, policy=timed_bot.runtime.reminder_policy)
-    await sign_up(db, waiting.id, shift_id, now, policy=timed_bot.runtime.reminder_policy)
+    now = bot.runtime.now_ts()
+    await sign_up(db, holder.id, shift_id, now, policy=bot.runtime.reminder_policy)
+    await sign_up(db, waiting.id, shift_id, now, policy=bot.runtime.reminder_policy)
     tuan, mai = emulator.user(3101, "Tuan", language_code="vi"), emulator.user(3102, "Mai", language_code="ko")
 
     clock.set(SHIFT_AT - timedelta(hours=2))
-    await dispatch(timed_bot)
+    await dispatch(bot)
     reminder = await tuan.next_reply()
     await tuan.press("✖ " + tr("vi", "I can't make it"))
     await tuan.next_reply()  # buttons removed
@@ -114,51 +103,51 @@ async def test_i_cant_make_it_frees_the_place_for_the_waitlist(
 
 
 async def test_language_changed_after_signing_up(
-    emulator: BotAPIEmulator, timed_bot: RunningBot, clock: ManualClock
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
-    db = timed_bot.db
+    db = bot.db
     org = await make_org(db)
     shift_id = await make_shift(db, org, title="Text bank", kind="text_bank", starts=SHIFT_AT)
     person = await make_volunteer(db, 3201, first_name="Ana", locale="en")
     ana = emulator.user(3201, "Ana")
-    await sign_up(db, person.id, shift_id, timed_bot.runtime.now_ts(), policy=timed_bot.runtime.reminder_policy)
+    await sign_up(db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
     async with db.transaction() as tx:
         await people.update(tx, person.id, 0, locale="vi", timezone="America/New_York")
     clock.set(SHIFT_AT - timedelta(hours=2))
-    await dispatch(timed_bot)
+    await dispatch(bot)
     reminder = await ana.next_reply()
     assert tr("vi", "Will you be there?") in reminder.text
     assert "5:00 PM" in reminder.text or "17:00" in reminder.text  # 14:00 in LA is 17:00 in New York
 
 
 async def test_a_reminder_after_the_start_is_skipped_not_sent_late(
-    emulator: BotAPIEmulator, timed_bot: RunningBot, clock: ManualClock
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
-    db = timed_bot.db
+    db = bot.db
     org = await make_org(db)
     shift_id = await make_shift(db, org, starts=SHIFT_AT)
     person = await make_volunteer(db, 3301)
     vol = emulator.user(3301, "Vol")
-    await sign_up(db, person.id, shift_id, timed_bot.runtime.now_ts(), policy=timed_bot.runtime.reminder_policy)
+    await sign_up(db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
     clock.set(SHIFT_AT + timedelta(minutes=5))  # the bot was down through both reminders
-    await dispatch(timed_bot)
+    await dispatch(bot)
     await vol.expect_no_reply(within=0.3)
     statuses = sorted((i.kind, i.status) for i in await outbox.for_person(db, person.id))
     assert statuses == [("followup", "pending"), ("reminder", "skipped"), ("reminder", "skipped")]
 
 
 async def test_a_blocked_volunteer_is_marked_unreachable(
-    emulator: BotAPIEmulator, timed_bot: RunningBot, clock: ManualClock
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
-    db = timed_bot.db
+    db = bot.db
     org = await make_org(db)
     shift_id = await make_shift(db, org, starts=SHIFT_AT)
     person = await make_volunteer(db, 3401)
     emulator.user(3401, "Vol")
-    await sign_up(db, person.id, shift_id, timed_bot.runtime.now_ts(), policy=timed_bot.runtime.reminder_policy)
+    await sign_up(db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
     emulator.blocked.add(3401)
     clock.set(SHIFT_AT - timedelta(hours=24))
-    await dispatch(timed_bot)
+    await dispatch(bot)
     found = await people.get(db, person.id)
     assert found is not None and found.status == "unreachable"
     assert {i.status for i in await outbox.for_person(db, person.id)} == {"failed", "cancelled"}
