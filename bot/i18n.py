@@ -7,6 +7,7 @@ without a compile step and a stale .mo can never shadow an edited .po.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -23,6 +24,7 @@ from babel.support import Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
+_OFFSET = re.compile(r"^(GMT|UTC)|^[+\-\u2212]\d")  # what CLDR falls back to when a zone has no short name
 
 # The picker's order: the network's languages roughly by how many of its volunteers read them.
 PREFERRED_ORDER = (
@@ -159,8 +161,13 @@ class Translator:
         return pattern.replace("{1}", self.weekday_date(local)).replace("{0}", self.time(local))
 
     def zone(self, moment: datetime) -> str:
-        """The zone's short name as people read it, e.g. PST, or GMT-8 where CLDR has none."""
-        return babel_dates.get_timezone_name(self.local(moment), width="short", locale=self.babel)
+        """The zone as readers know it: an abbreviation where their language has one (PST), else its
+        generic name (미 태평양 시간) rather than a bare offset like -0800."""
+        local = self.local(moment)
+        short = babel_dates.get_timezone_name(local, width="short", locale=self.babel)
+        if not _OFFSET.match(short):
+            return short
+        return babel_dates.get_timezone_name(local, width="long", zone_variant="generic", locale=self.babel)
 
     def number(self, value: float) -> str:
         return babel_numbers.format_decimal(value, locale=self.babel)
