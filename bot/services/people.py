@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db import Database
-from bot.i18n import available_locales
 from bot.store import people
 from bot.store.people import Person
 
@@ -41,17 +40,6 @@ async def identify(db: Database, who: TelegramIdentity, now: int) -> Person:
             language_code=who.language_code,
             now=now,
         )
-
-
-class UnknownLocale(ValueError):
-    """The requested UI locale has no catalog."""
-
-
-async def choose_locale(db: Database, person: Person, locale: str, now: int) -> None:
-    if locale not in available_locales():
-        raise UnknownLocale(locale)
-    async with db.transaction() as tx:
-        await people.set_locale(tx, person.id, locale, now)
 
 
 async def mark_unreachable(db: Database, person_id: int, now: int) -> None:
