@@ -386,8 +386,9 @@ class DemoSummary:
 async def existing_data(db: Database) -> dict[str, int]:
     """How many organizations, shifts and people the database holds."""
     return {
-        table: int(await db.fetchval(f"SELECT count(*) FROM {table}"))  # fixed table names, not input
-        for table in ("org", "shift", "person")
+        "org": await orgs.count_all(db),
+        "shift": await shifts.count_all(db),
+        "person": await people.count_all(db),
     }
 
 

@@ -82,3 +82,7 @@ async def followed(db: Database | Transaction, person_id: int) -> list[Org]:
         (person_id,),
     )
     return [Org.from_row(r) for r in rows]
+
+
+async def count_all(db: Database | Transaction) -> int:
+    return int(await db.fetchval("SELECT count(*) FROM org"))

@@ -172,3 +172,7 @@ async def anonymize(tx: Transaction, person_id: int, now: int) -> None:
     for table in ("person_language", "person_interest", "follow", "role"):
         await tx.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
     await tx.execute("DELETE FROM outbox WHERE person_id = ?", (person_id,))
+
+
+async def count_all(db: Database | Transaction) -> int:
+    return int(await db.fetchval("SELECT count(*) FROM person"))
