@@ -29,12 +29,12 @@ from handlers import (
     privacy,
     reminder_replies,
     roster,
-    settings,
     shift_upload,
     shifts,
     start,
     team,
 )
+from handlers import settings as settings_menu  # named apart from the Settings passed around here
 from handlers.commands import publish_menus
 from handlers.context import RUNTIME_KEY, BotContext, resolve_user
 
@@ -80,7 +80,7 @@ def register_handlers(app: Application) -> None:
     awaiting.register(app)  # typed answers for /manage and /broadcast, and /cancel, only while they wait
     start.register(app)
     onboarding.register(app)  # its typed answers in group 1, only while someone is onboarding
-    settings.register(app)  # its typed answers in group 2, only while an editor waits for them
+    settings_menu.register(app)  # its typed answers in group 2, only while an editor waits for them
     privacy.register(app)
     shifts.register(app)
     myshifts.register(app)

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.services import privacy
 from handlers.context import BotContext
+from handlers.notices import poke_dispatcher
 from handlers.profile_views import edit_or_keep
 
 log = logging.getLogger(__name__)
@@ -72,15 +73,12 @@ async def confirm(update: Update, context: BotContext) -> None:
     if context.match.group(1) == "no":
         await edit_or_keep(query, t._("OK, nothing was deleted."), None)
         return
-    erased = await privacy.erase(runtime.database, context.person.id, runtime.now_ts())
+    erased = await privacy.erase(
+        runtime.database, context.person.id, runtime.now_ts(), policy=runtime.reminder_policy
+    )
     context.user_data.clear()
-    from handlers.shifts import notify_promoted  # late: shifts imports more than privacy needs
-
-    for signup in erased.promoted:
-        try:
-            await notify_promoted(context, signup)
-        except TelegramError:  # their place is theirs either way; don't fail this person's goodbye
-            log.warning("could not tell person %s about their promotion", signup.person_id, exc_info=True)
+    if erased.promoted:
+        poke_dispatcher(context)  # their notices were queued with their promotion
     await edit_or_keep(
         query,
         t._(

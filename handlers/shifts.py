@@ -18,14 +18,12 @@ from bot.services.signups import Outcome, sign_up
 from bot.store import shifts as shift_store
 from bot.store import signups
 from bot.store.shifts import Shift
-from bot.store.signups import Signup
 from bot.vocab import KIND_EMOJI, KINDS, kind_name
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import require_registered
 from handlers.keyboards import grid
 from handlers.menu import MENU_SHIFTS
-from handlers.notices import poke_dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -284,12 +282,6 @@ async def _send_confirmation(context: BotContext, chat_id: int, t: Translator, s
         InputFile(ics, filename=f"shift-{shift.id}.ics", attach=False),
         caption=views.confirmation(t, shift),
     )
-
-
-async def notify_promoted(context: BotContext, promoted: Signup) -> None:
-    """The promoted person's notice was queued with the promotion; wake the dispatcher to send it now."""
-    del promoted
-    poke_dispatcher(context)
 
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:

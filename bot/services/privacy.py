@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.clock import from_ts
 from bot.db import Database
-from bot.services.signups import CancelOutcome, withdraw_all
+from bot.services.reminders import ReminderPolicy
+from bot.services.signups import DEFAULT_POLICY, CancelOutcome, withdraw_all
 from bot.store import audit, checkins, orgs, people, reports, roles, signups
 from bot.store.signups import Signup
 
@@ -101,16 +102,16 @@ class Erased:
     promoted: list[Signup]  # people moved up from waitlists, to be told
 
 
-async def erase(db: Database, person_id: int, now: int) -> Erased:
+async def erase(db: Database, person_id: int, now: int, *, policy: ReminderPolicy = DEFAULT_POLICY) -> Erased:
     """Withdraws future signups (promoting waitlists), strips the person to an anonymous row, logs it.
 
     Past signups stay, anonymous, so organizations' counts don't change. Signups are withdrawn again
     after anonymising: one made by a tap racing this erasure is not left holding a place.
     """
-    results = await withdraw_all(db, person_id, now)
+    results = await withdraw_all(db, person_id, now, policy=policy)
     async with db.transaction() as tx:
         await people.anonymize(tx, person_id, now)
-    results += await withdraw_all(db, person_id, now)
+    results += await withdraw_all(db, person_id, now, policy=policy)
     withdrawn = sum(1 for r in results if r.outcome is CancelOutcome.CANCELLED)
     promoted = [r.promoted for r in results if r.promoted is not None]
     async with db.transaction() as tx:
