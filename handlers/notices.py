@@ -152,9 +152,15 @@ async def render_reminder(r: Rendering) -> Notice:
         raise Skip("shift not published")
     if now >= shift.starts_at:
         raise Skip("shift already started")  # a late reminder is worse than none
+    lead = int(r.item.payload.get("lead", 0))
+    if any(
+        shift.starts_at - timedelta(seconds=later) <= now for later in r.runtime.settings.reminder_leads if later < lead
+    ):
+        raise Skip("a later reminder is due too")  # after downtime, one reminder rather than two at once
     t = r.t
     lines = [
-        "⏰ " + t._("Reminder: <b>{title}</b> starts {when}.").format(
+        "⏰ "
+        + t._("Reminder: <b>{title}</b> starts {when}.").format(
             title=views.esc(shift.title), when=views.esc(t.delta(shift.starts_at - now))
         ),
         "",

@@ -174,3 +174,28 @@ async def test_reminders_survive_a_restart(emulator: BotAPIEmulator, tmp_path: P
     finally:
         await stop_bot(second)
     emulator.assert_no_errors()
+
+
+async def test_telegram_flood_limits_are_waited_out_not_lost(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    """Telegram stricter than we paced for (5/s): every 429 is waited out, nothing is lost or doubled."""
+    db = bot.db
+    org = await make_org(db)
+    shift_id = await make_shift(db, org, title="Flood canvass", kind="canvass", starts=SHIFT_AT, capacity=50)
+    users = []
+    for i in range(12):
+        person = await make_volunteer(db, 3900 + i)
+        await sign_up(db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
+        users.append(emulator.user(3900 + i, f"V{i}"))
+    emulator.flood_control = True
+    emulator.flood_global_per_second = 5
+    clock.set(SHIFT_AT - timedelta(hours=2))
+    assert bot.runtime.dispatcher is not None
+    stats = await bot.runtime.dispatcher.run_due()
+    assert stats.throttled > 0 and stats.sent == 12
+    for user in users:
+        reminder = await user.next_reply()
+        assert "Flood canvass" in reminder.text
+        await user.expect_no_reply(within=0.05)
+    emulator.errors.clear()  # the 429s were Telegram's answers, which the dispatcher waited out
