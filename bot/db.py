@@ -170,6 +170,21 @@ class Transaction(_Reader):
         async with self._conn.execute(sql, params) as cur:
             return cur.rowcount
 
+    async def update_columns(
+        self, table: str, row_id: int, allowed: frozenset[str], values: dict[str, Any], now: int
+    ) -> None:
+        """Sets some columns of one row, and its updated_at. Column names must come from `allowed`
+        (a constant of the store), never from input; the values are parameters."""
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"not an updatable {table} column: {sorted(unknown)}")
+        if not values:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        await self.execute(
+            f"UPDATE {table} SET {assignments}, updated_at = ? WHERE id = ?", (*values.values(), now, row_id)
+        )
+
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
 

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import Translator
@@ -40,6 +40,7 @@ from handlers.guards import require_coordinator
 from handlers.keyboards import grid
 from handlers.newshift import explain
 from handlers.notices import Notice, Rendering, Skip, poke_dispatcher, renderer
+from handlers.replies import show
 
 log = logging.getLogger(__name__)
 
@@ -90,18 +91,6 @@ def busy_text(t: Translator, busy: Busy) -> str:
     return "⏳ " + t._(
         "A broadcast is still going out: {done} / {total}. You can send the next one when it has finished."
     ).format(done=t.number(busy.tally.done), total=t.number(busy.tally.total))
-
-
-async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    query = update.callback_query
-    if query is None:
-        await update.effective_message.reply_text(text, reply_markup=markup)
-        return
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
 
 
 async def _orgs(context: BotContext, actor: Actor) -> list[Org]:
@@ -180,11 +169,11 @@ async def _start_for(update: Update, context: BotContext, org: Org) -> None:
     busy = await broadcasts.still_sending(context.runtime.database, org.id, context.runtime.now_ts())
     if busy is not None:
         context.user_data.pop(DRAFT, None)
-        await _show(update, busy_text(context.t, busy), None)
+        await show(update, busy_text(context.t, busy), None)
         return
     draft = Draft(org.id)
     context.user_data[DRAFT] = draft
-    await _show(update, *await _filters_view(context, draft, org))
+    await show(update, *await _filters_view(context, draft, org))
 
 
 async def broadcast_command(update: Update, context: BotContext) -> None:
@@ -218,7 +207,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if action == "x":
         context.user_data.pop(DRAFT, None)
         await query.answer()
-        await _show(update, t._("Cancelled. Nothing was sent."), None)
+        await show(update, t._("Cancelled. Nothing was sent."), None)
         return
     if action == "o":
         org = await org_store.get_active(db, int(arg)) if arg.isdigit() else None
@@ -245,14 +234,14 @@ async def on_button(update: Update, context: BotContext) -> None:
         else:
             draft.languages.append(arg)
         await query.answer()
-        await _show(update, *await _filters_view(context, draft, org))
+        await show(update, *await _filters_view(context, draft, org))
     elif action == "r" and org.state:
         draft.regional = not draft.regional
         await query.answer()
-        await _show(update, *await _filters_view(context, draft, org))
+        await show(update, *await _filters_view(context, draft, org))
     elif action == "b":
         await query.answer()
-        await _show(update, *await _filters_view(context, draft, org))
+        await show(update, *await _filters_view(context, draft, org))
     elif action == "t":
         await query.answer()
         awaiting.ask(context, "bc_text")
@@ -261,7 +250,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             "under the organization's name. You'll see a preview first."
         )
         back = InlineKeyboardButton("◀ " + t._("Back"), callback_data="bc:b")
-        await _show(update, text, InlineKeyboardMarkup([[back]]))
+        await show(update, text, InlineKeyboardMarkup([[back]]))
     elif action == "s" and draft.text:
         await _send(update, context, actor, draft, org)
     else:
@@ -291,7 +280,7 @@ async def text_typed(update: Update, context: BotContext, question: Question, te
         )
         return
     awaiting.close(context)
-    await _show(update, *await _preview(context, draft, org))
+    await show(update, *await _preview(context, draft, org))
 
 
 async def _send(update: Update, context: BotContext, actor: Actor, draft: Draft, org: Org) -> None:
@@ -304,16 +293,16 @@ async def _send(update: Update, context: BotContext, actor: Actor, draft: Draft,
     )
     if isinstance(result, Busy):
         await query.answer(busy_text(t, result)[:200], show_alert=True)
-        await _show(update, busy_text(t, result), query.message.reply_markup if query.message else None)
+        await show(update, busy_text(t, result), query.message.reply_markup if query.message else None)
         return
     context.user_data.pop(DRAFT, None)
     await query.answer()
     if not result.recipients:
-        await _show(update, t._("Nobody matches these filters now, so nothing was sent."), None)
+        await show(update, t._("Nobody matches these filters now, so nothing was sent."), None)
         return
     poke_dispatcher(context)
     tally = Tally(total=result.recipients, pending=result.recipients, sent=0, unreachable=0, failed=0)
-    await _show(update, progress_text(t, tally), None)
+    await show(update, progress_text(t, tally), None)
     message = query.message
     assert message is not None
     context.application.create_task(

@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.clock import to_ts
@@ -41,6 +40,7 @@ from handlers.guards import require_coordinator
 from handlers.keyboards import grid
 from handlers.newshift import explain, hours_label
 from handlers.notices import poke_dispatcher
+from handlers.replies import show
 from handlers.shift_notices import clip  # importing it registers the renderers of the notices we queue
 
 PATTERN = r"^mg:(?:l:(\d{1,4})|(\d{1,9})(?::([a-z]{1,3})(?::([a-z0-9]{1,12}))?)?)$"
@@ -179,19 +179,6 @@ async def _listing(context: BotContext, actor: Actor, page: int) -> tuple[str, I
     return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
 
 
-async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edits the pressed message in place, or answers a typed message with a new one."""
-    query = update.callback_query
-    if query is None:
-        await update.effective_message.reply_text(text, reply_markup=markup)
-        return
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
-
-
 # --- entry --------------------------------------------------------------------------------------------------
 
 
@@ -220,7 +207,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         text, markup = await _listing(context, actor, int(match.group(1)))
-        await _show(update, text, markup)
+        await show(update, text, markup)
         return
     shift = await shift_store.get(runtime.database, int(match.group(2)))
     if shift is None:
@@ -263,7 +250,7 @@ async def _reload(update: Update, context: BotContext, question: Question) -> tu
 
 async def show_panel(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
     await update.callback_query.answer()
-    await _show(update, *panel(context.t, shift, context.runtime.clock.now()))
+    await show(update, *panel(context.t, shift, context.runtime.clock.now()))
 
 
 async def edit_menu(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
@@ -275,7 +262,7 @@ async def edit_menu(update: Update, context: BotContext, actor: Actor, shift: Sh
         data = f"mg:{shift.id}:f:{code}" if code in TEXT_FIELDS else f"mg:{shift.id}:{code}"
         buttons.append(InlineKeyboardButton(label, callback_data=data))
     rows = [*grid(buttons, 2), _back(t, f"mg:{shift.id}")]
-    await _show(update, _heading(t, shift) + "\n\n" + t._("What would you like to change?"), InlineKeyboardMarkup(rows))
+    await show(update, _heading(t, shift) + "\n\n" + t._("What would you like to change?"), InlineKeyboardMarkup(rows))
 
 
 def _current_value(t: Translator, shift: Shift, code: str) -> str:
@@ -317,7 +304,7 @@ async def ask_field(update: Update, context: BotContext, actor: Actor, shift: Sh
         return
     await update.callback_query.answer()
     awaiting.ask(context, "mg_field", shift_id=shift.id, field=arg)
-    await _show(update, *_field_question(context.t, shift, arg))
+    await show(update, *_field_question(context.t, shift, arg))
 
 
 async def _read_field(context: BotContext, shift: Shift, code: str, text: str) -> dict[str, Any]:
@@ -381,11 +368,11 @@ async def field_typed(update: Update, context: BotContext, question: Question, t
     try:
         values = await _read_field(context, shift, code, text)
     except Invalid as exc:
-        await _show(update, *_field_question(t, shift, code, explain(t, exc)))
+        await show(update, *_field_question(t, shift, code, explain(t, exc)))
         return
     if code == "ca" and values["capacity"] < shift.confirmed_count:
         awaiting.close(context)
-        await _show(update, *_capacity_question(t, shift, values["capacity"]))
+        await show(update, *_capacity_question(t, shift, values["capacity"]))
         return
     await _apply(update, context, actor, shift, values, retry_field=code)
 
@@ -476,14 +463,14 @@ async def _apply(
         if query:
             await query.answer(explain(t, exc, html=False)[:200], show_alert=True)
         elif retry_field:
-            await _show(update, *_field_question(t, shift, retry_field, explain(t, exc)))
+            await show(update, *_field_question(t, shift, retry_field, explain(t, exc)))
         return
     awaiting.close(context)
     if query:
         await query.answer()
     if result.told or result.moved_to_waitlist or result.promoted:
         poke_dispatcher(context)
-    await _show(update, *panel(t, result.shift, runtime.clock.now(), _saved_note(t, result)))
+    await show(update, *panel(t, result.shift, runtime.clock.now(), _saved_note(t, result)))
 
 
 async def pick_kind(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
@@ -504,7 +491,7 @@ async def pick_kind(update: Update, context: BotContext, actor: Actor, shift: Sh
         for k in KINDS
     ]
     rows = [*grid(buttons, 2), _back(t, f"mg:{shift.id}:e")]
-    await _show(update, _heading(t, shift) + "\n\n" + t._("What kind of shift is it?"), InlineKeyboardMarkup(rows))
+    await show(update, _heading(t, shift) + "\n\n" + t._("What kind of shift is it?"), InlineKeyboardMarkup(rows))
 
 
 def _languages_view(t: Translator, shift: Shift, codes: list[str]) -> tuple[str, InlineKeyboardMarkup]:
@@ -547,7 +534,7 @@ async def toggle_language(update: Update, context: BotContext, actor: Actor, shi
     elif arg:
         codes.append(arg)
     await update.callback_query.answer()
-    await _show(update, *_languages_view(t, shift, codes))
+    await show(update, *_languages_view(t, shift, codes))
 
 
 async def save_languages(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
@@ -575,7 +562,7 @@ async def pick_deadline(update: Update, context: BotContext, actor: Actor, shift
     }
     buttons = [InlineKeyboardButton(labels[m], callback_data=f"mg:{shift.id}:dl:{m}") for m in DEADLINES]
     rows = [*grid(buttons, 2), _back(t, f"mg:{shift.id}:e")]
-    await _show(update, _heading(t, shift) + "\n\n" + t._("When do signups close?"), InlineKeyboardMarkup(rows))
+    await show(update, _heading(t, shift) + "\n\n" + t._("When do signups close?"), InlineKeyboardMarkup(rows))
 
 
 async def confirm_capacity(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
@@ -600,7 +587,7 @@ async def _ask_for_text(update: Update, context: BotContext, shift: Shift, quest
     await update.callback_query.answer()
     awaiting.ask(context, question, shift_id=shift.id)
     text = "\n".join([_heading(t, shift), _counts(t, shift), "", prompt])
-    await _show(update, text, InlineKeyboardMarkup([_back(t, f"mg:{shift.id}")]))
+    await show(update, text, InlineKeyboardMarkup([_back(t, f"mg:{shift.id}")]))
 
 
 async def _read_typed(
@@ -682,7 +669,7 @@ async def do_cancel(update: Update, context: BotContext, actor: Actor, shift: Sh
         "The shift is cancelled. I'm telling the {count} people who were on it.",
         result.told,
     ).format(count=t.number(result.told))
-    await _show(update, *panel(t, result.shift, runtime.clock.now(), note))
+    await show(update, *panel(t, result.shift, runtime.clock.now(), note))
 
 
 # --- duplicating ---------------------------------------------------------------------------------------------
@@ -721,7 +708,7 @@ async def duplicate(update: Update, context: BotContext, actor: Actor, shift: Sh
         for d in days
     ]
     rows = [*grid(buttons, 2), _back(t, f"mg:{shift.id}")]
-    await _show(update, text, InlineKeyboardMarkup(rows))
+    await show(update, text, InlineKeyboardMarkup(rows))
 
 
 @awaiting.reader("mg_dup")
@@ -767,7 +754,7 @@ async def _duplicate_to(update: Update, context: BotContext, actor: Actor, shift
     if query:
         await query.answer()
     note = "📄 " + t._("Copied. This is the new shift; volunteers can sign up for it now:")
-    await _show(update, *panel(t, created, runtime.clock.now(), note))
+    await show(update, *panel(t, created, runtime.clock.now(), note))
 
 
 # --- messaging everyone on it ---------------------------------------------------------------------------------
@@ -830,7 +817,7 @@ async def toggle_waitlist(update: Update, context: BotContext, actor: Actor, shi
         return
     draft["waitlist"] = not draft["waitlist"]
     await update.callback_query.answer()
-    await _show(update, *await _message_preview(context, shift))
+    await show(update, *await _message_preview(context, shift))
 
 
 async def send_message(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
@@ -854,7 +841,7 @@ async def send_message(update: Update, context: BotContext, actor: Actor, shift:
     note = "✅ " + t.ngettext(
         "Your message is on its way to {count} person.", "Your message is on its way to {count} people.", count
     ).format(count=t.number(count))
-    await _show(update, *panel(t, shift, runtime.clock.now(), note))
+    await show(update, *panel(t, shift, runtime.clock.now(), note))
 
 
 # --- the roster ------------------------------------------------------------------------------------------------
@@ -862,7 +849,7 @@ async def send_message(update: Update, context: BotContext, actor: Actor, shift:
 
 async def show_roster(update: Update, context: BotContext, actor: Actor, shift: Shift, arg: str) -> None:
     await update.callback_query.answer()
-    await _show(update, *await roster.render(context, shift, 0, from_manage=True))
+    await show(update, *await roster.render(context, shift, 0, from_manage=True))
 
 
 # Each action, and whether it needs the shift still open (published and not over).

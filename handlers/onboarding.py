@@ -28,7 +28,8 @@ from handlers import profile_views as views
 from handlers.commands import publish_person_menu
 from handlers.context import BotContext, refresh_translator
 from handlers.menu import main_menu
-from handlers.profile_views import ONBOARDING, edit_or_keep, esc
+from handlers.profile_views import ONBOARDING, esc
+from handlers.replies import edit_or_keep
 
 PAUSED = "onboarding_paused"  # user_data flag: /cancel stopped the questions until the next /start
 TEXT_GROUP = 1  # typed answers; after the features' own handlers in group 0

@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.services import privacy
 from handlers.context import BotContext
 from handlers.notices import poke_dispatcher
-from handlers.profile_views import edit_or_keep
+from handlers.replies import edit_or_keep
 
 log = logging.getLogger(__name__)
 

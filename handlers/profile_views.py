@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from babel.dates import get_timezone_location, get_timezone_name
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
-from telegram.error import BadRequest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.i18n import Translator, available_locales, language_name
 from bot.services import profile
@@ -49,19 +48,6 @@ def esc(text: str) -> str:
 
 def cb(mode: Mode, *parts: str) -> str:
     return ":".join((mode, *parts))
-
-
-async def edit_or_keep(query: CallbackQuery, text: str | None, markup: InlineKeyboardMarkup | None) -> None:
-    """Edits the pressed message (text None: only its buttons). A double tap that would change
-    nothing is not an error worth showing."""
-    try:
-        if text is None:
-            await query.edit_message_reply_markup(reply_markup=markup)
-        else:
-            await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
 
 
 def back_row(t: Translator, mode: Mode) -> list[list[InlineKeyboardButton]]:

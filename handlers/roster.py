@@ -11,7 +11,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import Translator
@@ -26,6 +25,7 @@ from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import require_coordinator
 from handlers.keyboards import grid
+from handlers.replies import edit_or_keep
 
 PICK_PATTERN = r"^rp:(\d{1,4})$"
 VIEW_PATTERN = r"^ro:(\d{1,9}):(\d{1,4})(:m)?$"
@@ -140,14 +140,6 @@ async def _picker(context: BotContext, actor: Actor, page: int) -> tuple[str, In
     return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
 
 
-async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    try:
-        await update.callback_query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
-
-
 async def roster_command(update: Update, context: BotContext) -> None:
     """Asks which shift's roster to show."""
     actor = await require_coordinator(update, context)
@@ -163,7 +155,7 @@ async def pick_page(update: Update, context: BotContext) -> None:
     if actor is None:
         return
     await update.callback_query.answer()
-    await _edit(update, *await _picker(context, actor, int(context.match.group(1))))
+    await edit_or_keep(update.callback_query, *await _picker(context, actor, int(context.match.group(1))))
 
 
 async def _allowed_shift(update: Update, context: BotContext, shift_id: int) -> Shift | None:
@@ -184,7 +176,7 @@ async def view(update: Update, context: BotContext) -> None:
         return
     await update.callback_query.answer()
     page, from_manage = int(context.match.group(2)), bool(context.match.group(3))
-    await _edit(update, *await render(context, shift, page, from_manage=from_manage))
+    await edit_or_keep(update.callback_query, *await render(context, shift, page, from_manage=from_manage))
 
 
 async def mark(update: Update, context: BotContext) -> None:
@@ -209,7 +201,7 @@ async def mark(update: Update, context: BotContext) -> None:
     await query.answer(t._("Marked: attended.") if code == "a" else t._("Marked: no-show."))
     fresh = await shift_store.get(runtime.database, shift.id)
     assert fresh is not None
-    await _edit(update, *await render(context, fresh, page, from_manage=from_manage))
+    await edit_or_keep(update.callback_query, *await render(context, fresh, page, from_manage=from_manage))
 
 
 def register(app: Application) -> None:

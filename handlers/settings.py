@@ -26,7 +26,8 @@ from handlers.context import BotContext, refresh_translator
 from handlers.guards import require_registered
 from handlers.keyboards import grid
 from handlers.menu import MENU_SETTINGS, main_menu
-from handlers.profile_views import SETTINGS, SETTINGS_VIEW, edit_or_keep, esc
+from handlers.profile_views import SETTINGS, SETTINGS_VIEW, esc
+from handlers.replies import edit_or_keep
 
 EDITING = "settings_editing"  # user_data: the editor waiting for typed input: 'name', 'zip' or 'phone'
 DRAFT = "settings_place"  # user_data: the new place being entered, {'state': …, 'zip': …}

@@ -6,8 +6,7 @@ import logging
 import re
 from dataclasses import replace
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import Translator
@@ -24,6 +23,7 @@ from handlers.context import BotContext
 from handlers.guards import require_registered
 from handlers.keyboards import grid
 from handlers.menu import MENU_SHIFTS
+from handlers.replies import edit_or_keep
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ async def list_page(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     text, markup = await _render_list(context, Filters.decode(context.match.group(1)))
-    await _edit(query, text, markup)
+    await edit_or_keep(query, text, markup)
 
 
 async def filter_menu(update: Update, context: BotContext) -> None:
@@ -213,7 +213,7 @@ async def open_card(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     text, markup = await _render_card(context, shift, context.match.group(2))
-    await _edit(query, text, markup)
+    await edit_or_keep(query, text, markup)
 
 
 # --- signing up -----------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ async def join(update: Update, context: BotContext) -> None:
         return
     # Refresh the card they pressed, so its button and places match what just happened.
     text, markup = await _render_card(context, shift, None)
-    await _edit(query, text, markup)
+    await edit_or_keep(query, text, markup)
     if result.outcome is Outcome.CONFIRMED:
         await _send_confirmation(context, chat_id, t, shift)
     else:
@@ -282,15 +282,6 @@ async def _send_confirmation(context: BotContext, chat_id: int, t: Translator, s
         InputFile(ics, filename=f"shift-{shift.id}.ics", attach=False),
         caption=views.confirmation(t, shift),
     )
-
-
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Edits the pressed message; pressing the same button twice is not an error worth showing."""
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
 
 
 def register(app: Application) -> None:

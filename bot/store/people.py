@@ -114,15 +114,7 @@ PROFILE_COLUMNS = frozenset(
 
 
 async def update(tx: Transaction, person_id: int, now: int, **values: object) -> None:
-    unknown = set(values) - PROFILE_COLUMNS
-    if unknown:
-        raise ValueError(f"not a profile column: {sorted(unknown)}")
-    if not values:
-        return
-    assignments = ", ".join(f"{name} = ?" for name in values)
-    await tx.execute(
-        f"UPDATE person SET {assignments}, updated_at = ? WHERE id = ?", (*values.values(), now, person_id)
-    )
+    await tx.update_columns("person", person_id, PROFILE_COLUMNS, values, now)
 
 
 async def languages(db: Database | Transaction, person_id: int) -> list[str]:

@@ -273,15 +273,7 @@ EDITABLE_COLUMNS = frozenset(
 
 async def update(tx: Transaction, shift_id: int, now: int, **values: object) -> None:
     """Sets some of a shift's editable columns (the rules are the service's)."""
-    unknown = set(values) - EDITABLE_COLUMNS
-    if unknown:
-        raise ValueError(f"not an editable shift column: {sorted(unknown)}")
-    if not values:
-        return
-    assignments = ", ".join(f"{name} = ?" for name in values)
-    await tx.execute(
-        f"UPDATE shift SET {assignments}, updated_at = ? WHERE id = ?", (*values.values(), now, shift_id)
-    )
+    await tx.update_columns("shift", shift_id, EDITABLE_COLUMNS, values, now)
 
 
 async def set_languages(tx: Transaction, shift_id: int, codes: Sequence[str]) -> None:

@@ -1,0 +1,27 @@
+"""Showing a screen: edit the message whose button was pressed, or answer a typed message anew."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+
+async def edit_or_keep(query: CallbackQuery, text: str | None, markup: InlineKeyboardMarkup | None) -> None:
+    """Edits the pressed message (text None: only its buttons). A double tap that would change
+    nothing is not an error worth showing."""
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(reply_markup=markup)
+        else:
+            await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edits the pressed message in place, or answers a typed message with a new one."""
+    if update.callback_query is None:
+        await update.effective_message.reply_text(text, reply_markup=markup)
+    else:
+        await edit_or_keep(update.callback_query, text, markup)
