@@ -25,6 +25,7 @@ from bot.vocab import kind_name
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import require_coordinator
+from handlers.keyboards import pager
 
 SHIFTS_PER_PAGE = 8
 RECENT_DAYS = 30
@@ -109,13 +110,7 @@ async def pick_shift(update: Update, context: BotContext) -> None:
         if line.status == "cancelled":
             label = "❌ " + label
         rows.append([InlineKeyboardButton(label[:60], callback_data=f"ex:rs:{line.id}")])
-    pager = []
-    if page > 0:
-        pager.append(InlineKeyboardButton("◀ " + t._("Previous"), callback_data=f"ex:rp:{page - 1}"))
-    if (page + 1) * SHIFTS_PER_PAGE < total:
-        pager.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=f"ex:rp:{page + 1}"))
-    if pager:
-        rows.append(pager)
+    rows += pager(t, page, (page + 1) * SHIFTS_PER_PAGE < total, lambda n: f"ex:rp:{n}")
     await query.edit_message_text("📋 " + t._("Which shift's roster?"), reply_markup=InlineKeyboardMarkup(rows))
 
 

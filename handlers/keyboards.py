@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import available_locales, language_name
+from bot.i18n import Translator, available_locales, language_name
 
 LANGUAGE_PREFIX = "lang:"
 
@@ -25,3 +25,15 @@ def language_picker(current: str | None = None) -> InlineKeyboardMarkup:
         for code in available_locales()
     ]
     return InlineKeyboardMarkup(grid(buttons, 2))
+
+
+def pager(t: Translator, page: int, has_next: bool, data: Callable[[int], str]) -> list[list[InlineKeyboardButton]]:
+    """A ◀ Previous / Next ▶ row for page `page` (from 0), as a list of rows: empty when there's one page.
+
+    `data(n)` is the callback data that opens page n."""
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton("◀ " + t._("Previous"), callback_data=data(page - 1)))
+    if has_next:
+        row.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=data(page + 1)))
+    return [row] if row else []

@@ -37,7 +37,7 @@ from handlers import shift_views as views
 from handlers.awaiting import Question
 from handlers.context import BotContext
 from handlers.guards import require_coordinator
-from handlers.keyboards import grid
+from handlers.keyboards import grid, pager
 from handlers.newshift import explain, hours_label
 from handlers.notices import poke_dispatcher
 from handlers.replies import show
@@ -169,13 +169,7 @@ async def _listing(context: BotContext, actor: Actor, page: int) -> tuple[str, I
     rows = grid(
         [InlineKeyboardButton(str(first + i), callback_data=f"mg:{s.id}") for i, s in enumerate(shifts)], 4
     )
-    nav = []
-    if page > 0:
-        nav.append(InlineKeyboardButton("◀ " + t._("Previous"), callback_data=f"mg:l:{page - 1}"))
-    if page + 1 < pages:
-        nav.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=f"mg:l:{page + 1}"))
-    if nav:
-        rows.append(nav)
+    rows += pager(t, page, page + 1 < pages, lambda n: f"mg:l:{n}")
     return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
 
 

@@ -39,7 +39,7 @@ from handlers import followup, settings
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import current_actor, require_coordinator
-from handlers.keyboards import grid
+from handlers.keyboards import grid, pager
 
 DIALOGUE = "newshift"
 BUTTON_PATTERN = r"^ns:([a-z]{1,3})(?::([a-z0-9_]{1,12}))?$"
@@ -184,13 +184,7 @@ async def _question(
         first = dlg.org_page * ORGS_PER_PAGE
         for o in choices[first : first + ORGS_PER_PAGE]:
             rows.append([InlineKeyboardButton(o.name[:60], callback_data=f"ns:o:{o.id}")])
-        pager = []
-        if dlg.org_page > 0:
-            pager.append(InlineKeyboardButton("◀ " + t._("Previous"), callback_data=f"ns:op:{dlg.org_page - 1}"))
-        if first + ORGS_PER_PAGE < len(choices):
-            pager.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=f"ns:op:{dlg.org_page + 1}"))
-        if pager:
-            rows.append(pager)
+        rows += pager(t, dlg.org_page, first + ORGS_PER_PAGE < len(choices), lambda n: f"ns:op:{n}")
         rows += _upload_buttons(t)
     elif step == TITLE:
         text = t._("What is the shift called? For example: <i>Weekly phone bank for Korean speakers</i>")

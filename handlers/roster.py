@@ -24,7 +24,7 @@ from bot.vocab import outreach_language_name
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import require_coordinator
-from handlers.keyboards import grid
+from handlers.keyboards import grid, pager
 from handlers.replies import edit_or_keep
 
 PICK_PATTERN = r"^rp:(\d{1,4})$"
@@ -102,13 +102,7 @@ async def render(
     if buttons:
         text += ["", t._("Mark who came: ✅ attended, ✖ no-show.")]
     rows = grid(buttons, 4)
-    nav = []
-    if page > 0:
-        nav.append(InlineKeyboardButton("◀ " + t._("Previous"), callback_data=f"ro:{shift.id}:{page - 1}{suffix}"))
-    if page + 1 < pages:
-        nav.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=f"ro:{shift.id}:{page + 1}{suffix}"))
-    if nav:
-        rows.append(nav)
+    rows += pager(t, page, page + 1 < pages, lambda n: f"ro:{shift.id}:{n}{suffix}")
     back = f"mg:{shift.id}" if from_manage else "rp:0"
     rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=back)])
     return "\n".join(text), InlineKeyboardMarkup(rows)
@@ -130,13 +124,7 @@ async def _picker(context: BotContext, actor: Actor, page: int) -> tuple[str, In
     lines.append("")
     lines += [views.list_line(t, first + i, s) + "\n" for i, s in enumerate(shifts)]
     rows = grid([InlineKeyboardButton(str(first + i), callback_data=f"ro:{s.id}:0") for i, s in enumerate(shifts)], 4)
-    nav = []
-    if page > 0:
-        nav.append(InlineKeyboardButton("◀ " + t._("Previous"), callback_data=f"rp:{page - 1}"))
-    if page + 1 < pages:
-        nav.append(InlineKeyboardButton(t._("Next") + " ▶", callback_data=f"rp:{page + 1}"))
-    if nav:
-        rows.append(nav)
+    rows += pager(t, page, page + 1 < pages, lambda n: f"rp:{n}")
     return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
 
 

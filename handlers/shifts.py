@@ -21,7 +21,7 @@ from bot.vocab import KIND_EMOJI, KINDS, kind_name
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import require_registered
-from handlers.keyboards import grid
+from handlers.keyboards import grid, pager
 from handlers.menu import MENU_SHIFTS
 from handlers.replies import edit_or_keep
 
@@ -76,21 +76,9 @@ async def _render_list(context: BotContext, filters_: Filters) -> tuple[str, Inl
         for i, s in enumerate(page.shifts)
     ]
     rows = [open_buttons] if open_buttons else []
-    nav = []
-    if filters_.page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                "◀ " + t._("Previous"), callback_data=f"sl:{replace(filters_, page=filters_.page - 1).encode()}"
-            )
-        )
-    if filters_.page + 1 < page.pages:
-        nav.append(
-            InlineKeyboardButton(
-                t._("Next") + " ▶", callback_data=f"sl:{replace(filters_, page=filters_.page + 1).encode()}"
-            )
-        )
-    if nav:
-        rows.append(nav)
+    rows += pager(
+        t, filters_.page, filters_.page + 1 < page.pages, lambda n: f"sl:{replace(filters_, page=n).encode()}"
+    )
     online = filters_.with_(online_only=not filters_.online_only).encode()
     rows.append(
         [
