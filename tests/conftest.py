@@ -42,6 +42,11 @@ class RunningBot:
     def db(self) -> Database:
         return self.runtime.database
 
+    async def dispatch(self) -> None:
+        """Sends what the outbox has due now, as the scheduler's next wake-up would."""
+        assert self.runtime.dispatcher is not None
+        await self.runtime.dispatcher.run_due()
+
 
 def bot_env(emulator: BotAPIEmulator, db_path: Path, **extra: str) -> dict[str, str]:
     return {

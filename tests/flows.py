@@ -13,6 +13,11 @@ def gettext(locale: str) -> Callable[[str], str]:
     return translations(locale).gettext
 
 
+def tr(locale: str, message: str) -> str:
+    """What a reader of `locale` sees for an English message (the message itself until it is translated)."""
+    return translations(locale).gettext(message)
+
+
 async def replies(user: TestUser, count: int) -> list[BotMessage]:
     return [await user.next_reply() for _ in range(count)]
 

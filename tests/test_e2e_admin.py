@@ -17,21 +17,17 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.i18n import translations
 from bot.store import invites as invite_store
 from bot.store import orgs, people, roles
 from bot.store.orgs import Org
 from tests.conftest import ADMIN_ID, RunningBot, bot_env, start_bot, stop_bot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_volunteer
+from tests.flows import tr
 from tests.test_cli import clean_env
 
 LINK_RE = re.compile(r"https://t\.me/turnout_test_bot\?start=(inv-[A-Za-z0-9_-]+)")
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def tr(locale: str, message: str) -> str:
-    return translations(locale).gettext(message)
 
 
 def esc(text: str) -> str:

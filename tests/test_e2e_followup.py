@@ -15,23 +15,15 @@ from bot.store import reports, roles, signups
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
 from tests.factories import make_org, make_shift, make_volunteer
+from tests.flows import tr
 
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)  # Monday 10:00 in Los Angeles
 SHIFT_AT = datetime(2026, 12, 8, 22, 0, tzinfo=UTC)  # Tuesday 14:00 in Los Angeles
 
 
-def tr(locale: str, message: str) -> str:
-    return translations(locale).gettext(message)
-
-
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-async def dispatch(bot: RunningBot) -> None:
-    assert bot.runtime.dispatcher is not None
-    await bot.runtime.dispatcher.run_due()
 
 
 async def test_follow_up_asks_for_the_numbers_by_button_or_typed(
@@ -48,10 +40,10 @@ async def test_follow_up_asks_for_the_numbers_by_button_or_typed(
     linh = emulator.user(3601, "Linh", language_code="vi")
 
     clock.set(SHIFT_AT + timedelta(hours=3, minutes=59))
-    await dispatch(bot)
+    await bot.dispatch()
     await linh.expect_no_reply(within=0.2)  # the follow-up waits an hour after the end
     clock.advance(timedelta(minutes=2))
-    await dispatch(bot)
+    await bot.dispatch()
     followup = await linh.next_reply()
     assert "Canvass in Garden Grove" in followup.text
     doors = "🚪 " + tr("vi", "Doors knocked")
@@ -123,10 +115,10 @@ async def test_coordinators_get_tomorrows_digest_at_six(
 
     assert await plan_digests(db, clock.now(), "America/Los_Angeles") == 1
     clock.set(datetime(2026, 12, 8, 1, 59, tzinfo=UTC))  # Monday 17:59 in Los Angeles
-    await dispatch(bot)
+    await bot.dispatch()
     await coord.expect_no_reply(within=0.2)
     clock.set(datetime(2026, 12, 8, 2, 0, tzinfo=UTC))  # 18:00
-    await dispatch(bot)
+    await bot.dispatch()
     digest = await coord.next_reply()
     assert "Korean phone bank" in digest.text
     assert (
@@ -135,5 +127,5 @@ async def test_coordinators_get_tomorrows_digest_at_six(
     )
     assert "베트남어" in digest.text  # Vietnamese is still missing, named in Korean
     assert await plan_digests(db, clock.now() - timedelta(minutes=1), "America/Los_Angeles") == 1
-    await dispatch(bot)
+    await bot.dispatch()
     await coord.expect_no_reply(within=0.2)  # the same evening's digest is never queued twice

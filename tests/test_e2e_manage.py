@@ -16,7 +16,6 @@ import pytest
 from icalendar import Calendar
 
 from bot.clock import ManualClock
-from bot.i18n import translations
 from bot.services.signups import sign_up
 from bot.store import orgs, people, roles, signups
 from bot.store import shifts as shift_store
@@ -26,15 +25,12 @@ from handlers import broadcast
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
+from tests.flows import tr
 
 # Monday 10:00 in Los Angeles; the shift is on Wednesday at 14:00 local.
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
 SHIFT_AT = datetime(2026, 12, 9, 22, 0, tzinfo=UTC)
 REFUSED = "Sorry, only the organization's coordinators can do that."
-
-
-def tr(locale: str, message: str) -> str:
-    return translations(locale).gettext(message)
 
 
 def plain(markup: str) -> str:

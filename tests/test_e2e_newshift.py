@@ -22,13 +22,10 @@ from handlers.newshift import hours_label
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.emulator import BotAPIEmulator, BotMessage, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
+from tests.flows import tr
 
 LA = ZoneInfo("America/Los_Angeles")
 REFUSED = "Sorry, only the organization's coordinators can do that."
-
-
-def tr(locale: str, message: str) -> str:
-    return translations(locale).gettext(message)
 
 
 def trn(locale: str, singular: str, plural: str, n: int) -> str:

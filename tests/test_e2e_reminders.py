@@ -8,30 +8,21 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.i18n import translations
 from bot.services.signups import sign_up
 from bot.store import outbox, people, signups
 from tests.conftest import RunningBot, start_bot, stop_bot
 from tests.emulator import BotAPIEmulator
 from tests.factories import make_org, make_shift, make_volunteer
+from tests.flows import tr
 
 # 10:00 in Los Angeles on a Monday: the shift below is on Wednesday at 14:00 local.
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
 SHIFT_AT = datetime(2026, 12, 9, 22, 0, tzinfo=UTC)
 
 
-def tr(locale: str, message: str) -> str:
-    return translations(locale).gettext(message)
-
-
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-async def dispatch(bot: RunningBot) -> None:
-    assert bot.runtime.dispatcher is not None
-    await bot.runtime.dispatcher.run_due()
 
 
 async def test_reminders_arrive_when_the_clock_says_so(
@@ -49,11 +40,11 @@ async def test_reminders_arrive_when_the_clock_says_so(
     await jimin.next_reply()
     await jimin.next_reply()
 
-    await dispatch(bot)
+    await bot.dispatch()
     await jimin.expect_no_reply(within=0.2)  # nothing is due yet
 
     clock.set(SHIFT_AT - timedelta(hours=24))
-    await dispatch(bot)
+    await bot.dispatch()
     reminder = await jimin.next_reply()
     assert "Koreatown canvass" in reminder.text
     assert tr("ko", "Reminder: <b>{title}</b> starts {when}.").split("<b>")[0] in reminder.text
@@ -69,10 +60,10 @@ async def test_reminders_arrive_when_the_clock_says_so(
     assert signup is not None and signup.acknowledged_at is not None
 
     clock.set(SHIFT_AT - timedelta(hours=2))
-    await dispatch(bot)
+    await bot.dispatch()
     second = await jimin.next_reply()
     assert "2시간 후" in second.text
-    await dispatch(bot)
+    await bot.dispatch()
     await jimin.expect_no_reply(within=0.2)  # never twice
 
 
@@ -90,7 +81,7 @@ async def test_i_cant_make_it_frees_the_place_for_the_waitlist(
     tuan, mai = emulator.user(3101, "Tuan", language_code="vi"), emulator.user(3102, "Mai", language_code="ko")
 
     clock.set(SHIFT_AT - timedelta(hours=2))
-    await dispatch(bot)
+    await bot.dispatch()
     reminder = await tuan.next_reply()
     await tuan.press("✖ " + tr("vi", "I can't make it"))
     await tuan.next_reply()  # buttons removed
@@ -114,7 +105,7 @@ async def test_language_changed_after_signing_up(
     async with db.transaction() as tx:
         await people.update(tx, person.id, 0, locale="vi", timezone="America/New_York")
     clock.set(SHIFT_AT - timedelta(hours=2))
-    await dispatch(bot)
+    await bot.dispatch()
     reminder = await ana.next_reply()
     assert tr("vi", "Will you be there?") in reminder.text
     assert "5:00 PM" in reminder.text or "17:00" in reminder.text  # 14:00 in LA is 17:00 in New York
@@ -130,7 +121,7 @@ async def test_a_reminder_after_the_start_is_skipped_not_sent_late(
     vol = emulator.user(3301, "Vol")
     await sign_up(db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
     clock.set(SHIFT_AT + timedelta(minutes=5))  # the bot was down through both reminders
-    await dispatch(bot)
+    await bot.dispatch()
     await vol.expect_no_reply(within=0.3)
     statuses = sorted((i.kind, i.status) for i in await outbox.for_person(db, person.id))
     assert statuses == [("followup", "pending"), ("reminder", "skipped"), ("reminder", "skipped")]
@@ -147,7 +138,7 @@ async def test_a_blocked_volunteer_is_marked_unreachable(
     await sign_up(db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
     emulator.blocked.add(3401)
     clock.set(SHIFT_AT - timedelta(hours=24))
-    await dispatch(bot)
+    await bot.dispatch()
     found = await people.get(db, person.id)
     assert found is not None and found.status == "unreachable"
     assert {i.status for i in await outbox.for_person(db, person.id)} == {"failed", "cancelled"}

@@ -13,10 +13,7 @@ from bot.store import signups
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
-
-
-def tr(locale: str, message: str) -> str:
-    return translations(locale).gettext(message)
+from tests.flows import tr
 
 
 def soon(days: float = 2) -> datetime:
