@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -34,9 +35,24 @@ def refresh_catalogs() -> int:
         else:
             _pybabel("init", "-i", str(POT), "-d", str(LOCALES_DIR), "-l", locale, "--no-wrap")
     fill_source_catalog(LOCALES_DIR / "en" / "LC_MESSAGES" / "messages.po")
+    for path in [POT, *LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")]:
+        _steady_header(path)
     _pybabel("compile", "-d", str(LOCALES_DIR), "--use-fuzzy")
     print(f"catalogs refreshed in {LOCALES_DIR}; untranslated entries are listed by the catalog test")
     return 0
+
+
+# Header lines that change on every run (a date, the Babel version): kept fixed, so two branches that each
+# refresh the catalogs don't conflict on seventeen headers when they meet.
+_VOLATILE_HEADER = re.compile(r'^"(POT-Creation-Date|Generated-By): .*\\n"$', re.MULTILINE)
+
+
+def _steady_header(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    fixed = {"POT-Creation-Date": "2026-01-01 00:00+0000", "Generated-By": "Babel"}
+    path.write_text(
+        _VOLATILE_HEADER.sub(lambda m: f'"{m.group(1)}: {fixed[m.group(1)]}\\n"', text), encoding="utf-8"
+    )
 
 
 def fill_source_catalog(path: Path) -> None:
