@@ -95,11 +95,11 @@ async def prepare(db_path: Path, count: int, due: datetime) -> None:
 
 
 async def run(count: int, rate: int) -> dict[str, Any]:
-    from bot.app import build_application
     from bot.clock import ManualClock
     from bot.config import load_settings
     from bot.runtime import Runtime
     from handlers import jobs
+    from handlers.app import build_application
     from handlers.context import RUNTIME_KEY
 
     parent, child = mp.Pipe()

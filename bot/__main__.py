@@ -37,7 +37,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken
 
     from bot import logs
-    from bot.app import build_application
+    from handlers.app import build_application
 
     settings = load_settings(environment())
     logs.configure(settings.token)

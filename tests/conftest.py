@@ -10,11 +10,11 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application
 from bot.clock import Clock, SystemClock
 from bot.config import load_settings
 from bot.db import Database
 from bot.runtime import Runtime
+from handlers.app import build_application
 from handlers.context import RUNTIME_KEY
 from tests.emulator import BotAPIEmulator
 
