@@ -62,11 +62,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 async def _demo(settings: Settings) -> DemoSummary:
     from bot.clock import SystemClock, to_ts
     from bot.demo import create_demo_network
+    from bot.runtime import Runtime
 
     db = await Database.open(settings.db_path)
     try:
         await db.migrate()
-        return await create_demo_network(db, to_ts(SystemClock().now()))
+        # The network's own reminder settings: demo signups queue the reminders the bot would.
+        policy = Runtime(settings).reminder_policy
+        return await create_demo_network(db, to_ts(SystemClock().now()), policy)
     finally:
         await db.close()
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.services import signups as signup_service
+from bot.services.reminders import ReminderPolicy
 from bot.services.signups import Outcome
 from bot.store import orgs, people, shifts
 from bot.store.shifts import NewShift
@@ -406,7 +407,7 @@ def _online_url(slug: str, plan: _Plan, index: int) -> str:
     return f"https://meet.example.org/{slug}/{plan.kind.replace('_', '-')}-{index + 1}"
 
 
-async def create_demo_network(db: Database, now: int) -> DemoSummary:
+async def create_demo_network(db: Database, now: int, policy: ReminderPolicy) -> DemoSummary:
     """Creates the demo organizations, shifts and volunteers, and signs volunteers up.
 
     Raises NotEmptyError when the database already has any organization, shift or person.
@@ -470,7 +471,7 @@ async def create_demo_network(db: Database, now: int) -> DemoSummary:
     confirmed = waitlisted = 0
     full: list[str] = []
     for turn, (shift_id, fill, pool) in enumerate(fills):
-        outcomes = await _fill(db, shift_id, fill, pool, turn, now)
+        outcomes = await _fill(db, shift_id, fill, pool, turn, now, policy)
         confirmed += outcomes.count(Outcome.CONFIRMED)
         waitlisted += outcomes.count(Outcome.WAITLISTED)
         shift = await shifts.get(db, shift_id)
@@ -481,7 +482,13 @@ async def create_demo_network(db: Database, now: int) -> DemoSummary:
 
 
 async def _fill(
-    db: Database, shift_id: int, fill: int, pool: list[tuple[int, tuple[str, ...]]], turn: int, now: int
+    db: Database,
+    shift_id: int,
+    fill: int,
+    pool: list[tuple[int, tuple[str, ...]]],
+    turn: int,
+    now: int,
+    policy: ReminderPolicy,
 ) -> list[Outcome]:
     """Signs up `fill` volunteers through the real rules: speakers of the shift's languages first,
     everyone else after, each group rotated by `turn` so the work spreads across the pool."""
@@ -494,7 +501,7 @@ async def _fill(
     for person_id in speakers + others:
         if len(outcomes) == fill:
             break
-        result = await signup_service.sign_up(db, person_id, shift_id, now)
+        result = await signup_service.sign_up(db, person_id, shift_id, now, policy=policy)
         if result.outcome is Outcome.OVERLAP:
             continue  # busy at that time with another shift: ask the next one
         if result.outcome not in (Outcome.CONFIRMED, Outcome.WAITLISTED):

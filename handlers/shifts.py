@@ -214,7 +214,14 @@ async def join(update: Update, context: BotContext) -> None:
         return
     t, runtime = context.t, context.runtime
     shift_id, allow_overlap = int(context.match.group(1)), bool(context.match.group(2))
-    result = await sign_up(runtime.database, context.person.id, shift_id, runtime.now_ts(), allow_overlap=allow_overlap)
+    result = await sign_up(
+        runtime.database,
+        context.person.id,
+        shift_id,
+        runtime.now_ts(),
+        policy=runtime.reminder_policy,
+        allow_overlap=allow_overlap,
+    )
     shift = result.shift
     if result.outcome is Outcome.UNAVAILABLE or shift is None:
         await query.answer(t._("This shift is no longer available."), show_alert=True)

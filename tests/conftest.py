@@ -60,9 +60,9 @@ def bot_env(emulator: BotAPIEmulator, db_path: Path, **extra: str) -> dict[str, 
     }
 
 
-async def start_bot(emulator: BotAPIEmulator, db_path: Path, clock: Clock | None = None) -> RunningBot:
-    """Starts the bot the way `run_polling` does: initialize, post_init, poll, start."""
-    app = build_application(load_settings(bot_env(emulator, db_path)), clock=clock or SystemClock())
+async def start_bot(emulator: BotAPIEmulator, db_path: Path, clock: Clock | None = None, **env: str) -> RunningBot:
+    """Starts the bot the way `run_polling` does: initialize, post_init, poll, start; `env` adds settings."""
+    app = build_application(load_settings(bot_env(emulator, db_path, **env)), clock=clock or SystemClock())
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.clock import to_ts
+from bot.config import load_settings
 from bot.db import Database
+from bot.runtime import Runtime
 from bot.store import orgs, people, shifts
 from bot.store.orgs import Org
 from bot.store.people import Person
 from bot.store.shifts import NewShift
+
+# The reminder policy of a network that configured nothing: what unit tests plan reminders with.
+POLICY = Runtime(load_settings({}, require_token=False)).reminder_policy
 
 
 async def make_org(

@@ -17,7 +17,7 @@ from bot.store import outbox
 from bot.store.outbox import NewItem
 from tests.conftest import bot_env
 from tests.emulator import BotAPIEmulator
-from tests.factories import make_org, make_shift, make_volunteer
+from tests.factories import POLICY, make_org, make_shift, make_volunteer
 from tests.test_cli import clean_env
 
 VOLUNTEERS = 60
@@ -33,7 +33,7 @@ async def prepare(path: Path, emulator: BotAPIEmulator) -> list[int]:
     chats, items = [], []
     for i in range(VOLUNTEERS):
         person = await make_volunteer(db, 40_000 + i)
-        result = await sign_up(db, person.id, shift_id, to_ts(now))
+        result = await sign_up(db, person.id, shift_id, to_ts(now), policy=POLICY)
         assert result.signup is not None
         items.append(
             NewItem(

@@ -16,7 +16,7 @@ from bot.demo import _NETWORK, WINDOW, NotEmptyError, create_demo_network
 from bot.store import people, shifts
 from bot.store.shifts import Shift
 from bot.vocab import KINDS, OUTREACH_LANGUAGES
-from tests.factories import make_volunteer
+from tests.factories import POLICY, make_volunteer
 from tests.test_cli import run_cli
 
 NOW = to_ts(datetime(2025, 10, 14, 16, 30, tzinfo=UTC))  # a Tuesday afternoon in the US
@@ -38,7 +38,7 @@ async def all_shifts(db: Database) -> list[Shift]:
 
 
 async def test_an_empty_database_gets_a_believable_network(db: Database) -> None:
-    summary = await create_demo_network(db, NOW)
+    summary = await create_demo_network(db, NOW, POLICY)
 
     orgs = await db.fetchall("SELECT * FROM org")
     assert 3 <= len(orgs) == len(summary.orgs) <= 4
@@ -76,7 +76,7 @@ async def test_an_empty_database_gets_a_believable_network(db: Database) -> None
 
 
 async def test_demo_volunteers_can_never_be_real_people(db: Database) -> None:
-    summary = await create_demo_network(db, NOW)
+    summary = await create_demo_network(db, NOW, POLICY)
     rows = await db.fetchall("SELECT id FROM person")
     assert len(rows) == summary.volunteers
     for row in rows:
@@ -90,7 +90,7 @@ async def test_demo_volunteers_can_never_be_real_people(db: Database) -> None:
 
 
 async def test_language_shifts_are_staffed_by_speakers_first(db: Database) -> None:
-    await create_demo_network(db, NOW)
+    await create_demo_network(db, NOW, POLICY)
     for s in await all_shifts(db):
         if not s.languages or not s.confirmed_count:
             continue
@@ -103,7 +103,7 @@ async def test_language_shifts_are_staffed_by_speakers_first(db: Database) -> No
 @pytest.mark.parametrize("hours", [0, 7, 23, 24 * 3 + 5, 24 * 6 + 12, 24 * 19])  # across weekdays, into DST's end
 async def test_every_day_of_the_week_gives_the_whole_network(db: Database, hours: int) -> None:
     now = NOW + hours * 3600
-    summary = await create_demo_network(db, now)
+    summary = await create_demo_network(db, now, POLICY)
     planned = sum(len(o.shifts) for o in _NETWORK)
     assert summary.shifts == planned
     assert summary.confirmed + summary.waitlisted == sum(p.fill for o in _NETWORK for p in o.shifts)
@@ -117,7 +117,7 @@ async def test_the_same_moment_gives_the_same_network(tmp_path: Path) -> None:
     async def snapshot(name: str) -> list[tuple[object, ...]]:
         database = await Database.open(tmp_path / name)
         await database.migrate()
-        await create_demo_network(database, NOW)
+        await create_demo_network(database, NOW, POLICY)
         rows = await database.fetchall(
             "SELECT s.title, s.starts_at, s.capacity, g.person_id, g.status FROM shift s "
             "JOIN signup g ON g.shift_id = s.id ORDER BY s.id, g.id"
@@ -131,7 +131,7 @@ async def test_the_same_moment_gives_the_same_network(tmp_path: Path) -> None:
 async def test_a_database_with_a_real_person_is_refused(db: Database) -> None:
     await make_volunteer(db, 4242, now=NOW)
     with pytest.raises(NotEmptyError, match="people: 1"):
-        await create_demo_network(db, NOW)
+        await create_demo_network(db, NOW, POLICY)
     assert await db.fetchval("SELECT count(*) FROM org") == 0
 
 

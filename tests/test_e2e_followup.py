@@ -14,7 +14,7 @@ from bot.services.signups import sign_up
 from bot.store import reports, roles, signups
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
-from tests.factories import make_org, make_shift, make_volunteer
+from tests.factories import POLICY, make_org, make_shift, make_volunteer
 from tests.flows import tr
 
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)  # Monday 10:00 in Los Angeles
@@ -85,8 +85,8 @@ async def test_no_shows_are_marked_unless_a_coordinator_marked_them(bot: Running
     a = await make_volunteer(db, 3701)
     b = await make_volunteer(db, 3702)
     now = bot.runtime.now_ts()
-    sa = (await sign_up(db, a.id, shift_id, now)).signup
-    sb = (await sign_up(db, b.id, shift_id, now)).signup
+    sa = (await sign_up(db, a.id, shift_id, now, policy=POLICY)).signup
+    sb = (await sign_up(db, b.id, shift_id, now, policy=POLICY)).signup
     assert sa is not None and sb is not None
     async with db.transaction() as tx:
         await tx.execute("UPDATE signup SET status = 'attended', marked_by = ? WHERE id = ?", (a.id, sa.id))
@@ -110,7 +110,7 @@ async def test_coordinators_get_tomorrows_digest_at_six(
         await roles.grant(tx, coordinator.id, org.id, "coordinator", None, 0)
     speaker = await make_volunteer(db, 3802, languages=("ko",))
     emulator.user(3802, "Speaker")  # gets their reminder meanwhile
-    await sign_up(db, speaker.id, needs_korean, bot.runtime.now_ts())
+    await sign_up(db, speaker.id, needs_korean, bot.runtime.now_ts(), policy=POLICY)
     coord = emulator.user(3801, "Coord", language_code="ko")
 
     assert await plan_digests(db, clock.now(), "America/Los_Angeles") == 1

@@ -451,9 +451,9 @@ async def test_export_roster_signups_and_hours(emulator: BotAPIEmulator, bot: Ru
         await tx.execute("UPDATE person SET phone = '+15551230000' WHERE id = ?", (minji.id,))
         await tx.execute("UPDATE person SET phone = '+15559990000' WHERE id = ?", (stranger.id,))
     now = bot.runtime.now_ts()
-    await sign_up(bot.db, minji.id, shift_id, now)
-    await sign_up(bot.db, stranger.id, shift_id, now)
-    await sign_up(bot.db, stranger.id, elsewhere, now, allow_overlap=True)
+    await sign_up(bot.db, minji.id, shift_id, now, policy=bot.runtime.reminder_policy)
+    await sign_up(bot.db, stranger.id, shift_id, now, policy=bot.runtime.reminder_policy)
+    await sign_up(bot.db, stranger.id, elsewhere, now, allow_overlap=True, policy=bot.runtime.reminder_policy)
 
     user = emulator.user(3701, "Coord", language_code=ko)
     await user.send("/export")

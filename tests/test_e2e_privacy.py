@@ -26,7 +26,7 @@ async def test_mydata_sends_everything_stored(emulator: BotAPIEmulator, bot: Run
     await onboard(linh, "vi", phone="84901234567", start="/start org-kaya")
     person = await people.get_by_telegram_id(bot.db, linh.id)
     assert person is not None
-    await sign_up(bot.db, person.id, shift_id, bot.runtime.now_ts())
+    await sign_up(bot.db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
     await linh.send("/mydata")
     sent = await linh.next_reply()
     assert sent.text == vi("Here is everything I keep about you, as a JSON file.")
@@ -58,12 +58,13 @@ async def test_deleteme_erases_withdraws_and_promotes(emulator: BotAPIEmulator, 
     leaving = await people.get_by_telegram_id(bot.db, minji.id)
     assert leaving is not None
     now = bot.runtime.now_ts()
-    await sign_up(bot.db, leaving.id, full, now)
-    await sign_up(bot.db, leaving.id, other, now)
+    await sign_up(bot.db, leaving.id, full, now, policy=bot.runtime.reminder_policy)
+    await sign_up(bot.db, leaving.id, other, now, policy=bot.runtime.reminder_policy)
     # Next in line for the full shift: a Vietnamese volunteer, told in Vietnamese when a place opens.
     linh = emulator.user(9104, "Linh", language_code="vi")
     waiting = await make_volunteer(bot.db, linh.id, first_name="Linh", language_code="vi", locale="vi")
-    assert (await sign_up(bot.db, waiting.id, full, now)).signup.status == "waitlisted"  # type: ignore[union-attr]
+    queued = await sign_up(bot.db, waiting.id, full, now, policy=bot.runtime.reminder_policy)
+    assert queued.signup is not None and queued.signup.status == "waitlisted"
 
     await minji.send("/deleteme")
     ask = await minji.next_reply()

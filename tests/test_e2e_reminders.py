@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
+from bot.clock import ManualClock, to_ts
 from bot.services.signups import sign_up
 from bot.store import outbox, people, signups
 from tests.conftest import RunningBot, start_bot, stop_bot
@@ -190,3 +190,66 @@ async def test_telegram_flood_limits_are_waited_out_not_lost(
         assert "Flood canvass" in reminder.text
         await user.expect_no_reply(within=0.05)
     emulator.errors.clear()  # the 429s were Telegram's answers, which the dispatcher waited out
+
+
+async def _sign_up_from_the_card(emulator: BotAPIEmulator, running: RunningBot, telegram_id: int) -> int:
+    """A volunteer opens /shifts, the card, and presses Sign up; returns their person id."""
+    org = await make_org(running.db)
+    await make_shift(running.db, org, title="Configured canvass", kind="canvass", starts=SHIFT_AT)
+    person = await make_volunteer(running.db, telegram_id, locale="en")
+    user = emulator.user(telegram_id, "Vol")
+    await user.send("/shifts")
+    await user.next_reply()
+    await user.press("1")
+    await user.next_reply()
+    await user.press("✅ " + tr("en", "Sign up"))
+    await user.next_reply()  # the card, refreshed
+    confirmation = await user.next_reply()
+    assert tr("en", "✅ You're signed up!") in confirmation.text
+    return person.id
+
+
+async def test_signing_up_from_the_card_honours_reminders_none(emulator: BotAPIEmulator, tmp_path: Path) -> None:
+    """TURNOUT_REMINDERS=none: a signup from the card queues no reminder, and none arrives."""
+    clock = ManualClock(START)
+    running = await start_bot(emulator, tmp_path / "turnout.sqlite3", clock=clock, TURNOUT_REMINDERS="none")
+    try:
+        person_id = await _sign_up_from_the_card(emulator, running, 3601)
+        assert [i.kind for i in await outbox.for_person(running.db, person_id)] == ["followup"]
+        user = emulator.user(3601, "Vol")
+        for before in (timedelta(hours=24), timedelta(hours=2), timedelta(minutes=1)):
+            clock.set(SHIFT_AT - before)
+            await running.dispatch()
+            await user.expect_no_reply(within=0.2)
+    finally:
+        await stop_bot(running)
+    emulator.assert_no_errors()
+
+
+async def test_signing_up_from_the_card_honours_the_configured_lead_and_quiet_hours(
+    emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
+    """TURNOUT_REMINDERS=3h with quiet hours 10:00-12:00 local: the one reminder (11:00) moves to 09:59."""
+    clock = ManualClock(START)
+    running = await start_bot(
+        emulator,
+        tmp_path / "turnout.sqlite3",
+        clock=clock,
+        TURNOUT_REMINDERS="3h",
+        TURNOUT_QUIET_HOURS="10:00-12:00",
+    )
+    try:
+        person_id = await _sign_up_from_the_card(emulator, running, 3602)
+        reminders = [i for i in await outbox.for_person(running.db, person_id) if i.kind == "reminder"]
+        moved = SHIFT_AT - timedelta(hours=4, minutes=1)  # 14:00 local less 3 h is quiet; just before 10:00
+        assert [i.due_at for i in reminders] == [to_ts(moved)]
+        user = emulator.user(3602, "Vol")
+        clock.set(moved - timedelta(minutes=1))
+        await running.dispatch()
+        await user.expect_no_reply(within=0.2)
+        clock.set(moved)
+        await running.dispatch()
+        assert "Configured canvass" in (await user.next_reply()).text
+    finally:
+        await stop_bot(running)
+    emulator.assert_no_errors()

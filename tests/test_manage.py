@@ -14,19 +14,17 @@ from bot.db import Database
 from bot.services import broadcasts, roster, shift_admin
 from bot.services.broadcasts import Audience, Busy, Started
 from bot.services.posting import Invalid
-from bot.services.reminders import ReminderPolicy
 from bot.services.roster import MarkOutcome
 from bot.services.shift_admin import NotManageable
 from bot.services.signups import sign_up
 from bot.store import broadcasts as broadcast_store
 from bot.store import outbox, people, signups
 from bot.store import shifts as shift_store
-from tests.factories import make_org, make_shift, make_volunteer
+from tests.factories import POLICY, make_org, make_shift, make_volunteer
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
 T = to_ts(NOW)
 STARTS = NOW + timedelta(days=3)
-POLICY = ReminderPolicy()
 
 
 @pytest.fixture

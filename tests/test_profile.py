@@ -15,7 +15,7 @@ from bot.services.signups import sign_up
 from bot.store import people
 from bot.store.people import Person
 from bot.vocab import OUTSIDE_US, STATE_ZONES, states_for_zip
-from tests.factories import make_org, make_shift, make_volunteer
+from tests.factories import POLICY, make_org, make_shift, make_volunteer
 
 NOW = 1_800_000_000
 
@@ -266,10 +266,10 @@ async def test_erase_withdraws_promotes_and_keeps_the_anonymous_rows(db: Databas
     leaving = await make_volunteer(db, 20, first_name="Sam")
     staying = await make_volunteer(db, 21)
     now = int(datetime.now(UTC).timestamp())
-    await sign_up(db, leaving.id, shift_id, now)
-    await sign_up(db, staying.id, shift_id, now)
+    await sign_up(db, leaving.id, shift_id, now, policy=POLICY)
+    await sign_up(db, staying.id, shift_id, now, policy=POLICY)
     assert await privacy.upcoming_count(db, leaving.id, now) == 1
-    erased = await privacy.erase(db, leaving.id, now)
+    erased = await privacy.erase(db, leaving.id, now, policy=POLICY)
     assert erased.withdrawn == 1 and [s.person_id for s in erased.promoted] == [staying.id]
     gone = await people.get(db, leaving.id)
     assert gone is not None and gone.status == "deleted" and gone.telegram_id == -leaving.id

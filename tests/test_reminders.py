@@ -6,9 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.reminders import ReminderPolicy, adjust_for_quiet_hours, in_quiet_hours, reminder_times
+from bot.services.reminders import adjust_for_quiet_hours, in_quiet_hours, reminder_times
 from bot.store.people import Person
 from bot.store.shifts import Shift
+from tests.factories import POLICY
 
 LA = ZoneInfo("America/Los_Angeles")
 QUIET = (time(21, 0), time(8, 0))
@@ -79,14 +80,14 @@ def test_quiet_hours_cross_midnight() -> None:
 
 
 def test_default_reminders_24h_and_2h_before() -> None:
-    plan = reminder_times(shift(at(10, 14)), PERSON, ReminderPolicy(), at(1, 12))
+    plan = reminder_times(shift(at(10, 14)), PERSON, POLICY, at(1, 12))
     assert plan == [(86400, at(9, 14)), (7200, at(10, 12))]
 
 
 def test_a_reminder_in_quiet_hours_moves_to_just_before_they_begin() -> None:
     # Shift at 07:30: 24 h before is 07:30 the day before (quiet) → 20:59 two evenings before;
     # 2 h before is 05:30 (quiet) → 20:59 the evening before.
-    plan = reminder_times(shift(at(10, 7, 30)), PERSON, ReminderPolicy(), at(1, 12))
+    plan = reminder_times(shift(at(10, 7, 30)), PERSON, POLICY, at(1, 12))
     assert plan == [(86400, at(8, 20, 59)), (7200, at(9, 20, 59))]
 
 
@@ -101,23 +102,23 @@ def test_when_before_quiet_hours_is_past_it_moves_to_their_end_but_never_past_th
 
 def test_reminders_pushed_together_are_merged() -> None:
     # Signed up at 22:00 for a 10:00 shift: 24 h is past; 2 h (08:00) is fine on its own.
-    plan = reminder_times(shift(at(10, 10)), PERSON, ReminderPolicy(), at(9, 22))
+    plan = reminder_times(shift(at(10, 10)), PERSON, POLICY, at(9, 22))
     assert plan == [(7200, at(10, 8))]
 
 
 def test_personal_choices_and_the_readers_zone() -> None:
     only_day_before = replace(PERSON, remind_2h=False)
-    assert [lead for lead, _ in reminder_times(shift(at(10, 14)), only_day_before, ReminderPolicy(), at(1, 12))] == [
+    assert [lead for lead, _ in reminder_times(shift(at(10, 14)), only_day_before, POLICY, at(1, 12))] == [
         86400
     ]
     nothing = replace(PERSON, remind_2h=False, remind_24h=False)
-    assert reminder_times(shift(at(10, 14)), nothing, ReminderPolicy(), at(1, 12)) == []
+    assert reminder_times(shift(at(10, 14)), nothing, POLICY, at(1, 12)) == []
     # A volunteer in Seoul joining a shift at 14:00 Los Angeles (07:00 in Seoul): 2 h before is 05:00 Seoul.
     seoul = replace(PERSON, timezone="Asia/Seoul")
-    plan = dict(reminder_times(shift(at(10, 14)), seoul, ReminderPolicy(), at(1, 12)))
+    plan = dict(reminder_times(shift(at(10, 14)), seoul, POLICY, at(1, 12)))
     assert plan[7200].astimezone(ZoneInfo("Asia/Seoul")).time() == time(20, 59)
 
 
 def test_network_leads_come_from_configuration() -> None:
-    policy = ReminderPolicy(leads=(3600,))
+    policy = replace(POLICY, leads=(3600,))
     assert reminder_times(shift(at(10, 14)), PERSON, policy, at(1, 12)) == [(3600, at(10, 13))]

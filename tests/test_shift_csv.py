@@ -17,7 +17,7 @@ from bot.services import csvfile, exports, shift_csv
 from bot.services.signups import cancel, sign_up
 from bot.store import exports as export_store
 from bot.store.orgs import Org
-from tests.factories import make_org, make_shift, make_volunteer
+from tests.factories import POLICY, make_org, make_shift, make_volunteer
 
 KAYA = Org(1, "kaya", "KAYA Network", "CA", "America/Los_Angeles", "active", 0)
 KACF = Org(2, "kacf", "KACF", "NY", "America/New_York", "active", 0)
@@ -190,11 +190,11 @@ async def test_exports_stay_inside_the_organizations_and_hide_phones_of_those_wh
         await tx.execute("UPDATE person SET phone = '+15550000001' WHERE id = ?", (stays.id,))
         await tx.execute("UPDATE person SET phone = '+15550000002' WHERE id = ?", (leaves.id,))
     ts = to_ts(now)
-    await sign_up(db, stays.id, mine, ts)
-    await sign_up(db, stays.id, theirs, ts)
-    left = await sign_up(db, leaves.id, mine, ts)
+    await sign_up(db, stays.id, mine, ts, policy=POLICY)
+    await sign_up(db, stays.id, theirs, ts, policy=POLICY)
+    left = await sign_up(db, leaves.id, mine, ts, policy=POLICY)
     assert left.signup is not None
-    await cancel(db, leaves.id, left.signup.id, ts)
+    await cancel(db, leaves.id, left.signup.id, ts, policy=POLICY)
 
     roster = await export_store.roster(db, mine)
     assert [(r.name, r.phone, r.languages) for r in roster] == [("김민지", "+15550000001", "en")]

@@ -8,7 +8,7 @@ from typing import Any
 from bot.clock import from_ts
 from bot.db import Database
 from bot.services.reminders import ReminderPolicy
-from bot.services.signups import DEFAULT_POLICY, CancelOutcome, withdraw_all
+from bot.services.signups import CancelOutcome, withdraw_all
 from bot.store import audit, checkins, orgs, people, reports, roles, signups
 from bot.store.signups import Signup
 
@@ -102,7 +102,7 @@ class Erased:
     promoted: list[Signup]  # people moved up from waitlists, to be told
 
 
-async def erase(db: Database, person_id: int, now: int, *, policy: ReminderPolicy = DEFAULT_POLICY) -> Erased:
+async def erase(db: Database, person_id: int, now: int, *, policy: ReminderPolicy) -> Erased:
     """Withdraws future signups (promoting waitlists), strips the person to an anonymous row, logs it.
 
     Past signups stay, anonymous, so organizations' counts don't change. Signups are withdrawn again

@@ -28,9 +28,12 @@ MERGE_WITHIN = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class ReminderPolicy:
-    leads: tuple[int, ...] = (24 * 3600, 2 * 3600)
-    quiet: tuple[time, time] = (time(21, 0), time(8, 0))
-    default_tz: str = "America/Los_Angeles"
+    """The network's reminder settings; built from configuration only (Runtime.reminder_policy), so no
+    field has a default that could silently stand in for what the operator chose."""
+
+    leads: tuple[int, ...]
+    quiet: tuple[time, time]
+    default_tz: str
 
 
 def in_quiet_hours(local: datetime, quiet: tuple[time, time]) -> bool:

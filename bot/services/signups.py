@@ -39,8 +39,6 @@ class SignupResult:
     overlaps: tuple[Shift, ...] = ()
 
 
-DEFAULT_POLICY = ReminderPolicy()
-
 
 async def sign_up(
     db: Database,
@@ -48,8 +46,8 @@ async def sign_up(
     shift_id: int,
     now: int,
     *,
+    policy: ReminderPolicy,
     allow_overlap: bool = False,
-    policy: ReminderPolicy = DEFAULT_POLICY,
 ) -> SignupResult:
     """Takes a place if one is free, else a place in line; refuses closed shifts, warns of overlaps."""
     async with db.transaction() as tx:
@@ -107,7 +105,7 @@ class CancelResult:
 
 
 async def cancel(
-    db: Database, person_id: int, signup_id: int, now: int, *, policy: ReminderPolicy = DEFAULT_POLICY
+    db: Database, person_id: int, signup_id: int, now: int, *, policy: ReminderPolicy
 ) -> CancelResult:
     """Withdraws the person's signup; a freed place goes at once to the first in line."""
     async with db.transaction() as tx:
@@ -165,7 +163,7 @@ async def fill_from_waitlist(tx: Transaction, shift: Shift, now: int, policy: Re
 
 
 async def withdraw_all(
-    db: Database, person_id: int, now: int, *, policy: ReminderPolicy = DEFAULT_POLICY
+    db: Database, person_id: int, now: int, *, policy: ReminderPolicy
 ) -> list[CancelResult]:
     """Cancels every future signup of a person (they are leaving); returns who got promoted."""
     async with db.transaction() as tx:
