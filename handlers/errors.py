@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.store import people
@@ -22,7 +22,7 @@ async def unknown_button(update: Update, context: BotContext) -> None:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Logs the failure with its traceback, then tells the user to try again."""
+    """Logs the failure with its traceback, stops a pressed button spinning, and tells the user to try again."""
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -36,10 +36,16 @@ async def on_error(update: object, context: BotContext) -> None:
     except Exception:  # the database may be what failed; still answer in a language they read
         person = None
     t = runtime.translator_for(person, language_code)
+    sorry = t._("Sorry, something went wrong. Please try again.")
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(sorry)
+        except BadRequest:
+            pass  # the handler had answered it before failing: Telegram takes one answer per query
+        except TelegramError:
+            log.warning("could not answer the failed button press", exc_info=True)
     try:
-        await context.bot.send_message(
-            update.effective_chat.id, t._("Sorry, something went wrong. Please try again.")
-        )
+        await context.bot.send_message(update.effective_chat.id, sorry)
     except TelegramError:
         log.warning("could not tell the user about the error", exc_info=True)
 

@@ -117,6 +117,9 @@ async def test_a_crash_in_a_handler_gets_a_translated_apology(
     reply = await ko.next_reply()
     assert reply.text == translations("ko").gettext("Sorry, something went wrong. Please try again.")
     assert "secret" not in reply.text and "Traceback" not in reply.text
+    # The handler had answered the button before it failed; Telegram refuses the error handler's second answer.
+    assert [e.method for e in emulator.errors] == ["answerCallbackQuery"]
+    emulator.errors.clear()
 
 
 async def test_menus_and_descriptions_are_published_per_language(emulator: BotAPIEmulator, bot: RunningBot) -> None:
