@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot.services import privacy
 from handlers.context import BotContext
 from handlers.notices import poke_dispatcher
-from handlers.replies import edit_or_keep
+from handlers.replies import edit_or_keep, edit_or_send
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,12 @@ async def confirm(update: Update, context: BotContext) -> None:
     context.user_data.clear()
     if erased.promoted:
         poke_dispatcher(context)  # their notices were queued with their promotion
-    await edit_or_keep(
+    # Erased: from here on no failure may read as "something went wrong", so a refused edit becomes a new message.
+    await edit_or_send(
         query,
         t._(
             "Your data has been deleted. Thank you for everything you did! If you send /start again, we'll start fresh."
         ),
-        None,
     )
     try:  # their chat's command menu was in the language they chose: back to Telegram's default
         await context.bot.delete_my_commands(scope=BotCommandScopeChat(query.message.chat.id))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+log = logging.getLogger(__name__)
 
 
 async def edit_or_keep(query: CallbackQuery, text: str | None, markup: InlineKeyboardMarkup | None) -> None:
@@ -17,6 +21,23 @@ async def edit_or_keep(query: CallbackQuery, text: str | None, markup: InlineKey
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise
+
+
+async def edit_or_send(query: CallbackQuery, text: str) -> None:
+    """Replaces the pressed message with `text`, buttons gone; when Telegram refuses the edit (the
+    message is too old, or was deleted), sends `text` as a new message instead. For news that must
+    arrive, such as what was already done: never raises for a refused edit."""
+    try:
+        await edit_or_keep(query, text, None)
+        return
+    except Forbidden:
+        return  # they blocked the bot: nobody to tell
+    except TelegramError:
+        log.warning("could not edit the pressed message; sending the text anew", exc_info=True)
+    try:
+        await query.get_bot().send_message(query.message.chat.id, text)
+    except TelegramError:
+        log.warning("could not send the text either", exc_info=True)
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -114,3 +114,26 @@ async def test_deleteme_erases_withdraws_and_promotes(emulator: BotAPIEmulator, 
     answer = await minji.press_data(f"del:yes:{fresh.id + 1}")
     assert answer.show_alert
     assert (await people.get(bot.db, fresh.id)).status == "active"  # type: ignore[union-attr]
+
+
+async def test_deleteme_says_it_worked_when_the_confirmation_cannot_be_edited(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    """The confirmation is too old to edit (or was deleted): the goodbye comes as a new message, never an error."""
+    ko = translations("ko")
+    person = await make_volunteer(bot.db, 9105, first_name="민지", locale="ko")
+    minji = emulator.user(9105, "민지", language_code="ko")
+    await minji.send("/deleteme")
+    await minji.next_reply()
+    emulator.refuse_next("editMessageText", "Bad Request: message can't be edited")
+
+    await minji.press("🗑 " + ko.gettext("Yes, delete my data"))
+    bye = await minji.next_reply()
+    assert not bye.edited and bye.text == ko.gettext(
+        "Your data has been deleted. Thank you for everything you did! If you send /start again, we'll start fresh."
+    )
+    await minji.expect_no_reply(within=0.3)  # and no "Sorry, something went wrong" after it
+    gone = await people.get(bot.db, person.id)
+    assert gone is not None and gone.status == "deleted"
+    assert [e.method for e in emulator.errors] == ["editMessageText"]  # the refusal we asked for, only
+    emulator.errors.clear()

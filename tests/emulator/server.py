@@ -163,6 +163,7 @@ class BotAPIEmulator:
         self.flood_chat_per_second = 1.0
         self.flood_chat_burst = 3
         self.blocked: set[int] = set()
+        self._refusals: dict[str, deque[ApiError]] = {}
 
         # what tests look at
         self.calls: list[RecordedCall] = []
@@ -339,6 +340,13 @@ class BotAPIEmulator:
         stored = self._messages.get((chat_id, message_id))
         return stored.snapshot() if stored is not None and stored.from_bot else None
 
+    def refuse_next(
+        self, method: str, description: str = "Bad Request: message can't be edited", status: int = 400
+    ) -> None:
+        """The next call to `method` fails as Telegram can fail it (an edit of a message too old to
+        edit, or one the user deleted); it is recorded in `errors` like any refusal."""
+        self._refusals.setdefault(method, deque()).append(ApiError(status, description))
+
     def calls_to(self, method: str) -> list[RecordedCall]:
         return [call for call in self.calls if call.method == method]
 
@@ -491,6 +499,8 @@ class BotAPIEmulator:
 
     async def _dispatch(self, method: Method, params: dict[str, Any]) -> Any:
         name = method.name
+        if self._refusals.get(name):
+            raise self._refusals[name].popleft()
         counted = name.startswith(_FLOOD_PREFIXES) and name != "sendChatAction"
         chat_id = params.get("chat_id")
         chat_key = chat_id if isinstance(chat_id, int) else None
