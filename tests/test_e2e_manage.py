@@ -11,11 +11,14 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import get_month_names
 from icalendar import Calendar
 
 from bot.clock import ManualClock
+from bot.i18n import Translator
 from bot.services.signups import sign_up
 from bot.store import orgs, people, roles, signups
 from bot.store import shifts as shift_store
@@ -95,10 +98,11 @@ async def test_a_new_time_reaches_a_korean_volunteer_in_korean_with_a_new_calend
     assert "Type the new start" in question.text
     await coord.send("Dec 32 18:30")  # no such day: asked again, saying why
     again = await coord.next_reply()
-    assert "December 32" in again.text or "couldn't read" in again.text
+    assert f"{get_month_names('wide', locale='en')[12]} 32" in again.text or "couldn't read" in again.text
     await coord.send("Dec 10 18:30")
     saved = await coord.next_reply()
-    assert tr("en", "Saved.") in saved.text and "Dec 10" in saved.text
+    new_start = datetime(2026, 12, 10, 18, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert tr("en", "Saved.") in saved.text and Translator("en", new_start.tzinfo).datetime(new_start) in saved.text
 
     notice = await minji.next_reply()
     assert plain(tr("ko", "<b>{title}</b> has changed.").format(title="Koreatown canvass")) in notice.text

@@ -77,7 +77,8 @@ async def test_the_languages_question_shows_the_place_and_zone(emulator: BotAPIE
     await to_step(sam, "en", "zip")
     await sam.send("94103")
     languages = await sam.next_reply()
-    assert languages.text.startswith("📍 CA 94103 · Pacific Time\n\nWhich languages can you use")
+    pacific = zone_name("America/Los_Angeles", "en")
+    assert languages.text.startswith(f"📍 CA 94103 · {pacific}\n\nWhich languages can you use")
     assert "✓ English" in languages.labels and "Mandarin" in languages.labels and "Hmong" in languages.labels
     await sam.press("✓ English")  # untick the preselected one
     assert "English" in (await sam.next_reply()).labels

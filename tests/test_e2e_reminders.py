@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.clock import ManualClock, to_ts
+from bot.i18n import Translator
 from bot.services.signups import sign_up
 from bot.store import outbox, people, signups
 from tests.conftest import RunningBot, start_bot, stop_bot
@@ -108,7 +110,10 @@ async def test_language_changed_after_signing_up(
     await bot.dispatch()
     reminder = await ana.next_reply()
     assert tr("vi", "Will you be there?") in reminder.text
-    assert "5:00 PM" in reminder.text or "17:00" in reminder.text  # 14:00 in LA is 17:00 in New York
+    # 14:00 in Los Angeles is 17:00 in New York: her new zone and language, not the ones she signed up with
+    assert Translator("vi", ZoneInfo("America/New_York")).time(SHIFT_AT) in reminder.text
+    assert Translator("vi", ZoneInfo("America/Los_Angeles")).time(SHIFT_AT) not in reminder.text
+    assert Translator("en", ZoneInfo("America/New_York")).time(SHIFT_AT) not in reminder.text
 
 
 async def test_a_reminder_after_the_start_is_skipped_not_sent_late(
