@@ -41,6 +41,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = load_settings(environment())
     logs.configure(settings.token)
+    # PTB logs a rejected token with two tracebacks before raising it; the operator gets one line instead.
+    logs.drop_exception(InvalidToken)
     asyncio.run(_migrate(settings))
     app = build_application(settings)
     try:

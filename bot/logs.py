@@ -22,6 +22,23 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class _DropException(logging.Filter):
+    """Drops records that carry one kind of exception: one the caller reports itself, in a line of its own."""
+
+    def __init__(self, kind: type[BaseException]) -> None:
+        super().__init__()
+        self._kind = kind
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], self._kind))
+
+
+def drop_exception(kind: type[BaseException]) -> None:
+    """Keeps tracebacks of `kind` out of the log (configure() first)."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_DropException(kind))
+
+
 def configure(token: str, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", [token]))

@@ -69,6 +69,22 @@ def test_dotenv_in_the_working_directory_is_read(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Not/AZone" in result.stderr
 
 
+async def test_a_rejected_token_says_so_in_one_line_without_the_token(
+    emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
+    db = tmp_path / "t.sqlite3"
+    assert run_cli("migrate", cwd=tmp_path, TURNOUT_DB=str(db)).returncode == 0  # an existing database
+    wrong = "123456:" + "Zz9" * 12  # well formed; the emulator answers 401 Unauthorized, as Telegram does
+    env = {**bot_env(emulator, db), "TELEGRAM_BOT_TOKEN": wrong}
+    result = await asyncio.to_thread(run_cli, cwd=tmp_path, **env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and wrong.split(":")[1] not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines() == [
+        "turnout: Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather (/token)."
+    ]
+    assert [e.status for e in emulator.errors] == [401]  # it asked once and gave up: no retry loop
+
+
 async def test_the_real_bot_runs_and_never_logs_its_token(emulator: BotAPIEmulator, tmp_path: Path) -> None:
     env = clean_env(**bot_env(emulator, tmp_path / "t.sqlite3"))
     proc = await asyncio.create_subprocess_exec(
@@ -76,11 +92,12 @@ async def test_the_real_bot_runs_and_never_logs_its_token(emulator: BotAPIEmulat
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:
-        for _ in range(300):  # up to 30 s for the process to start polling
-            if emulator.calls_to("getUpdates"):
-                break
-            await asyncio.sleep(0.1)
-        assert emulator.calls_to("getUpdates"), "the bot never started polling"
+        # As soon as the first long poll arrives, not when it ends (10 s later, with nothing to deliver).
+        polling = asyncio.ensure_future(emulator.polling.wait())
+        exited = asyncio.ensure_future(proc.wait())
+        await asyncio.wait({polling, exited}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        exited.cancel()
+        assert polling.done(), "the bot never started polling"
         user = emulator.user(8001, "Dana", language_code="vi")
         await user.send("/start")
         reply = await user.next_reply(timeout=15)

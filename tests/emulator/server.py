@@ -179,6 +179,8 @@ class BotAPIEmulator:
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.users: dict[int, TestUser] = {}
         self.webhook_url = ""
+        # set as a getUpdates request arrives (before it is answered): the bot is polling
+        self.polling = asyncio.Event()
 
         # internals
         self._chats: dict[int, dict[str, Any]] = {}
@@ -709,6 +711,7 @@ class BotAPIEmulator:
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
+        self.polling.set()
         offset = params.get("offset")
         if isinstance(offset, int) and offset > 0:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
