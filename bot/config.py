@@ -9,10 +9,13 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.text import whole_number_in
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DB = "turnout.sqlite3"
 DEFAULT_TIMEZONE = "America/Los_Angeles"
 DEFAULT_LOCALE = "en"
+LEAD_MAX = 30 * 24 * 3600  # seconds: a reminder more than a month ahead is a typo
 
 
 class ConfigError(Exception):
@@ -85,11 +88,12 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         part = part.strip()
         if not part:
             continue
-        if not part.lstrip("-").isdigit():
+        user_id = whole_number_in(part.removeprefix("-"), 1, 2**53)
+        if user_id is None:
             raise ConfigError(
                 f"TURNOUT_ADMINS must be Telegram user ids separated by commas; {part!r} is not a number"
             )
-        admins.add(int(part))
+        admins.add(-user_id if part.startswith("-") else user_id)
 
     tz_name = env.get("TURNOUT_TIMEZONE", "").strip() or DEFAULT_TIMEZONE
     try:
@@ -128,9 +132,10 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = whole_number_in(raw, low, high)
+    if value is None:
         raise ConfigError(f"{name} must be a whole number from {low} to {high} (got {raw!r})")
-    return int(raw)
+    return value
 
 
 def _leads(raw: str) -> tuple[int, ...]:
@@ -141,9 +146,10 @@ def _leads(raw: str) -> tuple[int, ...]:
     for part in raw.split(","):
         part = part.strip().lower()
         unit = {"h": 3600, "m": 60}.get(part[-1:])
-        if unit is None or not part[:-1].isdigit() or int(part[:-1]) == 0:
+        amount = whole_number_in(part[:-1], 1, LEAD_MAX // unit) if unit else None
+        if unit is None or amount is None:
             raise ConfigError(f"TURNOUT_REMINDERS must look like 24h,2h (or none); {part!r} is not a lead time")
-        leads.append(int(part[:-1]) * unit)
+        leads.append(amount * unit)
     return tuple(sorted(set(leads), reverse=True))
 
 

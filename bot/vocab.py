@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.i18n import N_, Translator
+from bot.text import fold_digits
+
+# ASCII digits, not isdigit(): '²'.isdigit() is True and int('²') raises.
+_ZIP = re.compile(r"([0-9]{5})(?:-[0-9]{4})?")
 
 # Kinds of shift, with the short codes that fit in callback data.
 KINDS: dict[str, str] = {
@@ -91,16 +97,13 @@ _ZIP3_RANGES: tuple[tuple[int, int, str], ...] = (
 
 def states_for_zip(zip_code: str) -> set[str]:
     """The states a 5-digit ZIP can belong to (empty when it is no US ZIP)."""
-    if len(zip_code) != 5 or not zip_code.isdigit():
+    if len(zip_code) != 5 or not _ZIP.fullmatch(zip_code):
         return set()
     prefix = int(zip_code[:3])
     return {state for low, high, state in _ZIP3_RANGES if low <= prefix <= high}
 
 
 def normalize_zip(text: str) -> str | None:
-    """'94103', '94103-1234' or ' 94103 ' → '94103'; anything else → None."""
-    cleaned = text.strip()
-    head, _, tail = cleaned.partition("-")
-    if len(head) == 5 and head.isdigit() and (not tail or (len(tail) == 4 and tail.isdigit())):
-        return head
-    return None
+    """'94103', '94103-1234', ' 94103 ' or '٩٤١٠٣' → '94103'; anything else (²4103) → None."""
+    match = _ZIP.fullmatch(fold_digits(text).strip())
+    return match[1] if match else None

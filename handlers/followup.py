@@ -6,9 +6,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.i18n import Translator
-from bot.services.followups import METRICS_BY_KIND, NotAllowed, record_metric
+from bot.services.followups import MAX_VALUE, METRICS_BY_KIND, NotAllowed, record_metric
 from bot.store import reports
 from bot.store.shifts import Shift
+from bot.text import whole_number_in
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.keyboards import grid
@@ -107,7 +108,7 @@ async def value_pressed(update: Update, context: BotContext) -> None:
     """Stores a number from the quick buttons."""
     query = update.callback_query
     signup_id, metric, value = int(context.match.group(1)), context.match.group(2), int(context.match.group(3))
-    if value > 100_000 or metric not in reports.METRICS or not await _save(update, context, signup_id, metric, value):
+    if value > MAX_VALUE or metric not in reports.METRICS or not await _save(update, context, signup_id, metric, value):
         await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
         return
     await query.answer()
@@ -118,12 +119,12 @@ async def value_typed(update: Update, context: BotContext) -> None:
     pending = context.user_data.get(PENDING)
     if pending is None:
         return
-    text = update.effective_message.text.strip().replace(",", "")
-    if not text.isdigit() or int(text) > 100_000:
+    value = whole_number_in(update.effective_message.text or "", 0, MAX_VALUE, grouping=True)
+    if value is None:
         await update.effective_message.reply_text(context.t._("Please send a whole number, like 25."))
         return
     signup_id, metric = pending
-    if not await _save(update, context, signup_id, metric, int(text)):
+    if not await _save(update, context, signup_id, metric, value):
         context.user_data.pop(PENDING, None)
 
 

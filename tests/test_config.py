@@ -48,6 +48,12 @@ def test_all_values_are_read() -> None:
         ({"TURNOUT_LOCALE": "xx"}, "TURNOUT_LOCALE"),
         ({"TURNOUT_LOCALE": "zh"}, "TURNOUT_LOCALE"),
         ({"TELEGRAM_API_BASE_URL": "ftp://example"}, "TELEGRAM_API_BASE_URL"),
+        # digit-like characters that isdigit() accepts and int() refuses, and numbers too big to mean anything
+        ({"TURNOUT_ADMINS": "12,³4"}, "TURNOUT_ADMINS"),
+        ({"TURNOUT_RATE": "²"}, "TURNOUT_RATE"),
+        ({"TURNOUT_NOSHOW_HOURS": "9" * 5000}, "TURNOUT_NOSHOW_HOURS"),
+        ({"TURNOUT_REMINDERS": "²h"}, "TURNOUT_REMINDERS"),
+        ({"TURNOUT_REMINDERS": "9" * 400 + "h"}, "TURNOUT_REMINDERS"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:

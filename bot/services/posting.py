@@ -26,6 +26,7 @@ from bot.store import audit
 from bot.store import shifts as shift_store
 from bot.store.orgs import Org
 from bot.store.shifts import NewShift
+from bot.text import count, fold_digits, whole_number, whole_number_in
 from bot.vocab import KIND_CODES, KINDS, OUTREACH_LANGUAGES, STATE_ZONES
 
 TITLE_MAX = 200
@@ -38,6 +39,7 @@ LENGTH_MIN = 15  # minutes
 LENGTH_MAX = 24 * 60
 WEEKS_MAX = 12
 DAYS_AHEAD_MAX = 2 * 366
+TYPED_MAX = 80  # characters: no date, time or length is longer, and longer text is not worth parsing
 
 
 class MonthName(int):
@@ -81,7 +83,7 @@ def _month_names(locale: str) -> tuple[tuple[re.Pattern[str], int], ...]:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, Locale.parse(loc)).items():
-                    folded = _fold(name)
+                    folded = _fold(fold_digits(name))
                     if folded and not folded.isdigit():
                         names.setdefault(folded, number)
     names.setdefault("sept", 9)
@@ -111,7 +113,9 @@ def _complete(year: int | None, month: int, day: int, today: date) -> date:
 
 def read_date(text: str, today: date, locale: str = "en") -> date:
     """'2026-12-05', '12/5', '12/5/2026', 'Dec 5', '5 Dec', '12월 5일' (US order; 31/2 is day-first)."""
-    cleaned = text.strip().rstrip(".").strip()
+    cleaned = fold_digits(text).strip().rstrip(".").strip()
+    if len(cleaned) > TYPED_MAX:
+        raise Invalid(_UNREADABLE_DATE, "date")
     if m := _ISO_DATE.fullmatch(cleaned):
         return _complete(int(m[1]), int(m[2]), int(m[3]), today)
     if m := _NUMERIC_DATE.fullmatch(cleaned):
@@ -181,7 +185,9 @@ def _meridiem_marks(locale: str) -> tuple[tuple[str, str], ...]:
 
 def read_time(text: str, locale: str = "en") -> time:
     """'18:30', '6:30pm', '6:30 pm', '6pm', '1830', '오후 6시 30분', '下午6点半'; 25:00 is refused."""
-    s = _fold_time(text)
+    s = _fold_time(fold_digits(text))
+    if len(s) > TYPED_MAX:
+        raise Invalid(_UNREADABLE_TIME, "start")
     meridiem: str | None = None
     for mark, kind in _meridiem_marks(locale):
         if s.startswith(mark) or s.endswith(mark):
@@ -215,7 +221,11 @@ def read_time(text: str, locale: str = "en") -> time:
 
 def read_datetime(text: str, today: date, locale: str = "en") -> tuple[date, time]:
     """A date and a time in one line: '2026-12-04 18:00', 'Dec 4 6pm', '12/4 18:30'."""
-    tokens = re.sub(r"(?<=\d)T(?=\d)", " ", text.strip()).split()
+    unreadable = Invalid(N_("I couldn't read that date and time. Type it like 2026-12-04 18:00."))
+    folded = fold_digits(text).strip()
+    if len(folded) > TYPED_MAX:  # every split below reads the text again: keep it short
+        raise unreadable
+    tokens = re.sub(r"(?<=\d)T(?=\d)", " ", folded).split()
     specific: Invalid | None = None
     for split in range(len(tokens) - 1, 0, -1):
         try:
@@ -229,7 +239,7 @@ def read_datetime(text: str, today: date, locale: str = "en") -> tuple[date, tim
         except Invalid as exc:
             if exc.message != _UNREADABLE_TIME:
                 specific = specific or exc
-    raise specific or Invalid(N_("I couldn't read that date and time. Type it like 2026-12-04 18:00."))
+    raise specific or unreadable
 
 
 def local_moment(day: date, clock: time, tz: ZoneInfo) -> datetime:
@@ -245,20 +255,21 @@ def local_moment(day: date, clock: time, tz: ZoneInfo) -> datetime:
 
 _HOURS = r"(?:h|hr|hrs|hour|hours|시간|時間|小时|小時|giờ|hora|horas|oras)"
 _MINUTES = r"(?:m|min|mins|minute|minutes|분|分|分钟|分鐘|phút|minuto|minutos)"
-_LENGTH_HOURS = re.compile(rf"(\d+(?:\.\d+)?)\s*{_HOURS}?")
-_LENGTH_MINUTES = re.compile(rf"(\d+)\s*{_MINUTES}")
-_LENGTH_BOTH = re.compile(rf"(\d+)\s*(?:{_HOURS}|:)\s*(\d{{1,2}})\s*{_MINUTES}?")
+_LENGTH_HOURS = re.compile(rf"([0-9]+)(?:\.([0-9]+))?\s*{_HOURS}?")
+_LENGTH_MINUTES = re.compile(rf"([0-9]+)\s*{_MINUTES}")
+_LENGTH_BOTH = re.compile(rf"([0-9]+)\s*(?:{_HOURS}|:)\s*([0-9]{{1,2}})\s*{_MINUTES}?")
 
 
 def read_length(text: str) -> int:
-    """Minutes from '2', '2.5', '2,5 h', '90m', '1h30', '1:30'."""
-    s = text.strip().lower().replace(",", ".")
+    """Minutes from '2', '2.5', '2,5 h', '90m', '1h30', '1:30' (in any script's digits)."""
+    s = fold_digits(text).strip().lower().replace(",", ".")
     if m := _LENGTH_MINUTES.fullmatch(s):
-        minutes = int(m[1])
+        minutes = count(m[1])
     elif m := _LENGTH_BOTH.fullmatch(s):
-        minutes = int(m[1]) * 60 + int(m[2])
+        minutes = count(m[1]) * 60 + int(m[2])
     elif m := _LENGTH_HOURS.fullmatch(s):
-        minutes = round(float(m[1]) * 60)
+        fraction = float("0." + m[2][:6]) if m[2] else 0.0  # no float of 400 digits: that overflows
+        minutes = count(m[1]) * 60 + round(fraction * 60)
     else:
         raise Invalid(N_("I couldn't read that length. Type hours like 2.5, or minutes like 90m."), "length_hours")
     if minutes < LENGTH_MIN:
@@ -271,22 +282,18 @@ def read_length(text: str) -> int:
     return minutes
 
 
-_WHOLE_NUMBER = re.compile(r"\d{1,3}(?:[ ,.'_]\d{3})+|\d+")
-
-
 def read_capacity(text: str) -> int:
     """How many can sign up: 1 to 10,000 ('1,000' and '1 000' read as a thousand)."""
-    s = text.strip().replace("\u202f", " ").replace("\xa0", " ")
-    if not _WHOLE_NUMBER.fullmatch(s):
+    number = whole_number(text, grouping=True)
+    if number is None:
         raise Invalid(N_("Type a number of volunteers, for example 12."), "capacity")
-    count = int(re.sub(r"[ ,.'_]", "", s))
-    if count < 1:
+    if number < 1:
         raise Invalid(N_("At least one volunteer must be able to sign up."), "capacity")
-    if count > CAPACITY_MAX:
+    if number > CAPACITY_MAX:
         raise Invalid(
             N_("That's more than {max} volunteers. Type a number from 1 to {max}."), "capacity", max=CAPACITY_MAX
         )
-    return count
+    return number
 
 
 _BARE_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?")
@@ -363,10 +370,10 @@ def read_languages(text: str) -> tuple[str, ...]:
 
 
 def read_weeks(text: str) -> int:
-    s = text.strip()
-    if not s.isdigit() or not 1 <= int(s) <= WEEKS_MAX:
+    weeks = whole_number_in(text, 1, WEEKS_MAX)
+    if weeks is None:
         raise Invalid(N_("Type a number of weeks from 1 to {max}."), "weeks", max=WEEKS_MAX)
-    return int(s)
+    return weeks
 
 
 # --- a draft and the shifts it becomes ----------------------------------------------------------------

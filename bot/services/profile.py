@@ -20,6 +20,7 @@ from bot.i18n import available_locales
 from bot.store import orgs, people
 from bot.store.orgs import Org
 from bot.store.people import Person
+from bot.text import fold_digits
 from bot.vocab import KINDS, OUTREACH_LANGUAGES, OUTSIDE_US, STATE_ZONES, WORLD_ZONES, normalize_zip, states_for_zip
 
 CONSENT = "consent"
@@ -120,8 +121,8 @@ def suggested_name(person: Person) -> str | None:
 
 def normalize_phone(raw: str) -> str:
     """E.164. Telegram sends contacts' numbers with the country code but often without the '+'."""
-    text = raw.strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
+    text = fold_digits(raw).strip()
+    digits = "".join(ch for ch in text if "0" <= ch <= "9")
     if text.startswith("+"):
         candidate, region = text, None
     elif len(digits) == 10:
