@@ -37,6 +37,7 @@ from handlers import (
 from handlers import settings as settings_menu  # named apart from the Settings passed around here
 from handlers.commands import publish_menus
 from handlers.context import RUNTIME_KEY, BotContext, resolve_user
+from handlers.kit import dialogues
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,10 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
 
 def register_handlers(app: Application) -> None:
     """Every handler, in one place. Order matters: group -1 runs first for every update, and within
-    a group the first matching handler wins, so the catch-all for unknown buttons comes last."""
-    app.add_handler(TypeHandler(Update, resolve_user), group=-1)
+    a group the first matching handler wins, so the catch-all for unknown buttons comes last.
+    Groups: -2 who is this (resolve_user); -1 the dialogue watcher; 0 commands, buttons, and last every
+    other message, routed to the one open dialogue (handlers/kit/dialogues.py)."""
+    app.add_handler(TypeHandler(Update, resolve_user), group=-2)
     orgs.register(app)  # a dialogue: first, so its typed answers win only while it is open
     newshift.register(app)  # a dialogue too; its typed answers and /cancel only while it is open
     shift_upload.register(app)  # /cancel only while an upload waits; CSV documents from coordinators
@@ -92,6 +95,9 @@ def register_handlers(app: Application) -> None:
     manage.register(app)
     roster.register(app)
     broadcast.register(app)
+    # /cancel, "leave it?", the watcher (group -1), and the router that takes every other message: after
+    # the features, so a dialogue not yet on the engine (held in user_data) still gets its answers first.
+    dialogues.register(app)
     errors.register(app)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import followup, newshift, settings
+from handlers import followup, newshift
 from handlers.context import BotContext
 from handlers.newshift import DialogueOpen
 
@@ -49,7 +49,6 @@ def ask(context: BotContext, kind: str, **data: Any) -> None:
     """Waits for typed text for this question, closing any other typed dialogue first."""
     context.user_data.pop(newshift.DIALOGUE, None)
     context.user_data.pop(followup.PENDING, None)
-    settings.cancel_editor(context)
     context.user_data[KEY] = Question(kind, data)
 
 
@@ -86,7 +85,7 @@ async def forget(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:
     """Register before start.py's /cancel: while a question is open, /cancel is ours."""
     private = filters.ChatType.PRIVATE
-    others = DialogueOpen(app, newshift.DIALOGUE, settings.EDITING, followup.PENDING)  # opened after ours: theirs
+    others = DialogueOpen(app, newshift.DIALOGUE, followup.PENDING)  # opened after ours: theirs
     open_ = DialogueOpen(app, KEY) & ~others
     app.add_handler(CommandHandler("cancel", on_cancel, filters=private & open_))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private & open_, on_text))

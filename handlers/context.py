@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.services.people import TelegramIdentity, identify
+from bot.store.dialogues import Dialogue
 from bot.store.people import Person
 
 RUNTIME_KEY = "runtime"
@@ -22,6 +23,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self._person: Person | None = None
         self._t: Translator | None = None
+        self.dialogue: Dialogue | None = None  # the open dialogue, once handlers.kit.dialogues has read it
 
     @property
     def runtime(self) -> Runtime:

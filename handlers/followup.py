@@ -140,7 +140,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(ask_value, pattern=ASK_PATTERN))
     app.add_handler(CallbackQueryHandler(value_pressed, pattern=VALUE_PATTERN))
     app.add_handler(CallbackQueryHandler(done, pattern=DONE_PATTERN))
-    # Its own group, so typed numbers and other text handlers (onboarding answers in group 1, settings
-    # editors in group 2) all see the message; only one of them is ever waiting for it.
+    from handlers.newshift import DialogueOpen  # late: newshift imports this module
+
     private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private_text, value_typed), group=3)
+    app.add_handler(MessageHandler(private_text & DialogueOpen(app, PENDING), value_typed))

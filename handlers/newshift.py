@@ -428,7 +428,7 @@ async def newshift_command(update: Update, context: BotContext) -> None:
     if isinstance(previous, Dialogue):
         dlg.question_id = previous.question_id
     # One typed answer never goes to two places: the other features' waiting questions close.
-    settings.cancel_editor(context)
+    await settings.cancel_editor(context)
     context.user_data.pop(followup.PENDING, None)
     context.user_data[DIALOGUE] = dlg
     await _show(update, context, dlg)

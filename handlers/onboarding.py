@@ -1,9 +1,10 @@
 """Onboarding: consent first, then the profile questions one at a time, then the main menu.
 
-The step lives in the database (`person.onboarding_step`), not in a ConversationHandler, so it
-survives restarts: /start or any message continues where the person left off. Buttons carry `ob:`
-callback data and only work at their own step; typed answers (name, ZIP) come through `on_text`,
-which sits in its own handler group and does nothing for people who are already registered.
+The step lives in the database (`person.onboarding_step`), so it survives restarts: /start or any
+message continues where the person left off. Onboarding is a flow of the dialogue engine
+(handlers/kit/dialogues.py): while someone is not set up, their messages (typed name or ZIP, their
+contact card, anything else) come to `OnboardingFlow`. Buttons carry `ob:` callback data and only work
+at their own step. /cancel pauses it (a `paused` dialogue row) until the next /start.
 """
 
 from __future__ import annotations
@@ -16,23 +17,24 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler
 
-from bot.i18n import Translator, available_locales, language_name
+from bot.i18n import N_, Translator, available_locales, language_name
 from bot.services import profile
 from bot.services.profile import InvalidName, InvalidPhone, InvalidZip
 from bot.store import people
+from bot.store.dialogues import Dialogue
 from bot.store.people import Person
 from bot.vocab import KIND_BY_CODE, OUTREACH_LANGUAGES, OUTSIDE_US
 from handlers import profile_views as views
 from handlers.commands import publish_person_menu
 from handlers.context import BotContext, refresh_translator
+from handlers.kit import dialogues
 from handlers.menu import main_menu
 from handlers.profile_views import ONBOARDING, esc
 from handlers.replies import edit_or_keep
 
-PAUSED = "onboarding_paused"  # user_data flag: /cancel stopped the questions until the next /start
-TEXT_GROUP = 1  # typed answers; after the features' own handlers in group 0
+PAUSED = "paused"  # the onboarding dialogue's step after /cancel: no questions until the next /start
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 
@@ -162,7 +164,7 @@ async def show_step(
 
 async def resume(update: Update, context: BotContext, *, intro: str | None = None) -> None:
     """Continues onboarding where the person is (/start, or a message mid-way)."""
-    context.user_data.pop(PAUSED, None)
+    await dialogues.end(context, dialogues.ONBOARDING)  # un-pauses
     person = context.person
     if intro is None and profile.current_step(person) != profile.CONSENT:
         intro = context.t._("Welcome back! Let's pick up where we left off.")
@@ -219,7 +221,7 @@ async def _at_step(update: Update, context: BotContext, *steps: str) -> bool:
     if step not in steps:
         await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
         return False
-    context.user_data.pop(PAUSED, None)  # pressing a question's button means they are back
+    await dialogues.end(context, dialogues.ONBOARDING)  # pressing a question's button means they are back
     return True
 
 
@@ -407,7 +409,8 @@ def own_phone(update: Update) -> str | None:
 
 async def _paused(update: Update, context: BotContext) -> bool:
     """After /cancel, messages don't restart the questions; a short hint says how to."""
-    if not context.user_data.get(PAUSED):
+    open_ = await dialogues.current(context)
+    if open_ is None or open_.kind != dialogues.ONBOARDING or open_.step != PAUSED:
         return False
     await update.effective_message.reply_text(context.t._("Send /start when you want to continue setting up."))
     return True
@@ -482,8 +485,45 @@ async def on_contact(update: Update, context: BotContext) -> None:
     await show_step(context, update.effective_chat.id, person)
 
 
+class OnboardingFlow(dialogues.Flow):
+    """Messages from someone who is not set up yet: the answer to the current question, or a re-ask."""
+
+    kind = dialogues.ONBOARDING
+    name = N_("setting up your profile")
+
+    async def on_message(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        message = update.effective_message
+        if message.contact is not None:
+            await on_contact(update, context)
+        elif message.text is not None:
+            await on_text(update, context)
+        elif not await _paused(update, context):
+            # A photo, sticker or voice note where a tap or a typed answer is wanted: ask again.
+            await show_step(context, update.effective_chat.id, context.person)
+
+    async def resume(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        await resume(update, context)
+
+    async def on_cancel(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        """Before consent, leaving keeps nothing (as "No, thanks"); later, it pauses until /start."""
+        t, person, runtime = context.t, context.person, context.runtime
+        if profile.current_step(person) == profile.CONSENT:
+            await profile.decline(runtime.database, person.id)
+            await dialogues.reply(
+                update,
+                t._("OK, I haven't kept anything about you. If you change your mind, send /start."),
+                remove_keyboard=True,
+            )
+            return
+        await dialogues.save(context, Dialogue(kind=dialogues.ONBOARDING, step=PAUSED))
+        await dialogues.reply(
+            update,
+            t._("OK, I'll stop here. I've kept what you told me so far: send /start to continue."),
+            remove_keyboard=True,
+        )
+
+
 def register(app: Application) -> None:
-    private = filters.ChatType.PRIVATE
     app.add_handler(CallbackQueryHandler(consent_answer, pattern=r"^ob:consent:(yes|no)$"))
     app.add_handler(CallbackQueryHandler(ui_language, pattern=r"^ob:ui:(keep|more)$"))
     app.add_handler(CallbackQueryHandler(locale_chosen, pattern=views.pattern(ONBOARDING, "loc")))
@@ -495,6 +535,4 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(languages_done, pattern=views.pattern(ONBOARDING, "lgok")))
     app.add_handler(CallbackQueryHandler(interest_toggled, pattern=views.pattern(ONBOARDING, "in")))
     app.add_handler(CallbackQueryHandler(interests_done, pattern=views.pattern(ONBOARDING, "inok")))
-    # Typed answers in their own group: they never take a message from a feature in group 0.
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, on_text), group=TEXT_GROUP)
-    app.add_handler(MessageHandler(filters.CONTACT & private, on_contact), group=TEXT_GROUP)
+    dialogues.register_flow(OnboardingFlow())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,20 @@ async def edit_or_send(query: CallbackQuery, text: str) -> None:
         await query.get_bot().send_message(query.message.chat.id, text)
     except TelegramError:
         log.warning("could not send the text either", exc_info=True)
+
+
+async def edit_or_keep_message(message: object, text: str | None, markup: InlineKeyboardMarkup | None) -> None:
+    """Like edit_or_keep, for a message at hand (an inaccessible or missing one is left alone)."""
+    if not isinstance(message, Message):
+        return
+    try:
+        if text is None:
+            await message.edit_reply_markup(reply_markup=markup)
+        else:
+            await message.edit_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:

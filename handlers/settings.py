@@ -1,8 +1,9 @@
 """/settings: one screen with the person's answers, and an editor per answer that returns to it.
 
-The editors are onboarding's widgets in `set` mode. Editors that wait for typed input (name, ZIP,
-phone) note it in user_data; losing that on a restart only means opening /settings again. A new
-place is kept as a draft until its ZIP and zone are known, so a half-changed place is never saved.
+The editors are onboarding's widgets in `set` mode. Editors that wait for a message (name, ZIP, phone)
+open a one-question flow of the dialogue engine (`SettingsFlow`, kept in SQLite, so a typed answer
+after a restart still lands); doing anything else closes it. A new place is kept in that dialogue
+until its ZIP and zone are known, so a half-changed place is never saved.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 
 from babel.lists import format_list
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.i18n import Translator, available_locales, language_name
+from bot.i18n import N_, Translator, available_locales, language_name
 from bot.services import profile
 from bot.services.profile import InvalidChoice, InvalidName, InvalidPhone, InvalidZip, Profile
 from bot.store import orgs
+from bot.store.dialogues import Dialogue
 from bot.vocab import KIND_BY_CODE, OUTREACH_LANGUAGES, OUTSIDE_US, kind_name, outreach_language_name
 from handlers import onboarding
 from handlers import profile_views as views
@@ -25,13 +27,12 @@ from handlers.commands import publish_person_menu
 from handlers.context import BotContext, refresh_translator
 from handlers.guards import require_registered
 from handlers.keyboards import grid
+from handlers.kit import dialogues
 from handlers.menu import MENU_SETTINGS, main_menu
 from handlers.profile_views import SETTINGS, SETTINGS_VIEW, esc
 from handlers.replies import edit_or_keep
 
-EDITING = "settings_editing"  # user_data: the editor waiting for typed input: 'name', 'zip' or 'phone'
-DRAFT = "settings_place"  # user_data: the new place being entered, {'state': …, 'zip': …}
-TEXT_GROUP = 2  # after onboarding's group; the two never both act (registered or not)
+KIND = "settings"  # the dialogue: step 'name', 'phone', 'zip' or 'zone'; data {'state', 'zip'} for a new place
 MAX_ORG_BUTTONS = 98  # Telegram allows 100 inline buttons; one row is Back
 SHOWN_FOLLOWS = 5
 
@@ -103,12 +104,9 @@ def _saved(t: Translator) -> str:
     return "✅ " + t._("Saved.")
 
 
-def cancel_editor(context: BotContext) -> bool:
-    """Drops a half-done editor (/cancel, /start); True when there was one."""
-    had = EDITING in context.user_data or DRAFT in context.user_data
-    context.user_data.pop(EDITING, None)
-    context.user_data.pop(DRAFT, None)
-    return had
+async def cancel_editor(context: BotContext) -> bool:
+    """Drops a half-done editor; True when there was one."""
+    return await dialogues.end(context, KIND)
 
 
 async def _send_view(update: Update, context: BotContext, note: str | None = None) -> None:
@@ -124,7 +122,7 @@ async def settings_command(update: Update, context: BotContext) -> None:
     if not context.person.is_registered:
         await onboarding.resume(update, context, intro=context.t._("Let's finish setting you up first."))
         return
-    cancel_editor(context)
+    await cancel_editor(context)
     await _send_view(update, context)
 
 
@@ -134,7 +132,7 @@ async def settings_button(update: Update, context: BotContext) -> None:
     if not await require_registered(update, context):
         return
     await query.answer()
-    cancel_editor(context)
+    await cancel_editor(context)
     text, markup = await _view(context)
     await edit_or_keep(query, text, markup)
 
@@ -145,7 +143,7 @@ async def close(update: Update, context: BotContext) -> None:
     if not await require_registered(update, context):
         return
     await query.answer()
-    cancel_editor(context)
+    await cancel_editor(context)
     await edit_or_keep(query, onboarding.menu_prompt(context.t, context.person), main_menu(context.t))
 
 
@@ -155,11 +153,12 @@ async def open_editor(update: Update, context: BotContext) -> None:
     if not await require_registered(update, context):
         return
     await query.answer()
-    cancel_editor(context)
+    await cancel_editor(context)
     t, editor = context.t, context.match.group(1)
     prof = await profile.load(context.runtime.database, context.person.id)
     if editor == "name":
-        context.user_data[EDITING] = "name"
+        if await dialogues.begin(update, context, KIND, "name") is None:
+            return  # asked first whether to leave another dialogue
         text, markup = views.name_prompt(t, SETTINGS, None)
         await edit_or_keep(query, text, markup)
     elif editor == "loc":
@@ -168,7 +167,8 @@ async def open_editor(update: Update, context: BotContext) -> None:
         await edit_or_keep(query, *views.state_prompt(t, SETTINGS))
     elif editor == "phone":
         # The share-contact button lives on a reply keyboard, which needs a message of its own.
-        context.user_data[EDITING] = "phone"
+        if await dialogues.begin(update, context, KIND, "phone") is None:
+            return
         text, keyboard = views.phone_prompt(t, SETTINGS, prof.person.phone)
         await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
     elif editor == "langs":
@@ -207,9 +207,10 @@ async def locale_chosen(update: Update, context: BotContext) -> None:
 # --- place and time zone ------------------------------------------------------------------------------
 
 
-def _draft(context: BotContext) -> dict[str, Any]:
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, dict) else {}
+async def _draft(context: BotContext) -> dict[str, Any]:
+    """The new place being entered ({'state', 'zip'}), or {} when no place editor is open."""
+    open_ = await dialogues.current(context)
+    return open_.data if open_ is not None and open_.kind == KIND else {}
 
 
 async def state_chosen(update: Update, context: BotContext) -> None:
@@ -221,12 +222,12 @@ async def state_chosen(update: Update, context: BotContext) -> None:
         await _stale(update, context)
         return
     await query.answer()
-    cancel_editor(context)
-    context.user_data[DRAFT] = {"state": state}
+    step = "zone" if state == OUTSIDE_US else "zip"
+    if await dialogues.begin(update, context, KIND, step, {"state": state}) is None:
+        return
     if state == OUTSIDE_US:
         await edit_or_keep(query, *views.zone_prompt(context.t, SETTINGS, state))
         return
-    context.user_data[EDITING] = "zip"
     await edit_or_keep(query, *views.zip_prompt(context.t, SETTINGS, state))
 
 
@@ -234,7 +235,7 @@ async def zone_chosen(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if not await require_registered(update, context):
         return
-    draft = _draft(context)
+    draft = await _draft(context)
     state = draft.get("state")
     zones = profile.zones_for(state) if state and profile.is_known_state(state) else ()
     index = int(context.match.group(1))
@@ -250,7 +251,7 @@ async def _save_place(context: BotContext, state: str, zip_code: str | None, zon
     person = await profile.set_location(
         context.runtime.database, context.person.id, state, zip_code, zone, context.runtime.now_ts()
     )
-    cancel_editor(context)
+    await cancel_editor(context)
     refresh_translator(context, person)
 
 
@@ -348,11 +349,8 @@ async def reminder_toggled(update: Update, context: BotContext) -> None:
 # --- typed input: name, ZIP, phone ----------------------------------------------------------------------
 
 
-async def on_text(update: Update, context: BotContext) -> None:
-    """Takes the typed answer an open editor waits for; does nothing otherwise."""
-    editing = context.user_data.get(EDITING)
-    if editing is None or not context.person.is_registered:
-        return
+async def on_text(update: Update, context: BotContext, editing: str, draft: dict[str, Any]) -> None:
+    """Takes the typed answer the open editor waits for."""
     t, runtime = context.t, context.runtime
     message = update.effective_message
     text = message.text or ""
@@ -362,12 +360,12 @@ async def on_text(update: Update, context: BotContext) -> None:
         except InvalidName as error:
             await message.reply_text(views.name_error(t, error))
             return
-        cancel_editor(context)
+        await cancel_editor(context)
         await _send_view(update, context, _saved(t))
     elif editing == "zip":
-        state = _draft(context).get("state")
+        state = draft.get("state")
         if not state:
-            cancel_editor(context)
+            await cancel_editor(context)
             return
         try:
             zip_code = profile.check_zip(state, text)
@@ -377,8 +375,7 @@ async def on_text(update: Update, context: BotContext) -> None:
             return
         zones = profile.zones_for(state)
         if len(zones) > 1:
-            context.user_data[DRAFT] = {"state": state, "zip": zip_code}
-            context.user_data.pop(EDITING, None)
+            await dialogues.save(context, Dialogue(kind=KIND, step="zone", data={"state": state, "zip": zip_code}))
             reply, markup = views.zone_prompt(t, SETTINGS, state)
             await message.reply_text(reply, reply_markup=markup)
             return
@@ -386,6 +383,8 @@ async def on_text(update: Update, context: BotContext) -> None:
         await _send_view(update, context, _saved(context.t))
     elif editing == "phone":
         await _phone_text(update, context, text.strip())
+    else:  # the zone question wants a tap
+        await message.reply_text(t._("Please answer with the buttons below."))
 
 
 async def _phone_text(update: Update, context: BotContext, text: str) -> None:
@@ -401,15 +400,13 @@ async def _phone_text(update: Update, context: BotContext, text: str) -> None:
         _, keyboard = views.phone_prompt(t, SETTINGS, prof.person.phone)
         await message.reply_text(t._("Please use the buttons below."), reply_markup=keyboard)
         return
-    cancel_editor(context)
+    await cancel_editor(context)
     await message.reply_text(note, reply_markup=ReplyKeyboardRemove())
     await _send_view(update, context)
 
 
 async def on_contact(update: Update, context: BotContext) -> None:
     """A new phone number from the share button, when the phone editor is open."""
-    if context.user_data.get(EDITING) != "phone" or not context.person.is_registered:
-        return
     t, runtime = context.t, context.runtime
     message = update.effective_message
     prof = await profile.load(runtime.database, context.person.id)
@@ -428,9 +425,45 @@ async def on_contact(update: Update, context: BotContext) -> None:
             t._("I couldn't read that phone number. Please use the button below."), reply_markup=keyboard
         )
         return
-    cancel_editor(context)
+    await cancel_editor(context)
     await message.reply_text(t._("Thanks, I've saved your number."), reply_markup=ReplyKeyboardRemove())
     await _send_view(update, context)
+
+
+class SettingsFlow(dialogues.Flow):
+    """An editor waiting for a message: a typed name or ZIP, the phone buttons or a contact card."""
+
+    kind = KIND
+    name = N_("changing your settings")
+    one_question = True
+    buttons = (SETTINGS,)
+
+    async def on_message(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        message = update.effective_message
+        if dialogue.step == "phone" and message.contact is not None:
+            await on_contact(update, context)
+        elif message.text is not None:
+            await on_text(update, context, dialogue.step, dialogue.data)
+        else:
+            await self.resume(update, context, dialogue)
+
+    async def resume(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        t, chat_id = context.t, update.effective_chat.id
+        state = dialogue.data.get("state") or ""
+        if dialogue.step == "name":
+            text, markup = views.name_prompt(t, SETTINGS, None)
+        elif dialogue.step == "phone":
+            prof = await profile.load(context.runtime.database, context.person.id)
+            text, markup = views.phone_prompt(t, SETTINGS, prof.person.phone)
+        elif dialogue.step == "zip" and profile.is_known_state(state):
+            text, markup = views.zip_prompt(t, SETTINGS, state)
+        elif dialogue.step == "zone" and profile.is_known_state(state):
+            text, markup = views.zone_prompt(t, SETTINGS, state)
+        else:
+            await dialogues.end(context, KIND)
+            await _send_view(update, context)
+            return
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
 def register(app: Application) -> None:
@@ -447,5 +480,4 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(multi_select_done, pattern=r"^set:(lgok|inok)$"))
     app.add_handler(CallbackQueryHandler(org_toggled, pattern=r"^set:org:(\d{1,12})$"))
     app.add_handler(CallbackQueryHandler(reminder_toggled, pattern=r"^set:rem:(24|2)$"))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, on_text), group=TEXT_GROUP)
-    app.add_handler(MessageHandler(filters.CONTACT & private, on_contact), group=TEXT_GROUP)
+    dialogues.register_flow(SettingsFlow())

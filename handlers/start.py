@@ -1,15 +1,15 @@
-"""/start (deep links, onboarding or the main menu), /help, /language and /cancel."""
+"""/start (deep links, onboarding or the main menu), /help and /language (/cancel: handlers/kit/dialogues.py)."""
 
 from __future__ import annotations
 
 import re
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import available_locales, language_name
 from bot.services import profile
-from handlers import onboarding, settings
+from handlers import onboarding
 from handlers.commands import commands_for, publish_person_menu
 from handlers.context import BotContext, refresh_translator
 from handlers.guards import current_actor
@@ -27,7 +27,6 @@ async def start(update: Update, context: BotContext) -> None:
             return
     person, t, runtime = context.person, context.t, context.runtime
     link = profile.parse_start_link(context.args[0] if context.args else None)
-    settings.cancel_editor(context)
     if not person.is_registered:
         if link is not None:  # acted on once they finish
             await profile.remember_start(runtime.database, person.id, link, runtime.now_ts())
@@ -95,35 +94,10 @@ async def language_chosen(update: Update, context: BotContext) -> None:
         await onboarding.resume(update, context)
 
 
-async def cancel(update: Update, context: BotContext) -> None:
-    """Stops what is under way: a settings editor, or onboarding (kept, to continue with /start)."""
-    t, person, runtime = context.t, context.person, context.runtime
-    message = update.effective_message
-    step = profile.current_step(person)
-    if settings.cancel_editor(context):
-        await message.reply_text(t._("OK, nothing changed."), reply_markup=ReplyKeyboardRemove())
-    elif step == profile.CONSENT:
-        # Nothing was agreed to: leaving now keeps nothing, as "No, thanks" does.
-        await profile.decline(runtime.database, person.id)
-        await message.reply_text(
-            t._("OK, I haven't kept anything about you. If you change your mind, send /start."),
-            reply_markup=ReplyKeyboardRemove(),
-        )
-    elif step is not None:
-        context.user_data[onboarding.PAUSED] = True
-        await message.reply_text(
-            t._("OK, I'll stop here. I've kept what you told me so far: send /start to continue."),
-            reply_markup=ReplyKeyboardRemove(),
-        )
-    else:
-        await message.reply_text(t._("There's nothing to cancel."))
-
-
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler("help", help_command, filters=private))
     app.add_handler(CommandHandler("language", language_command, filters=private))
-    app.add_handler(CommandHandler("cancel", cancel, filters=private))
     app.add_handler(CallbackQueryHandler(help_button, pattern=f"^{re.escape(MENU_HELP)}$"))
     app.add_handler(CallbackQueryHandler(language_chosen, pattern=rf"^{LANGUAGE_PREFIX}[A-Za-z_]{{2,12}}$"))

@@ -73,3 +73,11 @@ async def onboard(
     welcome = await user.next_reply()
     assert _("What would you like to do?") in welcome.text
     return welcome
+
+
+NOTHING_OPEN = "I'm not waiting for a message from you right now. Send /help to see what I can do."
+
+
+async def expect_pointer(user: TestUser, locale: str = "en") -> None:
+    """A message with no dialogue open gets the one-line pointer to /help (and changes nothing)."""
+    assert (await user.next_reply()).text == tr(locale, NOTHING_OPEN)

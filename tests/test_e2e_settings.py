@@ -8,7 +8,7 @@ from bot.store import orgs, people
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_volunteer
-from tests.flows import gettext, onboard, replies
+from tests.flows import expect_pointer, gettext, onboard, replies
 
 STALE = "This button no longer works. Please send /start."
 
@@ -96,7 +96,7 @@ async def test_change_the_language_name_and_reminders(emulator: BotAPIEmulator, 
     assert ko("Name: {value}").format(value="Samuel Kim") in saved.text
     assert (await person_of(bot, sam)).display_name == "Samuel Kim"
     await sam.send("not a name any more")  # the editor closed with the save
-    await sam.expect_no_reply()
+    await expect_pointer(sam, "ko")
 
     await sam.press("⏰ " + ko("Reminders"))
     reminders = await sam.next_reply()
@@ -175,7 +175,7 @@ async def test_share_change_and_remove_the_phone(emulator: BotAPIEmulator, bot: 
     cancelled = await sam.next_reply()
     assert cancelled.text == "OK, nothing changed." and cancelled.remove_keyboard
     await sam.share_contact("+14155550000")  # the editor is closed: nothing is saved
-    await sam.expect_no_reply()
+    await expect_pointer(sam)
     assert (await person_of(bot, sam)).phone is None
 
 

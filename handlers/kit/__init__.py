@@ -1,0 +1,1 @@
+"""The feature-free kit every handler module builds on: callback data, dialogues."""

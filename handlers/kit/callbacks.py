@@ -1,0 +1,136 @@
+"""Typed callback data: one small dataclass per kind of button, packed as `prefix:field:field`.
+
+    @dataclass(frozen=True)
+    class Join(Button, prefix="s:j"):
+        shift: int
+
+    InlineKeyboardButton(t._("Sign up"), callback_data=Join(42).pack())   # "s:j:42"
+    app.add_handler(Join.handler(sign_up))   # async def sign_up(update, context, button: Join)
+
+Fields are int, bool or short str ([A-Za-z0-9_.-], no ':'); anything else, too long or of another shape
+is not this button's (a forged or outdated press falls through to the "no longer works" answer).
+Parsing never trusts the values: the handler still checks who may act on shift 42.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, Self, TypeVar
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+_INT = re.compile(r"-?[0-9]{1,18}")
+_STR = re.compile(r"[A-Za-z0-9_.\-]{0,40}")
+_PREFIX = re.compile(r"[a-z][a-z0-9]{0,7}(:[a-z][a-z0-9]{0,7})?")
+
+B = TypeVar("B", bound="Button")
+_PREFIXES: dict[str, type[Button]] = {}
+
+
+class Button:
+    """Base of every button's data class (subclasses are frozen dataclasses)."""
+
+    prefix: ClassVar[str]
+    _types: ClassVar[tuple[tuple[str, type], ...]]
+
+    def __init_subclass__(cls, prefix: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not prefix:
+            return  # an intermediate base
+        if not _PREFIX.fullmatch(prefix):
+            raise ValueError(f"bad callback prefix {prefix!r}")
+        if prefix in _PREFIXES:
+            raise ValueError(f"callback prefix {prefix!r} is taken by {_PREFIXES[prefix].__name__}")
+        cls.prefix = prefix
+        _PREFIXES[prefix] = cls
+
+    @classmethod
+    def _fields(cls) -> tuple[tuple[str, type], ...]:
+        # Resolved on first use: the dataclass decorator runs after __init_subclass__.
+        if "_types" not in cls.__dict__:
+            hints = typing.get_type_hints(cls)
+            types = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+            for name, kind in types:
+                if kind not in (int, str, bool):
+                    raise TypeError(f"{cls.__name__}.{name}: callback fields are int, str or bool")
+            cls._types = types
+        return cls._types
+
+    def pack(self) -> str:
+        parts = [self.prefix]
+        for name, kind in self._fields():
+            value = getattr(self, name)
+            if kind is bool:
+                parts.append("1" if value else "0")
+            elif kind is int:
+                parts.append(str(int(value)))
+            else:
+                if not isinstance(value, str) or not _STR.fullmatch(value):
+                    raise ValueError(f"{type(self).__name__}.{name}={value!r} can't go in callback data")
+                parts.append(value)
+        data = ":".join(parts)
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: object) -> Self | None:
+        """The button this data stands for, or None when it isn't one of ours (or was tampered with)."""
+        if not isinstance(data, str) or len(data.encode()) > MAX_BYTES:
+            return None
+        fields = cls._fields()
+        head = cls.prefix.count(":") + 1
+        parts = data.split(":")
+        if ":".join(parts[:head]) != cls.prefix or len(parts) != head + len(fields):
+            return None
+        values: dict[str, Any] = {}
+        for (name, kind), raw in zip(fields, parts[head:], strict=True):
+            if kind is bool:
+                if raw not in ("0", "1"):
+                    return None
+                values[name] = raw == "1"
+            elif kind is int:
+                if not _INT.fullmatch(raw):
+                    return None
+                values[name] = int(raw)
+            else:
+                if not _STR.fullmatch(raw):
+                    return None
+                values[name] = raw
+        return cls(**values)
+
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        return cls.unpack(data) is not None
+
+    @classmethod
+    def handler(
+        cls: type[B], callback: Callable[[Update, Any, B], Awaitable[Any]]
+    ) -> CallbackQueryHandler[Any, Any]:
+        """A CallbackQueryHandler for this button that hands the callback the parsed data."""
+
+        async def parsed(update: Update, context: Any) -> Any:
+            button = cls.unpack(update.callback_query.data if update.callback_query else None)
+            assert button is not None  # the pattern matched it
+            return await callback(update, context, button)
+
+        parsed.__name__ = parsed.__qualname__ = getattr(callback, "__name__", "button")
+        parsed.__doc__ = callback.__doc__
+        return CallbackQueryHandler(parsed, pattern=cls.matches)
+
+
+def button_for(data: object) -> Button | None:
+    """Whichever registered button this data is (for routing decisions outside one handler)."""
+    if not isinstance(data, str):
+        return None
+    parts = data.split(":")
+    for head in (2, 1):
+        cls = _PREFIXES.get(":".join(parts[:head]))
+        if cls is not None:
+            return cls.unpack(data)
+    return None
