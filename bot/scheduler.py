@@ -44,6 +44,7 @@ class Result:
 
 
 Deliver = Callable[[OutboxItem], Awaitable[Result]]
+Report = Callable[[], Awaitable[None]]
 
 
 class Pacer:
@@ -116,8 +117,16 @@ class Dispatcher:
         per_chat_interval: float = 1.0,
         batch_size: int = 200,
         concurrency: int | None = None,
+        report: Report | None = None,
+        report_every: float = 2.0,
     ) -> None:
+        """`report` is called every `report_every` seconds while items are being recorded, and at the
+        end of every run: progress that lives in the database (a broadcast's) is shown from here,
+        by whichever process is dispatching, so it outlives a restart."""
         self.db = db
+        self.report = report
+        self.report_every = report_every
+        self._reported_at = time.monotonic()
         self.clock = clock
         self.deliver = deliver
         self.pacer = Pacer(rate, per_chat_interval)
@@ -139,7 +148,21 @@ class Dispatcher:
                 await self._run_once(stats)
                 if not self._again:
                     break
+            await self._report()
         return stats
+
+    async def _report(self) -> None:
+        if self.report is None:
+            return
+        self._reported_at = time.monotonic()
+        try:
+            await self.report()
+        except Exception:  # showing progress must never stop the sending
+            log.exception("reporting dispatch progress failed")
+
+    async def _report_now_and_then(self) -> None:
+        if time.monotonic() - self._reported_at >= self.report_every:
+            await self._report()
 
     async def _run_once(self, stats: Stats) -> None:
         now = to_ts(self.clock.now())
@@ -197,6 +220,7 @@ class Dispatcher:
             stats.throttled += 1
             self.pacer.pause(result.retry_after)
         await self._record(item, result, stats)
+        await self._report_now_and_then()
 
     async def _record(self, item: OutboxItem, result: Result, stats: Stats) -> None:
         now = to_ts(self.clock.now())

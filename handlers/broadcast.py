@@ -3,7 +3,8 @@
 Organization (when they coordinate several) → filters, with the number of recipients as they change →
 the message, typed → a preview with the count → send. The outbox carries it (the dispatcher paces it
 and marks who blocked the bot); one progress message is edited in place ("312 / 1,240 sent"), then
-becomes the tally. People who turned messages off get none. One broadcast per organization at a time:
+becomes the tally: the dispatcher does that, from what the database says it shows, so it finishes after a
+restart too. People who turned messages off get none. One broadcast per organization at a time:
 another is refused, saying how far the first has got.
 
 Callback data `bc:<action>[:<arg>]`: o:<org> organization, l:<language> tick a language, r the region,
@@ -14,11 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.i18n import Translator
@@ -29,7 +29,7 @@ from bot.services.broadcasts import Audience, Busy
 from bot.services.posting import Invalid
 from bot.store import broadcasts as broadcast_store
 from bot.store import orgs as org_store
-from bot.store.broadcasts import Tally
+from bot.store.broadcasts import ProgressMessage, Tally
 from bot.store.orgs import Org
 from bot.vocab import OUTREACH_LANGUAGES, outreach_language_name
 from handlers import awaiting
@@ -47,8 +47,7 @@ log = logging.getLogger(__name__)
 PATTERN = r"^bc:([a-z]{1,2})(?::([a-z0-9]{1,12}))?$"
 DRAFT = "bc_draft"
 ORG_BUTTONS = 30
-PROGRESS_SECONDS = 2.0  # between edits of the progress message: well within Telegram's limit for one chat
-POLL_SLICE = 0.25  # how soon the progress task notices the bot is stopping
+PROGRESS_LOCK = "broadcast_progress_lock"
 
 
 @dataclass
@@ -166,7 +165,7 @@ def broadcast_body(org: Org, text: str) -> str:
 
 async def _start_for(update: Update, context: BotContext, org: Org) -> None:
     """Opens the filters for one organization, unless its last broadcast is still going out."""
-    busy = await broadcasts.still_sending(context.runtime.database, org.id, context.runtime.now_ts())
+    busy = await broadcasts.still_sending(context.runtime.database, org.id)
     if busy is not None:
         context.user_data.pop(DRAFT, None)
         await show(update, busy_text(context.t, busy), None)
@@ -284,54 +283,75 @@ async def text_typed(update: Update, context: BotContext, question: Question, te
 
 
 async def _send(update: Update, context: BotContext, actor: Actor, draft: Draft, org: Org) -> None:
-    """Queues the broadcast and turns the preview into its progress message."""
+    """Queues the broadcast and makes the preview its progress message (kept up to date by the dispatcher)."""
     query = update.callback_query
     t, runtime = context.t, context.runtime
-    assert draft.text is not None
+    assert draft.text is not None and query.message is not None
     result = await broadcasts.send(
-        runtime.database, _audience(draft, org), sender_id=actor.person_id, text=draft.text, now=runtime.now_ts()
+        runtime.database,
+        _audience(draft, org),
+        sender_id=actor.person_id,
+        text=draft.text,
+        now=runtime.now_ts(),
+        progress=ProgressMessage(query.message.chat.id, query.message.message_id),
     )
     if isinstance(result, Busy):
         await query.answer(busy_text(t, result)[:200], show_alert=True)
-        await show(update, busy_text(t, result), query.message.reply_markup if query.message else None)
+        await show(update, busy_text(t, result), query.message.reply_markup)
         return
     context.user_data.pop(DRAFT, None)
     await query.answer()
     if not result.recipients:
         await show(update, t._("Nobody matches these filters now, so nothing was sent."), None)
         return
+    await refresh_progress(context.application)  # "0 / N sent" at once, in place of the preview
     poke_dispatcher(context)
-    tally = Tally(total=result.recipients, pending=result.recipients, sent=0, unreachable=0, failed=0)
-    await show(update, progress_text(t, tally), None)
-    message = query.message
-    assert message is not None
-    context.application.create_task(
-        follow(context.application, message.chat.id, message.message_id, result.broadcast_id, t),
-        name=f"broadcast-{result.broadcast_id}-progress",
-    )
 
 
-async def follow(app: Application, chat_id: int, message_id: int, broadcast_id: int, t: Translator) -> None:
-    """Edits the progress message while the broadcast goes out (never faster than PROGRESS_SECONDS),
-    then turns it into the tally. Stops when the bot stops; the broadcast itself carries on in the outbox."""
+async def refresh_progress(app: Application) -> None:
+    """Brings every unfinished broadcast's progress message up to date, and turns it into the tally
+    once nothing is pending. The dispatcher calls this as it records deliveries (and after a restart);
+    what a message shows is kept in the database, so no edit ever repeats the text already there."""
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
-    shown = ""
-    last_edit = time.monotonic()
+    lock: asyncio.Lock = app.bot_data.setdefault(PROGRESS_LOCK, asyncio.Lock())
+    async with lock:  # the Send button and the dispatcher may both ask at once
+        for item in await broadcasts.unfinished(runtime.database, runtime.now_ts()):
+            try:
+                await _refresh(app, runtime, item)
+            except TelegramError:  # network trouble or a 429: the next call tries again
+                log.warning("could not update the progress of broadcast %s", item.broadcast.id, exc_info=True)
+
+
+async def _refresh(app: Application, runtime: Runtime, item: broadcasts.Unfinished) -> None:
+    broadcast, tally, db = item.broadcast, item.tally, runtime.database
+    t = runtime.translator_for(item.sender)
+    final = tally.finished
+    text = tally_text(t, tally) if final else progress_text(t, tally)
+    if text == broadcast.progress_text:
+        if final:
+            await broadcasts.progress_shown(db, broadcast.id, text, final=True, now=runtime.now_ts())
+        return
+    chat_id = broadcast.progress_chat_id
+    assert chat_id is not None
     try:
-        while app.running:
-            await asyncio.sleep(POLL_SLICE)
-            if time.monotonic() - last_edit < PROGRESS_SECONDS:
-                continue
-            tally = await broadcasts.progress(runtime.database, broadcast_id, runtime.now_ts())
-            text = tally_text(t, tally) if tally.finished else progress_text(t, tally)
-            if text != shown:
-                await app.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-                shown = text
-            last_edit = time.monotonic()
-            if tally.finished:
-                return
-    except TelegramError:
-        log.warning("could not update the progress of broadcast %s", broadcast_id, exc_info=True)
+        if broadcast.progress_message_id is not None:
+            try:
+                await app.bot.edit_message_text(text, chat_id=chat_id, message_id=broadcast.progress_message_id)
+            except BadRequest as exc:
+                if "not modified" not in exc.message.lower():  # else it shows this already (a crash before we noted it)
+                    # Deleted, or can't be edited any more: no more progress, and the tally as a new message.
+                    await broadcasts.progress_message_lost(db, broadcast.id)
+                    if not final:
+                        return
+                    await app.bot.send_message(chat_id, text)
+        elif final:
+            await app.bot.send_message(chat_id, text)
+        else:
+            return
+    except Forbidden:  # the coordinator blocked the bot: it goes on untracked
+        await broadcasts.progress_unwatched(db, broadcast.id)
+        return
+    await broadcasts.progress_shown(db, broadcast.id, text, final=final, now=runtime.now_ts())
 
 
 @renderer(broadcasts.BROADCAST)

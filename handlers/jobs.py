@@ -16,6 +16,7 @@ from bot.runtime import Runtime
 from bot.scheduler import Dispatcher
 from bot.services import digest, followups
 from bot.store import outbox
+from handlers import broadcast
 from handlers import digest as digest_notice  # noqa: F401  (registers the digest's renderer)
 from handlers.context import RUNTIME_KEY
 from handlers.notices import make_deliver
@@ -75,7 +76,13 @@ async def start(app: Application) -> None:
     )
     await bot.initialize()
     app.bot_data[DISPATCH_BOT_KEY] = bot
-    runtime.dispatcher = Dispatcher(runtime.database, runtime.clock, make_deliver(app, bot), rate=settings.rate)
+    runtime.dispatcher = Dispatcher(
+        runtime.database,
+        runtime.clock,
+        make_deliver(app, bot),
+        rate=settings.rate,
+        report=lambda: broadcast.refresh_progress(app),
+    )
     assert app.job_queue is not None
     app.job_queue.run_repeating(dispatch, interval=SWEEP_SECONDS, first=0.5, name="dispatch-sweep")
     app.job_queue.run_repeating(plan_digests, interval=3600, first=2, name="plan-digests")

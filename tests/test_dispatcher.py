@@ -165,3 +165,25 @@ async def test_a_renderer_bug_is_retried_not_fatal(db: Database) -> None:
 
     stats = await Dispatcher(db, clock, deliver, rate=1000, concurrency=1).run_due()
     assert (stats.sent, stats.retried) == (1, 1)
+
+
+async def test_progress_is_reported_while_sending_and_after_every_run(db: Database) -> None:
+    """The report hook (a broadcast's progress message) sees each run's outcome, also a run with
+    nothing due (the first after a restart); a failing report stops no sending."""
+    clock = ManualClock(NOW)
+    people_ids = await volunteers(db, 3)
+    await queue(db, people_ids, NOW)
+    seen: list[dict[str, int]] = []
+
+    async def report() -> None:
+        seen.append(await outbox.count_by_status(db))
+        raise RuntimeError("a broken progress message")
+
+    fake = FakeTelegram()
+    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000, concurrency=1, report=report, report_every=0.0)
+    stats = await dispatcher.run_due()
+    assert stats.sent == 3 and fake.delivered == people_ids
+    assert seen[0] == {"sent": 1, "pending": 2} and seen[-1] == {"sent": 3}  # after each item, then at the end
+    before = len(seen)
+    await dispatcher.run_due()  # nothing due
+    assert len(seen) == before + 1

@@ -18,7 +18,7 @@ from babel.dates import get_month_names
 from icalendar import Calendar
 
 from bot.clock import ManualClock
-from bot.i18n import Translator
+from bot.i18n import Translator, translations
 from bot.services.signups import sign_up
 from bot.store import orgs, people, roles, signups
 from bot.store import shifts as shift_store
@@ -281,9 +281,8 @@ async def dispatcher_held(bot: RunningBot) -> AsyncIterator[None]:
 
 
 async def test_broadcast_to_followers_by_language_with_progress_and_tally(
-    emulator: BotAPIEmulator, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+    emulator: BotAPIEmulator, bot: RunningBot
 ) -> None:
-    monkeypatch.setattr(broadcast, "PROGRESS_SECONDS", 0.3)
     org = await make_org(bot.db, state="CA")
     coord = await coordinator(bot, emulator, org)
     follows = (org.id,)
@@ -331,6 +330,49 @@ async def test_broadcast_to_followers_by_language_with_progress_and_tally(
 
     await coord.send("/broadcast")  # the first is done: the next one may go
     assert "recipients" in (await coord.next_reply()).text
+
+
+async def test_broadcast_progress_never_repeats_itself_and_ends_in_the_tally(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    """Nothing has gone out yet when the progress is looked at again (the dispatcher is busy): no edit is
+    sent, since Telegram refuses one that changes nothing; once the messages go, it ends in the tally."""
+    org = await make_org(bot.db)
+    coord = await coordinator(bot, emulator, org, locale="ko")
+    volunteers = [(await volunteer(bot, emulator, 3650 + i, f"V{i}", "en", follows=(org.id,)))[1] for i in range(3)]
+    ko = translations("ko")
+    await coord.send("/broadcast")
+    await coord.next_reply()
+    await coord.press("✍️ " + ko.gettext("Write the message"))
+    await coord.next_reply()
+    await coord.send("Phone bank tonight")
+    await coord.next_reply()
+
+    async with dispatcher_held(bot):
+        await coord.press(
+            "✅ " + ko.ngettext("Send to {count} person", "Send to {count} people", 3).format(count="3")
+        )
+        progress = await coord.next_reply()
+        assert progress.edited and "0 / 3" in progress.text
+        edits = len(emulator.calls_to("editMessageText"))
+        for _ in range(3):  # as the dispatcher's reports would, with nothing sent meanwhile
+            await broadcast.refresh_progress(bot.app)
+        assert bot.runtime.dispatcher is not None  # and longer than it waits between reports
+        await coord.expect_no_reply(within=bot.runtime.dispatcher.report_every + 0.5)
+        assert len(emulator.calls_to("editMessageText")) == edits
+
+    for vol in volunteers:
+        assert "Phone bank tonight" in (await vol.next_reply()).text
+    tally = await coord.next_reply()
+    while ko.gettext("Your broadcast has gone out.") not in tally.text:
+        tally = await coord.next_reply()
+    assert tally.message_id == progress.message_id
+    assert ko.gettext("Sent: {count}").format(count="3") in tally.text
+    record = await bot.db.fetchone("SELECT status, progress_text FROM broadcast")
+    assert record is not None and record["status"] == "done"
+    await bot.dispatch()
+    await broadcast.refresh_progress(bot.app)
+    await coord.expect_no_reply(within=0.2)  # finished: never edited again
 
 
 async def test_forged_buttons_from_a_volunteer_and_another_organizations_coordinator_are_refused(

@@ -292,8 +292,9 @@ async def test_broadcast_audience_filters_and_the_tally(db: Database) -> None:
         await outbox.finish(tx, items[ko_ca].id, "sent", T)
         await outbox.finish(tx, items[ko_ny].id, "failed", T, "blocked by the user")
         await people.set_status(tx, ko_ny, "unreachable", T)
-    tally = await broadcasts.progress(db, started.broadcast_id, T)
+    tally = await broadcast_store.tally(db, started.broadcast_id)
     assert (tally.total, tally.sent, tally.unreachable, tally.failed, tally.finished) == (2, 1, 1, 0, True)
+    assert await broadcasts.unfinished(db, T) == []  # nobody watches its progress: done once nothing is pending
     record = await broadcast_store.get(db, started.broadcast_id)
     assert record is not None and record.status == "done" and record.recipients == 2
     assert isinstance(await broadcasts.send(db, Audience(org.id), sender_id=sender, text="Next", now=T), Started)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from bot.db import Database
 from bot.i18n import N_
 from bot.services.posting import Invalid
-from bot.store import audit, outbox
+from bot.store import audit, outbox, people
 from bot.store import broadcasts as store
-from bot.store.broadcasts import Tally
+from bot.store.broadcasts import Broadcast, ProgressMessage, Tally
 from bot.store.outbox import NewItem
+from bot.store.people import Person
 from bot.vocab import OUTREACH_LANGUAGES
 
 BROADCAST = "broadcast"
@@ -66,21 +67,31 @@ class Started:
     recipients: int
 
 
-async def still_sending(db: Database, org_id: int, now: int) -> Busy | None:
-    """The organization's broadcast still going out, if any; finished ones are closed on the way."""
+async def still_sending(db: Database, org_id: int) -> Busy | None:
+    """The organization's broadcast still going out, if any. One whose deliveries are all done but
+    whose tally isn't shown yet doesn't count; marking it done is for whoever shows the tally."""
     for broadcast in await store.sending_for_org(db, org_id):
         tally = await store.tally(db, broadcast.id)
         if not tally.finished:
             return Busy(broadcast.id, tally)
-        async with db.transaction() as tx:
-            await store.finish(tx, broadcast.id, now)
     return None
 
 
-async def send(db: Database, audience: Audience, *, sender_id: int, text: str, now: int) -> Started | Busy:
-    """Records the broadcast and queues one message per recipient, unless one is still going out."""
+async def send(
+    db: Database,
+    audience: Audience,
+    *,
+    sender_id: int,
+    text: str,
+    now: int,
+    progress: ProgressMessage | None = None,
+) -> Started | Busy:
+    """Records the broadcast and queues one message per recipient, unless one is still going out.
+
+    `progress` is the message that shows how it goes, recorded with the broadcast so that whoever
+    dispatches its messages, in this process or the next, keeps it up to date (see `unfinished`)."""
     text = read_text(text)
-    busy = await still_sending(db, audience.org_id, now)
+    busy = await still_sending(db, audience.org_id)
     if busy is not None:
         return busy
     filters = {"languages": list(audience.languages), "region": audience.region}
@@ -91,7 +102,7 @@ async def send(db: Database, audience: Audience, *, sender_id: int, text: str, n
             if not tally.finished:
                 return Busy(other.id, tally)
         broadcast_id = await store.create(
-            tx, org_id=audience.org_id, sender_id=sender_id, text=text, filters=filters, now=now
+            tx, org_id=audience.org_id, sender_id=sender_id, text=text, filters=filters, now=now, progress=progress
         )
         people = await store.audience(
             tx, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
@@ -117,13 +128,49 @@ async def send(db: Database, audience: Audience, *, sender_id: int, text: str, n
     return Started(broadcast_id, len(people))
 
 
-async def progress(db: Database, broadcast_id: int, now: int) -> Tally:
-    """Where the broadcast stands; marks it done once nothing is pending."""
-    tally = await store.tally(db, broadcast_id)
-    if tally.finished:
-        async with db.transaction() as tx:
+@dataclass(frozen=True)
+class Unfinished:
+    """A broadcast not yet marked done whose progress someone watches."""
+
+    broadcast: Broadcast
+    tally: Tally
+    sender: Person  # who watches, in their language
+
+
+async def unfinished(db: Database, now: int) -> list[Unfinished]:
+    """Broadcasts whose progress message needs looking at, with their tallies. One that has finished
+    with nobody to show its tally to (no progress message, or its sender gone) is marked done here."""
+    found = []
+    for broadcast in await store.sending(db):
+        tally = await store.tally(db, broadcast.id)
+        sender = await people.get(db, broadcast.sender_id) if broadcast.sender_id is not None else None
+        if broadcast.progress_chat_id is not None and sender is not None and sender.status == "active":
+            found.append(Unfinished(broadcast, tally, sender))
+        elif tally.finished:
+            async with db.transaction() as tx:
+                await store.finish(tx, broadcast.id, now)
+    return found
+
+
+async def progress_shown(db: Database, broadcast_id: int, text: str, *, final: bool, now: int) -> None:
+    """The progress message now shows `text`; once that is the final tally, the broadcast is done."""
+    async with db.transaction() as tx:
+        await store.set_progress_text(tx, broadcast_id, text)
+        if final:
             await store.finish(tx, broadcast_id, now)
-    return tally
+
+
+async def progress_message_lost(db: Database, broadcast_id: int) -> None:
+    """Telegram won't edit the progress message any more (deleted, say): the tally goes as a new message."""
+    async with db.transaction() as tx:
+        await store.forget_progress_message(tx, broadcast_id)
+
+
+async def progress_unwatched(db: Database, broadcast_id: int) -> None:
+    """The sender can't be told any more (they blocked the bot): the broadcast goes on untracked,
+    and `unfinished` marks it done once nothing is pending."""
+    async with db.transaction() as tx:
+        await store.forget_progress_message(tx, broadcast_id, chat_too=True)
 
 
 def sorted_languages(codes: Sequence[str]) -> tuple[str, ...]:

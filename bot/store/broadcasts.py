@@ -22,6 +22,9 @@ class Broadcast:
     status: str
     created_at: int
     finished_at: int | None
+    progress_chat_id: int | None  # where its progress shows, if anywhere
+    progress_message_id: int | None  # None once that message can't be edited
+    progress_text: str | None  # what the progress message shows now (None: not shown yet)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Broadcast:
@@ -39,12 +42,33 @@ def dedupe_key(broadcast_id: int, person_id: int) -> str:
     return f"{key_prefix(broadcast_id)}{person_id}"
 
 
+@dataclass(frozen=True)
+class ProgressMessage:
+    """The message a broadcast's progress is shown in."""
+
+    chat_id: int
+    message_id: int
+
+
 async def create(
-    tx: Transaction, *, org_id: int, sender_id: int, text: str, filters: dict[str, Any], now: int
+    tx: Transaction,
+    *,
+    org_id: int,
+    sender_id: int,
+    text: str,
+    filters: dict[str, Any],
+    now: int,
+    progress: ProgressMessage | None = None,
 ) -> int:
     return await tx.execute(
-        "INSERT INTO broadcast (org_id, sender_id, text, filters, created_at) VALUES (?, ?, ?, ?, ?)",
-        (org_id, sender_id, text, json.dumps(filters, ensure_ascii=False), now),
+        """
+        INSERT INTO broadcast (org_id, sender_id, text, filters, created_at, progress_chat_id, progress_message_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            org_id, sender_id, text, json.dumps(filters, ensure_ascii=False), now,
+            progress.chat_id if progress else None, progress.message_id if progress else None,
+        ),
     )
 
 
@@ -57,6 +81,24 @@ async def finish(tx: Transaction, broadcast_id: int, now: int) -> None:
         "UPDATE broadcast SET status = 'done', finished_at = ? WHERE id = ? AND status = 'sending'",
         (now, broadcast_id),
     )
+
+
+async def set_progress_text(tx: Transaction, broadcast_id: int, text: str) -> None:
+    await tx.execute("UPDATE broadcast SET progress_text = ? WHERE id = ?", (text, broadcast_id))
+
+
+async def forget_progress_message(tx: Transaction, broadcast_id: int, *, chat_too: bool = False) -> None:
+    if chat_too:
+        sql = "UPDATE broadcast SET progress_message_id = NULL, progress_chat_id = NULL WHERE id = ?"
+    else:
+        sql = "UPDATE broadcast SET progress_message_id = NULL WHERE id = ?"
+    await tx.execute(sql, (broadcast_id,))
+
+
+async def sending(db: Database | Transaction) -> list[Broadcast]:
+    """Every broadcast not yet marked done, oldest first (a partial index keeps this cheap)."""
+    rows = await db.fetchall("SELECT * FROM broadcast WHERE status = 'sending' ORDER BY id")
+    return [Broadcast.from_row(r) for r in rows]
 
 
 async def get(db: Database | Transaction, broadcast_id: int) -> Broadcast | None:
