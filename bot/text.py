@@ -5,8 +5,9 @@ Cleaning keeps what a reader can see and drops what only hides or rearranges it.
 embeddings and isolates (U+202A–U+202E, U+2066–U+2069) can make a name or title render as something
 else, and leak into the bot's own text after it; control characters and a stray BOM mean nothing.
 Zero-width spaces and joiners stay inside words, where Hindi, Bengali, Malayalam, Persian and Urdu need
-ZWNJ/ZWJ, emoji sequences need ZWJ and Khmer or Thai use ZWSP as a line-break hint; at a word's edge
-they only make a blank look like a word. A "word" with nothing visible in it (zero-width characters,
+ZWNJ/ZWJ, emoji sequences need ZWJ and Khmer or Thai use ZWSP as a line-break hint (and after a virama at
+a word's end, where Malayalam and Bengali spell with them); elsewhere at a word's edge they only make a
+blank look like a word. A "word" with nothing visible in it (zero-width characters,
 Hangul fillers, the Braille blank people use to fake empty names) is dropped, so text with nothing
 visible cleans to "" and the caller refuses it with its own "can't be empty".
 
@@ -21,8 +22,8 @@ import re
 import unicodedata
 
 # Removed wherever they are: they reorder text (bidi) or mean nothing in typed text.
-_REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_DROPPED = _REORDERING | frozenset("\ufeff\ufff9\ufffa\ufffb") | frozenset(map(chr, range(0x206A, 0x2070)))
+REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_DROPPED = REORDERING | frozenset("\ufeff\ufff9\ufffa\ufffb") | frozenset(map(chr, range(0x206A, 0x2070)))
 # Invisible, legitimate inside a word, meaningless at its edges: ZWSP, ZWNJ, ZWJ, word joiner, soft
 # hyphen, Mongolian vowel separator.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\u00ad\u180e"
@@ -53,8 +54,25 @@ def _keep(ch: str) -> str:
     return ch
 
 
+_JOINERS = "\u200c\u200d"
+_VIRAMA = 9  # canonical combining class
+
+
+def _trim(word: str) -> str:
+    """The word without zero-width characters at its edges, except a joiner after a virama at its end:
+    Malayalam chillus (ന്\u200d), Bengali khanda ta and an explicit Hindi halant are spelled that way."""
+    start, end = 0, len(word)
+    while start < end and word[start] in ZERO_WIDTH:
+        start += 1
+    while end > start and word[end - 1] in ZERO_WIDTH:
+        if word[end - 1] in _JOINERS and end - 2 >= start and unicodedata.combining(word[end - 2]) == _VIRAMA:
+            break
+        end -= 1
+    return word[start:end]
+
+
 def _clean_line(line: str) -> str:
-    words = (word.strip(ZERO_WIDTH) for word in line.split())
+    words = (_trim(word) for word in line.split())
     return " ".join(word for word in words if any(is_visible(ch) for ch in word))
 
 
@@ -106,7 +124,7 @@ def count(digits: str) -> int:
 
 _PLAIN = re.compile(r"[0-9]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:[ ,.'_][0-9]{3})+|[0-9]+")
-_INVISIBLE_AROUND = ZERO_WIDTH + "".join(_REORDERING) + "\u200e\u200f\u061c\ufeff"
+_INVISIBLE_AROUND = ZERO_WIDTH + "".join(REORDERING) + "\u200e\u200f\u061c\ufeff"
 
 
 def whole_number(text: str, *, grouping: bool = False) -> int | None:

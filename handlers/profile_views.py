@@ -96,8 +96,6 @@ def name_error(t: Translator, error: InvalidName) -> str:
             "That name is too long. Please send at most {count} characters.",
             profile.NAME_MAX,
         ).format(count=t.number(profile.NAME_MAX))
-    if error.reason == "control":
-        return t._("Please send your name as plain text, without special characters.")
     return t._("Please send your name.")
 
 

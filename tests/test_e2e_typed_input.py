@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from bot.i18n import Translator, language_name
 from bot.services.signups import sign_up
-from bot.store import reports
+from bot.store import reports, roles
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, BotMessage, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
@@ -122,3 +122,21 @@ async def test_a_zip_code_in_native_digits_or_superscripts(emulator: BotAPIEmula
     await said(user, "٩٤١٠٣", ur)
     (row,) = await bot.db.fetchall("SELECT zip FROM person WHERE telegram_id = 3702")
     assert row["zip"] == "94103"
+
+
+async def test_a_shift_title_of_invisible_characters_is_asked_again(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    hi = "hi"
+    org = await make_org(bot.db, "kaya", "KAYA", state="CA")
+    person = await make_volunteer(bot.db, 3703, first_name="Priya", locale=hi, language_code=hi)
+    async with bot.db.transaction() as tx:
+        await roles.grant(tx, person.id, org.id, "coordinator", None, 0)
+    priya = emulator.user(3703, "Priya", language_code=hi)
+    await priya.send("/newshift")
+    await reply(priya)
+    empty = tr(hi, "The title can't be empty.")
+    for invisible in ("\u200b\u200b", "\u3164", "\u202e\u2066\u2069", "\u2800 \u200d"):  # blanks in a shift list
+        assert empty in await answer(priya, invisible, hi), repr(invisible)
+    # A bidi override would make the title read backwards, and everything after it on the line.
+    kinds = await answer(priya, "\u200bफ़ोन बैंक \u202eknab enohp\u202c", hi)
+    assert tr(hi, "What kind of shift is it?") in kinds
+    assert "फ़ोन बैंक knab enohp" in kinds and "\u202e" not in kinds and "\u200b" not in kinds

@@ -10,6 +10,7 @@ import pytest
 
 from bot.db import Database
 from bot.services import privacy, profile
+from bot.services.people import TelegramIdentity, identify
 from bot.services.profile import InvalidChoice, InvalidName, InvalidPhone, InvalidZip, PersonGone
 from bot.services.signups import sign_up
 from bot.store import people
@@ -43,7 +44,12 @@ async def newcomer(db: Database, telegram_id: int = 1, first_name: str = "Sam") 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("  Sam  ", "Sam"), ("Kim\n  Min   Ji", "Kim Min Ji"), ("민지", "민지"), ("x" * 64, "x" * 64), ("<b>", "<b>")],
+    [
+        ("  Sam  ", "Sam"), ("Kim\n  Min   Ji", "Kim Min Ji"), ("민지", "민지"), ("x" * 64, "x" * 64), ("<b>", "<b>"),
+        # What hides or reorders text is dropped, by the rule every stored text follows (bot/text.py).
+        ("Sam\x00", "Sam"), ("Sam\x1b[31m", "Sam[31m"), ("Sam\u202egnp.exe", "Samgnp.exe"), ("Sam\u2028Kim", "Sam Kim"),
+        ("\u200bSam\u200b \u3164", "Sam"), ("\u2067مریم\u2069", "مریم"),
+    ],
 )
 def test_clean_name_accepts(raw: str, expected: str) -> None:
     assert profile.clean_name(raw) == expected
@@ -55,10 +61,12 @@ def test_clean_name_accepts(raw: str, expected: str) -> None:
         ("x" * 65, "too_long"),
         ("A" * 5000, "too_long"),
         ("   ", "empty"),
-        ("Sam\x00", "control"),
-        ("Sam\x1b[31m", "control"),
-        ("Sam\u202egnp.exe", "control"),
-        ("Sam\u2028Kim", "control"),
+        # Nothing visible: zero-width characters, bidi controls, Hangul fillers, the Braille blank.
+        ("\u200b\u200b", "empty"),
+        ("\u200c\u200d\u2060\ufeff", "empty"),
+        ("\u202e\u2066\u2069", "empty"),
+        ("\u3164 \u2800", "empty"),
+        ("\x00\x07", "empty"),
     ],
 )
 def test_clean_name_refuses(raw: str, reason: str) -> None:
@@ -278,3 +286,13 @@ async def test_erase_withdraws_promotes_and_keeps_the_anonymous_rows(db: Databas
     export = await privacy.export(db, leaving.id, now)
     assert export is not None and export["profile"]["name"] is None and export["outreach_languages"] == []
     assert [s["status"] for s in export["signups"]] == ["cancelled"]
+
+
+async def test_telegram_names_are_stored_by_the_same_rule(db: Database) -> None:
+    """A Telegram name stands in for a display name until one is chosen: no blanks, no reversed text."""
+    blank = await identify(db, TelegramIdentity(41, "\u200b\u3164", last_name="\u202e"), NOW)
+    assert (blank.first_name, blank.last_name) == (None, None)
+    assert profile.suggested_name(blank) is None
+    sam = await identify(db, TelegramIdentity(42, "Sam\u202egnp.exe", last_name=" Kim "), NOW)
+    assert (sam.first_name, sam.last_name) == ("Samgnp.exe", "Kim")
+    assert await identify(db, TelegramIdentity(42, "Sam\u202egnp.exe", last_name=" Kim "), NOW + 1) == sam

@@ -9,6 +9,7 @@ with a rule that renders in the reader's language.
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -18,7 +19,7 @@ from bot.i18n import Translator
 from bot.services import broadcasts, orgs_admin, posting, profile, shift_admin, shift_csv
 from bot.services.posting import Invalid
 from bot.store.orgs import Org
-from bot.text import HUGE, fold_digits, whole_number, whole_number_in
+from bot.text import HUGE, REORDERING, fold_digits, is_visible, whole_number, whole_number_in
 from handlers.newshift import explain
 from handlers.profile_views import name_error, zip_error
 
@@ -50,6 +51,17 @@ TODAY = date(2026, 12, 1)
 EN = Translator("en", None)
 
 
+def shown_as_typed(value: object) -> bool:
+    """Stored text that renders as what it says: something visible, nothing that hides or reorders."""
+    return (
+        isinstance(value, str)
+        and any(is_visible(ch) for ch in value)
+        and not any(ch in REORDERING or (unicodedata.category(ch)[0] == "C" and ch not in "\n" and
+                                         unicodedata.category(ch) not in ("Cf", "Cn", "Co")) for ch in value)
+        and value == value.strip()
+    )
+
+
 def _int_in(low: int, high: int) -> Callable[[object], bool]:
     return lambda v: isinstance(v, int) and low <= v <= high
 
@@ -66,16 +78,17 @@ READERS: dict[str, tuple[Callable[[str], object], Callable[[object], bool]]] = {
     "kind": (posting.read_kind, lambda v: v in posting.KINDS),
     "languages": (posting.read_languages, lambda v: isinstance(v, tuple)),
     **{
-        field: (lambda s, f=field: posting.read_text(s, f), lambda v: isinstance(v, str))
-        for field in ("title", "description", "place_name", "address")
+        field: (lambda s, f=field: posting.read_text(s, f), lambda v: shown_as_typed(v))
+        for field in ("title", "place_name", "address")
     },
-    "reason": (shift_admin.read_reason, lambda v: isinstance(v, str) and v != ""),
-    "message": (shift_admin.read_message, lambda v: isinstance(v, str) and v != ""),
-    "broadcast": (broadcasts.read_text, lambda v: isinstance(v, str) and v != ""),
-    "name": (profile.clean_name, lambda v: isinstance(v, str) and 1 <= len(v) <= profile.NAME_MAX),
+    "description": (lambda s: posting.read_text(s, "description"), lambda v: v == "" or shown_as_typed(v)),
+    "reason": (shift_admin.read_reason, lambda v: shown_as_typed(v)),
+    "message": (shift_admin.read_message, lambda v: shown_as_typed(v)),
+    "broadcast": (broadcasts.read_text, lambda v: shown_as_typed(v)),
+    "name": (profile.clean_name, lambda v: shown_as_typed(v) and len(v) <= profile.NAME_MAX),
     "phone": (profile.normalize_phone, lambda v: isinstance(v, str) and v.startswith("+") and v[1:].isascii()),
     "zip": (lambda s: profile.check_zip("CA", s), lambda v: isinstance(v, str) and len(v) == 5 and v.isascii()),
-    "org_name": (orgs_admin.check_name, lambda v: isinstance(v, str) and 1 <= len(v) <= orgs_admin.NAME_MAX),
+    "org_name": (orgs_admin.check_name, lambda v: shown_as_typed(v) and len(v) <= orgs_admin.NAME_MAX),
     "followup_number": (  # handlers/followup.py reads typed numbers with exactly this
         lambda s: whole_number_in(s, 0, 100_000, grouping=True), lambda v: v is None or 0 <= v <= 100_000
     ),

@@ -14,6 +14,7 @@ from bot.store import broadcasts as store
 from bot.store.broadcasts import Broadcast, ProgressMessage, Tally
 from bot.store.outbox import NewItem
 from bot.store.people import Person
+from bot.text import clean
 from bot.vocab import OUTREACH_LANGUAGES
 
 BROADCAST = "broadcast"
@@ -36,7 +37,7 @@ class Audience:
 
 
 def read_text(text: str) -> str:
-    message = text.strip()
+    message = clean(text, multiline=True)
     if not message:
         raise Invalid(N_("The message can't be empty."), "message")
     if len(message) > TEXT_MAX:

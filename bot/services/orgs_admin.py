@@ -20,6 +20,7 @@ from bot.services.authz import Actor
 from bot.store import audit, orgs, roles
 from bot.store.orgs import Org
 from bot.store.roles import Member
+from bot.text import clean
 from bot.vocab import STATE_ZONES
 
 SLUG_RE = re.compile(r"^[a-z0-9]{2,32}$")
@@ -53,8 +54,8 @@ def is_timezone(name: str) -> bool:
 
 
 def clean_name(name: str) -> str:
-    """Trims and collapses runs of whitespace, so ' KAYA   Network ' and 'KAYA Network' are one name."""
-    return " ".join(name.split())
+    """The one rule for stored text (bot/text.py): ' KAYA   Network ' and 'KAYA Network' are one name."""
+    return clean(name)
 
 
 def check_name(name: str) -> str:

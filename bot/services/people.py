@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.db import Database
 from bot.store import people
 from bot.store.people import Person
+from bot.text import clean
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,11 @@ class TelegramIdentity:
 
 
 async def identify(db: Database, who: TelegramIdentity, now: int) -> Person:
-    """Returns the person for this user, creating them or refreshing their Telegram details."""
+    """Returns the person for this user, creating them or refreshing their Telegram details.
+
+    Telegram names are stored by the same rule as typed ones: one made of zero-width characters or
+    bidi overrides would show as a blank, or reorder a roster line, wherever it stands in for a name."""
+    who = replace(who, first_name=clean(who.first_name or "") or None, last_name=clean(who.last_name or "") or None)
     person = await people.get_by_telegram_id(db, who.telegram_id)
     if person is not None and person.status == "active" and (
         person.first_name,

@@ -26,7 +26,7 @@ from bot.store import audit
 from bot.store import shifts as shift_store
 from bot.store.orgs import Org
 from bot.store.shifts import NewShift
-from bot.text import count, fold_digits, whole_number, whole_number_in
+from bot.text import clean, count, fold_digits, whole_number, whole_number_in
 from bot.vocab import KIND_CODES, KINDS, OUTREACH_LANGUAGES, STATE_ZONES
 
 TITLE_MAX = 200
@@ -301,7 +301,7 @@ _BARE_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?")
 
 def read_url(text: str) -> str:
     """An http(s) link; 'zoom.us/j/1' gets https:// in front, anything else (javascript:, ftp:) is refused."""
-    s = text.strip()
+    s = clean(text)  # a zero-width space or a bidi override would break the link, invisibly
     if "://" not in s and _BARE_DOMAIN.fullmatch(s):
         s = "https://" + s
     problem = Invalid(
@@ -335,8 +335,9 @@ _LIMITS = {"title": TITLE_MAX, "description": DESCRIPTION_MAX, "place_name": PLA
 
 
 def read_text(text: str, field: str) -> str:
-    """A title, place name or address on one line; a description keeps its lines. Empty only for a description."""
-    cleaned = text.strip() if field == "description" else " ".join(text.split())
+    """A title, place name or address on one line; a description keeps its lines. Empty only for a description.
+    Cleaned by the one rule for stored text (bot/text.py): nothing invisible or reordering is kept."""
+    cleaned = clean(text, multiline=field == "description")
     if not cleaned and field in _EMPTY:
         raise Invalid(_EMPTY[field], field)
     if len(cleaned) > _LIMITS[field]:
@@ -346,20 +347,20 @@ def read_text(text: str, field: str) -> str:
 
 def read_kind(text: str) -> str:
     """'phone_bank', 'Phone bank', 'phone-bank' or the short code 'pb'."""
-    key = "_".join(text.strip().lower().replace("-", " ").split())
+    key = "_".join(clean(text).lower().replace("-", " ").split())
     if key in KINDS:
         return key
     for kind, label in KINDS.items():
         if key == "_".join(label.lower().split()) or key == KIND_CODES[kind]:
             return kind
     raise Invalid(
-        N_("Unknown kind “{value}”. Use one of: {kinds}."), "kind", value=text.strip()[:40], kinds=", ".join(KINDS)
+        N_("Unknown kind “{value}”. Use one of: {kinds}."), "kind", value=clean(text)[:40], kinds=", ".join(KINDS)
     )
 
 
 def read_languages(text: str) -> tuple[str, ...]:
     """Outreach language codes separated by spaces, commas or semicolons: 'ko; vi cmn'."""
-    codes = [c.lower() for c in re.split(r"[\s,;]+", text.strip()) if c]
+    codes = [c.lower() for c in re.split(r"[\s,;]+", clean(text)) if c]
     unknown = [c for c in codes if c not in OUTREACH_LANGUAGES]
     if unknown:
         raise Invalid(

@@ -8,7 +8,6 @@ to the next one in the same transaction; /settings calls the same setters on a f
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -20,7 +19,7 @@ from bot.i18n import available_locales
 from bot.store import orgs, people
 from bot.store.orgs import Org
 from bot.store.people import Person
-from bot.text import fold_digits
+from bot.text import clean, fold_digits
 from bot.vocab import KINDS, OUTREACH_LANGUAGES, OUTSIDE_US, STATE_ZONES, WORLD_ZONES, normalize_zip, states_for_zip
 
 CONSENT = "consent"
@@ -37,9 +36,6 @@ STEPS = (CONSENT, LANGUAGE, NAME, PHONE, STATE, ZIP, TIMEZONE, LANGUAGES, INTERE
 NAME_MAX = 64
 REMINDERS = {"24": "remind_24h", "2": "remind_2h"}  # callback code → column
 
-# Bidirectional overrides and isolates can make a name render as something else in a roster.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_LINE_BREAKS = frozenset("\t\n\r")  # typed by accident: collapsed like spaces, not refused
 
 
 class ProfileError(ValueError):
@@ -51,7 +47,7 @@ class ProfileError(ValueError):
 
 
 class InvalidName(ProfileError):
-    """reason: 'empty', 'control' or 'too_long'."""
+    """reason: 'empty' (nothing visible) or 'too_long'."""
 
 
 class InvalidPhone(ProfileError):
@@ -98,12 +94,8 @@ def step_after(step: str, state: str | None) -> str | None:
 
 
 def clean_name(raw: str) -> str:
-    """Strips, collapses whitespace, refuses control characters; 1–64 characters."""
-    text = raw.strip()
-    for ch in text:
-        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in _LINE_BREAKS):
-            raise InvalidName("control")
-    text = " ".join(text.split())
+    """The one rule for stored text (bot/text.py: nothing invisible or reordering), then 1–64 characters."""
+    text = clean(raw)
     if not text:
         raise InvalidName("empty")
     if len(text) > NAME_MAX:

@@ -27,6 +27,7 @@ from bot.store import signups as signup_store
 from bot.store.outbox import NewItem
 from bot.store.shifts import NewShift, Shift
 from bot.store.signups import Signup
+from bot.text import clean
 
 SHIFT_CHANGED = "shift_changed"
 SHIFT_CANCELLED = "shift_cancelled"
@@ -214,7 +215,7 @@ async def _tell_change(tx: Transaction, before: Shift, topics: list[str], now: i
 
 
 def read_reason(text: str) -> str:
-    reason = text.strip()
+    reason = clean(text, multiline=True)
     if not reason:
         raise Invalid(N_("Please type a reason, for example: Not enough volunteers signed up."), "reason")
     if len(reason) > REASON_MAX:
@@ -307,7 +308,7 @@ def duplicate_days(shift: Shift, now: datetime, count: int = 14) -> list[date]:
 
 
 def read_message(text: str) -> str:
-    message = text.strip()
+    message = clean(text, multiline=True)
     if not message:
         raise Invalid(N_("The message can't be empty."), "message")
     if len(message) > MESSAGE_MAX:

@@ -40,6 +40,7 @@ from bot.services.posting import (
 )
 from bot.store.orgs import Org
 from bot.store.shifts import NewShift
+from bot.text import clean
 
 COLUMNS = (
     "org", "title", "kind", "date", "start", "end", "length_hours", "place_name", "address", "online_url",
@@ -147,7 +148,8 @@ class _Row:
         self.problems: list[Problem] = []
 
     def get(self, column: str) -> str:
-        return self.cells.get(column, "").strip()
+        """The cell by the one rule for stored text: a cell of zero-width characters is an empty cell."""
+        return clean(self.cells.get(column, ""), multiline=column == "description")
 
     def fail(self, column: str | None, error: Invalid) -> None:
         self.problems.append(Problem(self.number, column, error))
