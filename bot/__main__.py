@@ -32,21 +32,19 @@ async def _migrate(settings: Settings) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Migrates the database, then runs the bot with long polling until interrupted."""
-    from telegram import Update
+    """Migrates the database, then runs the bot with long polling until SIGINT or SIGTERM."""
     from telegram.error import InvalidToken
 
     from bot import logs
-    from handlers.app import build_application
+    from handlers import app
 
     settings = load_settings(environment())
     logs.configure(settings.token)
     # PTB logs a rejected token with two tracebacks before raising it; the operator gets one line instead.
     logs.drop_exception(InvalidToken)
     asyncio.run(_migrate(settings))
-    app = build_application(settings)
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(app.run(app.build_application(settings)))
     except InvalidToken:
         # PTB's own message quotes the token; say it in our words instead.
         return _fail("Telegram rejected TELEGRAM_BOT_TOKEN. Check it with @BotFather (/token).")

@@ -1,12 +1,16 @@
-"""Builds the telegram Application: configuration, rate limiting, handlers, start-up and shut-down."""
+"""The composition root: builds the telegram Application (configuration, rate limiting, handlers)
+and starts and stops it — the same way in production (`run`) and in tests (`start_app`, `stop_app`)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -19,6 +23,7 @@ from handlers import (
     errors,
     export,
     followup,
+    inbox,
     invites,
     jobs,
     manage,
@@ -37,35 +42,35 @@ from handlers import (
 from handlers import settings as settings_menu  # named apart from the Settings passed around here
 from handlers.commands import publish_menus
 from handlers.context import RUNTIME_KEY, BotContext, resolve_user
+from handlers.inbox import INBOX_KEY, Inbox
 from handlers.kit import dialogues
+from handlers.telegram_bot import TurnoutBot
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_GRACE = 5.0  # seconds the updates being handled get to finish when the bot stops
+
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
-    """The whole bot, ready for `run_polling()` (production) or manual start (tests)."""
+    """The whole bot, ready for `start_app()`. Updates come from the inbox (handlers/inbox.py), not
+    from PTB's Updater, which would acknowledge them to Telegram before they are safe."""
     load_all()  # a broken catalog stops the start here, not in a user's chat
     runtime = Runtime(settings=settings, clock=clock or SystemClock())
-    app = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_file_url)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                tzinfo=settings.timezone,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+    bot = TurnoutBot(
+        settings.token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_file_url,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            tzinfo=settings.timezone,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
         # Interactive replies retry on 429; the dispatcher has its own bot and pacing (handlers/jobs.py).
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(True)
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
-        .build()
+        rate_limiter=AIORateLimiter(max_retries=3),
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
+    app = ApplicationBuilder().bot(bot).updater(None).context_types(ContextTypes(context=BotContext)).build()
     app.bot_data[RUNTIME_KEY] = runtime
     register_handlers(app)
     return app
@@ -99,20 +104,59 @@ def register_handlers(app: Application) -> None:
     # the features, so a dialogue not yet on the engine (held in user_data) still gets its answers first.
     dialogues.register(app)
     errors.register(app)
+    inbox.register(app)  # an error handler too: keeps what went wrong on the update's row
 
 
-async def _post_init(app: Application) -> None:
+async def start_app(app: Application) -> Inbox:
+    """Opens the database, starts the jobs, then the inbox: first what a previous run left
+    unhandled, then polling for more."""
+    await app.initialize()
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
     runtime.db = await Database.open(runtime.settings.db_path)
     await runtime.db.migrate()
     await publish_menus(app.bot, runtime.settings.locale)
     await jobs.start(app)
+    await app.start()
+    box = Inbox(app, runtime.db, runtime.clock)
+    app.bot_data[INBOX_KEY] = box
+    await box.start()
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(box.prune, interval=inbox.PRUNE_EVERY_SECONDS, first=60, name="inbox-prune")
     log.info("Turnout is running as @%s", app.bot.username)
+    return box
 
 
-async def _post_shutdown(app: Application) -> None:
+async def stop_app(app: Application, grace: float = SHUTDOWN_GRACE) -> None:
+    """Stops fetching, lets the updates in hand finish for `grace` seconds (the rest stay in the
+    inbox for the next start), then stops the jobs and closes the database."""
+    box: Inbox | None = app.bot_data.pop(INBOX_KEY, None)
+    if box is not None:
+        await box.stop(grace)
+    if app.running:
+        await app.stop()
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
     await jobs.stop(app)
+    await app.shutdown()
     if runtime.db is not None:
         await runtime.db.close()
         runtime.db = None
+
+
+async def run(app: Application) -> None:
+    """`python -m bot`: runs until SIGINT or SIGTERM, or until the poller gives up (a rejected
+    token, raised from here)."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    box = await start_app(app)
+    try:
+        stop_requested = asyncio.create_task(stopping.wait())
+        assert box.poller is not None
+        await asyncio.wait({stop_requested, box.poller}, return_when=asyncio.FIRST_COMPLETED)
+        stop_requested.cancel()
+        if box.poller.done() and not box.poller.cancelled():
+            box.poller.result()  # raises what ended it
+    finally:
+        log.info("stopping")
+        await stop_app(app)

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from telegram import Update
 from telegram.ext import Application
 
 from bot.clock import Clock, SystemClock
 from bot.config import load_settings
 from bot.db import Database
 from bot.runtime import Runtime
-from handlers.app import build_application
+from handlers import app as composition
 from handlers.context import RUNTIME_KEY
+from handlers.inbox import INBOX_KEY, Inbox
 from tests.emulator import BotAPIEmulator
 
 ADMIN_ID = 900001
@@ -37,6 +37,10 @@ class RunningBot:
     @property
     def runtime(self) -> Runtime:
         return self.app.bot_data[RUNTIME_KEY]
+
+    @property
+    def inbox(self) -> Inbox:
+        return self.app.bot_data[INBOX_KEY]
 
     @property
     def db(self) -> Database:
@@ -61,25 +65,15 @@ def bot_env(emulator: BotAPIEmulator, db_path: Path, **extra: str) -> dict[str, 
 
 
 async def start_bot(emulator: BotAPIEmulator, db_path: Path, clock: Clock | None = None, **env: str) -> RunningBot:
-    """Starts the bot the way `run_polling` does: initialize, post_init, poll, start; `env` adds settings."""
-    app = build_application(load_settings(bot_env(emulator, db_path, **env)), clock=clock or SystemClock())
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES)
-    await app.start()
+    """Starts the bot as `python -m bot` does (handlers.app.start_app), without the signal handling;
+    `env` adds settings."""
+    app = composition.build_application(load_settings(bot_env(emulator, db_path, **env)), clock=clock or SystemClock())
+    await composition.start_app(app)
     return RunningBot(app, emulator)
 
 
 async def stop_bot(running: RunningBot) -> None:
-    app = running.app
-    assert app.updater is not None
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    assert app.post_shutdown is not None
-    await app.post_shutdown(app)
+    await composition.stop_app(running.app)
 
 
 @pytest.fixture

@@ -124,6 +124,7 @@ class _Stored:
 class _PendingQuery:
     chat_id: int
     future: asyncio.Future[CallbackAnswer]
+    pressed_at: float  # the emulator's clock
     answered: bool = False
 
 
@@ -164,6 +165,8 @@ class BotAPIEmulator:
         self.flood_chat_burst = 3
         self.blocked: set[int] = set()
         self._refusals: dict[str, deque[ApiError]] = {}
+        # Telegram refuses answerCallbackQuery this many seconds (by `clock`) after the press
+        self.callback_query_timeout = 15.0
 
         # what tests look at
         self.calls: list[RecordedCall] = []
@@ -177,6 +180,7 @@ class BotAPIEmulator:
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: dict[str, CallbackAnswer] = {}
+        self.delivered_at: dict[int, float] = {}  # update_id -> time.monotonic() getUpdates handed it out
         self.users: dict[int, TestUser] = {}
         self.webhook_url = ""
         # set as a getUpdates request arrives (before it is answered): the bot is polling
@@ -352,8 +356,15 @@ class BotAPIEmulator:
     def calls_to(self, method: str) -> list[RecordedCall]:
         return [call for call in self.calls if call.method == method]
 
-    def assert_no_errors(self, *, ignore_flood: bool = False) -> None:
-        errors = [e for e in self.errors if not (ignore_flood and e.status == 429)]
+    def assert_no_errors(self, *, ignore_flood: bool = False, ignore_expired_queries: bool = False) -> None:
+        """No rejected call; optionally except 429s, and answers to callback queries that were too
+        old (or answered already: after a crash, a press can be handled twice)."""
+        errors = [
+            e
+            for e in self.errors
+            if not (ignore_flood and e.status == 429)
+            and not (ignore_expired_queries and e.method == "answerCallbackQuery" and e.description == _QUERY_INVALID)
+        ]
         if errors:
             lines = "\n".join(
                 f"  {e.method} -> {e.status} {e.description}; params={e.params}" for e in errors
@@ -415,7 +426,7 @@ class BotAPIEmulator:
     def _new_callback_query(self, chat_id: int) -> tuple[str, asyncio.Future[CallbackAnswer]]:
         query_id = f"{self.bot_id}{next(self._query_ids):08d}"
         future: asyncio.Future[CallbackAnswer] = asyncio.get_running_loop().create_future()
-        self._queries[query_id] = _PendingQuery(chat_id, future)
+        self._queries[query_id] = _PendingQuery(chat_id, future, self.clock())
         return query_id, future
 
     def _store_file(self, data: bytes, file_name: str | None, mime_type: str | None, kind: str) -> StoredFile:
@@ -731,7 +742,12 @@ class BotAPIEmulator:
             event = self._update_event
             found = self._deliverable(limit)
             if found or self._stopping or generation != self._poll_generation:
-                return found if generation == self._poll_generation else []
+                if generation != self._poll_generation:
+                    return []
+                handed_out = time.monotonic()
+                for update in found:
+                    self.delivered_at.setdefault(update["update_id"], handed_out)
+                return found
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return []
@@ -962,7 +978,7 @@ class BotAPIEmulator:
 
     async def _answer_callback_query(self, params: dict[str, Any], method: Method) -> Any:
         pending = self._queries.get(params["callback_query_id"])
-        if pending is None or pending.answered:
+        if pending is None or pending.answered or self.clock() - pending.pressed_at > self.callback_query_timeout:
             raise ApiError(400, _QUERY_INVALID)
         text = params.get("text")
         if text is not None and utf16_len(text) > CALLBACK_TEXT_LIMIT:

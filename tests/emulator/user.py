@@ -141,6 +141,11 @@ class TestUser:
 
         Looks at ``message`` (current state) or else the newest bot message that has such a button.
         """
+        return await self._wait_answer(self.queue_press(label, message=message), label, timeout)
+
+    def queue_press(self, label: str, *, message: BotMessage | None = None) -> asyncio.Future[CallbackAnswer]:
+        """Press the button without waiting: presses queued together reach the bot in one getUpdates
+        batch (a double tap). Await the result for the answer."""
         if message is not None:
             target = self._current(message)
         else:
@@ -157,7 +162,7 @@ class TestUser:
         raw = self._raw_button(target, label)
         if "callback_data" not in raw:
             raise AssertionError(f"button {label!r} on {target!r} is not a callback button: {raw}")
-        return await self._callback(target, raw["callback_data"], timeout)
+        return self._queue_callback(target, raw["callback_data"])
 
     async def press_data(
         self,
@@ -174,7 +179,7 @@ class TestUser:
             if not messages:
                 raise AssertionError(f"{self!r}: the bot has sent no message in chat {self.id}")
             target = messages[-1]
-        return await self._callback(target, data, timeout)
+        return await self._wait_answer(self._queue_callback(target, data), data, timeout)
 
     async def tap(
         self,
@@ -290,7 +295,7 @@ class TestUser:
                     return dict(button)
         raise AssertionError(f"no inline button {label!r} on {message!r}")
 
-    async def _callback(self, target: BotMessage, data: str, timeout: float) -> CallbackAnswer:  # noqa: ASYNC109
+    def _queue_callback(self, target: BotMessage, data: str) -> asyncio.Future[CallbackAnswer]:
         query_id, future = self.emulator._new_callback_query(self.id)
         self.emulator.queue_update(
             {
@@ -303,10 +308,13 @@ class TestUser:
                 }
             }
         )
+        return future
+
+    async def _wait_answer(self, future: asyncio.Future[CallbackAnswer], data: str, timeout: float) -> CallbackAnswer:  # noqa: ASYNC109
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
         except TimeoutError:
             raise AssertionError(
-                f"{self!r}: the bot did not answer the callback query {data!r} on {target!r} "
+                f"{self!r}: the bot did not answer the callback query {data!r} "
                 f"within {timeout}s (answerCallbackQuery was never called)"
             ) from None

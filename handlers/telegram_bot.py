@@ -1,0 +1,61 @@
+"""The bot the application talks through: PTB's ExtBot, plus two things every handler relies on.
+
+- Raw updates for the inbox (handlers/inbox.py), so what is stored is what Telegram sent.
+- A button press answered too late (after a restart, or a slow handler) still tells the presser:
+  Telegram refuses answerCallbackQuery some seconds after the press, so the answer's text goes out
+  as a message instead, and the handler carries on to edit or send its result. In one place, so no
+  handler has to know.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from telegram.error import BadRequest
+from telegram.ext import ExtBot
+
+log = logging.getLogger(__name__)
+
+
+def is_expired_query(exc: BadRequest) -> bool:
+    """Telegram's refusal to answer a callback query that is too old (or already answered)."""
+    message = exc.message.lower()
+    return "query is too old" in message or "query id is invalid" in message
+
+
+class TurnoutBot(ExtBot[None]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pressers: dict[str, int] = {}  # callback query id -> presser's chat, while handled
+
+    async def get_raw_updates(self, offset: int | None, hold: int, allowed_updates: list[str]) -> list[dict[str, Any]]:
+        """getUpdates held open up to `hold` seconds, returning the updates' JSON unparsed (the
+        inbox stores it as it came)."""
+        # Like Bot.get_updates: the long poll's time on top of the usual read timeout.
+        read_timeout = (self._request[0].read_timeout or 0) + hold
+        data = {"offset": offset, "timeout": hold, "allowed_updates": allowed_updates}
+        result = await self._post("getUpdates", data, read_timeout=read_timeout)
+        return list(result or [])
+
+    def note_presser(self, query_id: str, chat_id: int) -> None:
+        self._pressers[query_id] = chat_id
+
+    def forget_presser(self, query_id: str) -> None:
+        self._pressers.pop(query_id, None)
+
+    async def answer_callback_query(  # type: ignore[override]
+        self, callback_query_id: str, text: str | None = None, *args: Any, **kwargs: Any
+    ) -> bool:
+        try:
+            return await super().answer_callback_query(callback_query_id, text, *args, **kwargs)
+        except BadRequest as exc:
+            if not is_expired_query(exc):
+                raise
+        chat_id = self._pressers.get(callback_query_id)
+        log.info("a button press was answered too late; %s", "telling them in a message" if text else "carrying on")
+        if text and chat_id is not None:
+            # The answer was plain text; messages are HTML by default.
+            await self.send_message(chat_id, html.escape(text))
+        return False
