@@ -172,6 +172,10 @@ class TestUser:
         timeout: float = 5.0,  # noqa: ASYNC109
     ) -> CallbackAnswer:
         """Send a callback query with arbitrary (possibly forged) data on a bot message."""
+        return await self._wait_answer(self.queue_press_data(data, message=message), data, timeout)
+
+    def queue_press_data(self, data: str, *, message: BotMessage | None = None) -> asyncio.Future[CallbackAnswer]:
+        """press_data without waiting (see queue_press)."""
         if message is not None:
             target = self._current(message)
         else:
@@ -179,7 +183,7 @@ class TestUser:
             if not messages:
                 raise AssertionError(f"{self!r}: the bot has sent no message in chat {self.id}")
             target = messages[-1]
-        return await self._wait_answer(self._queue_callback(target, data), data, timeout)
+        return self._queue_callback(target, data)
 
     async def tap(
         self,
