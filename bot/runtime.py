@@ -18,8 +18,8 @@ from bot.store.people import Person
 class Runtime:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
-    db: Database | None = None  # opened in post_init, closed in post_shutdown
-    dispatcher: Dispatcher | None = None  # started in post_init
+    db: Database | None = None  # opened by start_app, closed by stop_app (handlers/app.py)
+    dispatcher: Dispatcher | None = None  # started by start_app
 
     @property
     def database(self) -> Database:
