@@ -22,6 +22,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+Moment = datetime  # for annotations inside Translator, whose `datetime` method shadows the type
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 _OFFSET = re.compile(r"^(GMT|UTC)|^[+\-\u2212]\d")  # what CLDR falls back to when a zone has no short name
@@ -160,7 +162,7 @@ class Translator:
         pattern = self.babel.datetime_formats["medium"]
         return pattern.replace("{1}", self.weekday_date(local)).replace("{0}", self.time(local))
 
-    def zone(self, moment: datetime) -> str:
+    def zone(self, moment: Moment) -> str:
         """The zone as readers know it: an abbreviation where their language has one (PST), else its
         generic name (미 태평양 시간) rather than a bare offset like -0800."""
         local = self.local(moment)

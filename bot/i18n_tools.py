@@ -63,7 +63,7 @@ def fill_source_catalog(path: Path) -> None:
         if not message.id:
             continue
         if isinstance(message.id, tuple | list):
-            if not all(message.string):
+            if not all(message.string or ()):
                 message.string = tuple(message.id)
         elif not message.string:
             message.string = message.id

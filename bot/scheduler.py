@@ -205,7 +205,11 @@ class Dispatcher:
         await self._slots.acquire()
         task = asyncio.create_task(self._process(item, stats))
         in_flight.add(task)
-        task.add_done_callback(lambda done: (in_flight.discard(done), self._slots.release()))
+        task.add_done_callback(lambda done: self._finished(in_flight, done))
+
+    def _finished(self, in_flight: set[asyncio.Task[None]], task: asyncio.Task[None]) -> None:
+        in_flight.discard(task)
+        self._slots.release()
 
     async def _process(self, item: OutboxItem, stats: Stats) -> None:
         while True:

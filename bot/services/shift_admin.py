@@ -257,9 +257,9 @@ async def cancel_shift(db: Database, *, actor_id: int, shift_id: int, reason: st
             details={"reason": reason, "confirmed": sum(s.status == "confirmed" for s in people),
                      "waitlisted": sum(s.status == "waitlisted" for s in people)},
         )
-        shift = await shift_store.get(tx, shift_id)
-        assert shift is not None
-    return CancelShiftResult(shift, len(people))
+        cancelled = await shift_store.get(tx, shift_id)
+        assert cancelled is not None
+    return CancelShiftResult(cancelled, len(people))
 
 
 # --- duplicating --------------------------------------------------------------------------------------

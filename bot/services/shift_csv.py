@@ -81,7 +81,7 @@ class Upload:
 
 
 def _refuse(message: str, **params: object) -> Upload:
-    return Upload([], [Problem(None, None, Invalid(message, **params))])
+    return Upload([], [Problem(None, None, Invalid(message, None, **params))])
 
 
 def size_problem(size: int) -> Invalid | None:

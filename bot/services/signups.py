@@ -60,7 +60,7 @@ async def sign_up(
         if existing is not None and existing.status in ("confirmed", "attended"):
             return SignupResult(Outcome.ALREADY_CONFIRMED, shift, existing)
         if existing is not None and existing.status == "waitlisted":
-            rank = await signup_store.waitlist_rank(tx, existing)
+            rank: int | None = await signup_store.waitlist_rank(tx, existing)
             return SignupResult(Outcome.ALREADY_WAITLISTED, shift, existing, rank)
         if not allow_overlap:
             clashes = await signup_store.overlapping(

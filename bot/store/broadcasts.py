@@ -124,7 +124,7 @@ WHERE p.status = 'active' AND p.messages_enabled = 1 AND p.consent_at IS NOT NUL
 def _audience(
     org_id: int, exclude: int, languages: Sequence[str], region: str | None
 ) -> tuple[str, list[object]]:
-    sql, params = _AUDIENCE, [org_id, exclude, region, region]
+    sql, params = _AUDIENCE, list[object]([org_id, exclude, region, region])
     if languages:
         marks = ",".join("?" * len(languages))
         sql += f" AND EXISTS (SELECT 1 FROM person_language pl WHERE pl.person_id = p.id AND pl.language IN ({marks}))"

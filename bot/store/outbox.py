@@ -63,7 +63,7 @@ async def cancel_pending(
     tx: Transaction, *, person_id: int | None = None, shift_id: int | None = None, kinds: tuple[str, ...] = ()
 ) -> int:
     """Withdraws pending items for a person and/or shift (optionally only some kinds)."""
-    clauses, params = ["status = 'pending'"], []
+    clauses, params = ["status = 'pending'"], list[object]()
     if person_id is not None:
         clauses.append("person_id = ?")
         params.append(person_id)
