@@ -18,7 +18,6 @@ from bot.db import Database
 from bot.i18n import load_all
 from bot.runtime import Runtime
 from handlers import (
-    awaiting,
     broadcast,
     errors,
     export,
@@ -85,7 +84,6 @@ def register_handlers(app: Application) -> None:
     orgs.register(app)  # a dialogue: first, so its typed answers win only while it is open
     newshift.register(app)  # a dialogue too; its typed answers and /cancel only while it is open
     shift_upload.register(app)  # /cancel only while an upload waits; CSV documents from coordinators
-    awaiting.register(app)  # typed answers for /manage and /broadcast, and /cancel, only while they wait
     start.register(app)
     onboarding.register(app)  # its typed answers in group 1, only while someone is onboarding
     settings_menu.register(app)  # its typed answers in group 2, only while an editor waits for them

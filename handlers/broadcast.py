@@ -7,45 +7,49 @@ becomes the tally: the dispatcher does that, from what the database says it show
 restart too. People who turned messages off get none. One broadcast per organization at a time:
 another is refused, saying how far the first has got.
 
-Callback data `bc:<action>[:<arg>]`: o:<org> organization, l:<language> tick a language, r the region,
-t type the message, s send, b back to the filters, x cancel. The draft lives in user_data[DRAFT].
+The draft (organization, filters, text) is a dialogue of the engine (handlers/kit/dialogues.py), kept in
+SQLite: a restart in the middle of writing loses nothing, starting another dialogue asks first, /cancel
+drops it. Send claims the draft inside the transaction that queues the broadcast (bot/services/once.py),
+so a second press sends nothing and says it went already. Buttons are codec classes under `bc`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime import Runtime
 from bot.services import broadcasts
 from bot.services.authz import Actor
 from bot.services.broadcasts import Audience, Busy
+from bot.services.once import AlreadyDone
 from bot.services.posting import Invalid
 from bot.store import broadcasts as broadcast_store
 from bot.store import orgs as org_store
 from bot.store.broadcasts import ProgressMessage, Tally
+from bot.store.dialogues import Dialogue
 from bot.store.orgs import Org
 from bot.vocab import OUTREACH_LANGUAGES, outreach_language_name
-from handlers import awaiting
 from handlers import shift_views as views
-from handlers.awaiting import Question
 from handlers.context import RUNTIME_KEY, BotContext
 from handlers.guards import require_coordinator
 from handlers.keyboards import grid
+from handlers.kit import dialogues
+from handlers.kit.callbacks import Button
 from handlers.newshift import explain
 from handlers.notices import Notice, Rendering, Skip, poke_dispatcher, renderer
 from handlers.replies import show
 
 log = logging.getLogger(__name__)
 
-PATTERN = r"^bc:([a-z]{1,2})(?::([a-z0-9]{1,12}))?$"
-DRAFT = "bc_draft"
+KIND = "bc"  # the dialogue: step 'org', 'filters', 'text', 'preview' (then DONE); data: a Draft
 ORG_BUTTONS = 30
 PROGRESS_LOCK = "broadcast_progress_lock"
 
@@ -56,6 +60,61 @@ class Draft:
     languages: list[str] = field(default_factory=list)
     regional: bool = False  # only followers in the organization's state
     text: str | None = None
+
+    @classmethod
+    def of(cls, dialogue: Dialogue) -> Draft | None:
+        """The draft a dialogue holds (None for one that holds no organization yet, or a broken one)."""
+        data = dialogue.data
+        org_id, languages, text = data.get("org_id"), data.get("languages", []), data.get("text")
+        if not isinstance(org_id, int) or not isinstance(languages, list) or not isinstance(text, str | None):
+            return None
+        return cls(org_id, [c for c in languages if c in OUTREACH_LANGUAGES], bool(data.get("regional")), text)
+
+    def data(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- buttons ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickOrg(Button, prefix="bc:o"):
+    org: int
+
+
+@dataclass(frozen=True)
+class Tick(Button, prefix="bc:l"):
+    """Ticks (or unticks) a language."""
+
+    language: str
+
+
+@dataclass(frozen=True)
+class Region(Button, prefix="bc:r"):
+    """Only (or not only) followers in the organization's state."""
+
+
+@dataclass(frozen=True)
+class Write(Button, prefix="bc:t"):
+    """Asks for the message."""
+
+
+@dataclass(frozen=True)
+class Send(Button, prefix="bc:s"):
+    pass
+
+
+@dataclass(frozen=True)
+class Filters(Button, prefix="bc:b"):
+    """Back to the filters."""
+
+
+@dataclass(frozen=True)
+class Cancel(Button, prefix="bc:x"):
+    pass
+
+
+# --- views ----------------------------------------------------------------------------------------------------
 
 
 def _stale(t: Translator) -> str:
@@ -92,15 +151,18 @@ def busy_text(t: Translator, busy: Busy) -> str:
     ).format(done=t.number(busy.tally.done), total=t.number(busy.tally.total))
 
 
-async def _orgs(context: BotContext, actor: Actor) -> list[Org]:
-    db = context.runtime.database
-    if actor.is_network_admin:
-        return await org_store.list_active(db)
-    found = [await org_store.get_active(db, role.org_id) for role in actor.roles]
-    return [o for o in found if o is not None]
+def cancelled_text(t: Translator) -> str:
+    return t._("Cancelled. Nothing was sent.")
 
 
-# --- the steps -------------------------------------------------------------------------------------------
+def _cancel_row(t: Translator) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton("✖ " + t._("Cancel"), callback_data=Cancel().pack())]
+
+
+def _org_picker(t: Translator, orgs: list[Org]) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [[InlineKeyboardButton(o.name[:60], callback_data=PickOrg(o.id).pack())] for o in orgs[:ORG_BUTTONS]]
+    rows.append(_cancel_row(t))
+    return "📣 " + t._("Which organization's followers is it for?"), InlineKeyboardMarkup(rows)
 
 
 async def _filters_view(context: BotContext, draft: Draft, org: Org) -> tuple[str, InlineKeyboardMarkup]:
@@ -121,16 +183,28 @@ async def _filters_view(context: BotContext, draft: Draft, org: Org) -> tuple[st
         t._("Tick languages to reach only people who speak one of them."),
     ]
     buttons = [
-        InlineKeyboardButton(("✓ " if c in chosen else "") + outreach_language_name(t, c), callback_data=f"bc:l:{c}")
+        InlineKeyboardButton(("✓ " if c in chosen else "") + outreach_language_name(t, c), callback_data=Tick(c).pack())
         for c in OUTREACH_LANGUAGES
     ]
     rows = grid(buttons, 3)
     if org.state:
         label = ("✓ " if draft.regional else "") + "📍 " + t._("Only in {state}").format(state=org.state)
-        rows.append([InlineKeyboardButton(label, callback_data="bc:r")])
-    rows.append([InlineKeyboardButton("✍️ " + t._("Write the message"), callback_data="bc:t")])
-    rows.append([InlineKeyboardButton("✖ " + t._("Cancel"), callback_data="bc:x")])
+        rows.append([InlineKeyboardButton(label, callback_data=Region().pack())])
+    rows.append([InlineKeyboardButton("✍️ " + t._("Write the message"), callback_data=Write().pack())])
+    rows.append(_cancel_row(t))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def _back_row(t: Translator) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton("◀ " + t._("Back"), callback_data=Filters().pack())]
+
+
+def _write_prompt(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    text = "✍️ " + t._(
+        "Type your message (up to 2,000 characters). Volunteers get it as you write it, "
+        "under the organization's name. You'll see a preview first."
+    )
+    return text, InlineKeyboardMarkup([_back_row(t)])
 
 
 async def _preview(context: BotContext, draft: Draft, org: Org) -> tuple[str, InlineKeyboardMarkup]:
@@ -149,12 +223,12 @@ async def _preview(context: BotContext, draft: Draft, org: Org) -> tuple[str, In
     rows = []
     if count:
         label = t.ngettext("Send to {count} person", "Send to {count} people", count).format(count=t.number(count))
-        rows.append([InlineKeyboardButton("✅ " + label, callback_data="bc:s")])
+        rows.append([InlineKeyboardButton("✅ " + label, callback_data=Send().pack())])
     else:
         lines.append(t._("Nobody matches these filters yet."))
-    rows.append([InlineKeyboardButton("✏️ " + t._("Change the message"), callback_data="bc:t")])
-    rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data="bc:b")])
-    rows.append([InlineKeyboardButton("✖ " + t._("Cancel"), callback_data="bc:x")])
+    rows.append([InlineKeyboardButton("✏️ " + t._("Change the message"), callback_data=Write().pack())])
+    rows.append(_back_row(t))
+    rows.append(_cancel_row(t))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -163,15 +237,124 @@ def broadcast_body(org: Org, text: str) -> str:
     return f"📣 <b>{views.esc(org.name)}</b>\n\n{views.esc(text)}"
 
 
+# --- the dialogue -----------------------------------------------------------------------------------------------
+
+
+async def _orgs(context: BotContext, actor: Actor) -> list[Org]:
+    db = context.runtime.database
+    if actor.is_network_admin:
+        return await org_store.list_active(db)
+    found = [await org_store.get_active(db, role.org_id) for role in actor.roles]
+    return [o for o in found if o is not None]
+
+
+async def _say(update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """A new message: the answer to a typed message, or a screen shown again after a button."""
+    if update.callback_query is None:
+        await update.effective_message.reply_text(text, reply_markup=markup)
+    else:
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+async def _checked(update: Update, context: BotContext, dialogue: Dialogue) -> tuple[Draft, Org, Actor] | None:
+    """The draft, its organization still active, and the person still its coordinator; else the draft is
+    dropped (and they are told why)."""
+    t = context.t
+    draft = Draft.of(dialogue)
+    org = await org_store.get_active(context.runtime.database, draft.org_id) if draft else None
+    if draft is None or org is None:
+        await dialogues.end(context, KIND)
+        if update.callback_query is not None:
+            await update.callback_query.answer(_stale(t), show_alert=True)
+        else:
+            await dialogues.reply(update, _stale(t))
+        return None
+    actor = await require_coordinator(update, context, org.id)
+    if actor is None:
+        await dialogues.end(context, KIND)
+        return None
+    return draft, org, actor
+
+
+async def _screen(
+    update: Update, context: BotContext, dialogue: Dialogue
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The screen of the step the dialogue is at (None, after saying why, when it can't go on)."""
+    if dialogue.step == "org":
+        actor = await require_coordinator(update, context)
+        if actor is None:
+            await dialogues.end(context, KIND)
+            return None
+        return _org_picker(context.t, await _orgs(context, actor))
+    checked = await _checked(update, context, dialogue)
+    if checked is None:
+        return None
+    draft, org, _actor = checked
+    if dialogue.step == "preview" and draft.text:
+        return await _preview(context, draft, org)
+    if dialogue.step == "text":
+        return _write_prompt(context.t)
+    return await _filters_view(context, draft, org)
+
+
+class BroadcastFlow(dialogues.Flow):
+    """The broadcast being written: typed text is its message once it asks for one; anything else
+    shows the current step again."""
+
+    kind = KIND
+    name = N_("writing a broadcast")
+    buttons = ("bc",)
+
+    async def on_message(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        text = update.effective_message.text
+        if dialogue.step in ("text", "preview") and text is not None:
+            await _text_typed(update, context, dialogue, text)
+        else:
+            await self.resume(update, context, dialogue)
+
+    async def resume(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        screen = await _screen(update, context, dialogue)
+        if screen is not None:
+            await _say(update, context, *screen)
+
+    async def on_cancel(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        await dialogues.reply(update, cancelled_text(context.t), remove_keyboard=True)
+
+
+async def _text_typed(update: Update, context: BotContext, dialogue: Dialogue, text: str) -> None:
+    """Keeps the message and shows the preview with the number of recipients."""
+    checked = await _checked(update, context, dialogue)
+    if checked is None:
+        return
+    draft, org, _actor = checked
+    t = context.t
+    try:
+        draft.text = broadcasts.read_text(text)
+    except Invalid as exc:
+        markup = InlineKeyboardMarkup([_back_row(t)])
+        await update.effective_message.reply_text("⚠️ " + explain(t, exc), reply_markup=markup)
+        return
+    dialogue.step, dialogue.data = "preview", draft.data()
+    await dialogues.save(context, dialogue)
+    await show(update, *await _preview(context, draft, org))
+
+
 async def _start_for(update: Update, context: BotContext, org: Org) -> None:
     """Opens the filters for one organization, unless its last broadcast is still going out."""
+    query = update.callback_query
     busy = await broadcasts.still_sending(context.runtime.database, org.id)
     if busy is not None:
-        context.user_data.pop(DRAFT, None)
+        await dialogues.end(context, KIND)
+        if query is not None:
+            await query.answer()
         await show(update, busy_text(context.t, busy), None)
         return
     draft = Draft(org.id)
-    context.user_data[DRAFT] = draft
+    dialogue = await dialogues.begin(update, context, KIND, "filters", draft.data())
+    if dialogue is None:
+        return  # asked first whether to leave another dialogue
+    if query is not None:
+        await query.answer()
     await show(update, *await _filters_view(context, draft, org))
 
 
@@ -180,7 +363,6 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
     actor = await require_coordinator(update, context)
     if actor is None:
         return
-    awaiting.close(context)
     t = context.t
     orgs = await _orgs(context, actor)
     if not orgs:
@@ -189,117 +371,129 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
     if len(orgs) == 1:
         await _start_for(update, context, orgs[0])
         return
-    context.user_data.pop(DRAFT, None)
-    rows = [[InlineKeyboardButton(o.name[:60], callback_data=f"bc:o:{o.id}")] for o in orgs[:ORG_BUTTONS]]
-    rows.append([InlineKeyboardButton("✖ " + t._("Cancel"), callback_data="bc:x")])
-    await update.effective_message.reply_text(
-        "📣 " + t._("Which organization's followers is it for?"), reply_markup=InlineKeyboardMarkup(rows)
-    )
+    if await dialogues.begin(update, context, KIND, "org") is None:
+        return
+    await update.effective_message.reply_text(*_org_picker(t, orgs))
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    """Every /broadcast button: checks, every time, that the presser coordinates the organization."""
-    query = update.callback_query
-    t, db = context.t, context.runtime.database
-    awaiting.close(context)  # the button that asks for the text opens the question again
-    action, arg = context.match.group(1), context.match.group(2) or ""
-    if action == "x":
-        context.user_data.pop(DRAFT, None)
-        await query.answer()
-        await show(update, t._("Cancelled. Nothing was sent."), None)
-        return
-    if action == "o":
-        org = await org_store.get_active(db, int(arg)) if arg.isdigit() else None
-        if org is None:
-            await query.answer(_stale(t), show_alert=True)
-            return
-        if await require_coordinator(update, context, org.id) is None:
-            return  # another organization's id, forged: refused and told
-        await query.answer()
-        await _start_for(update, context, org)
-        return
-    draft = context.user_data.get(DRAFT)
-    org = await org_store.get_active(db, draft.org_id) if isinstance(draft, Draft) else None
-    if org is None or not isinstance(draft, Draft):
-        await query.answer(_stale(t), show_alert=True)
-        return
-    actor = await require_coordinator(update, context, org.id)
-    if actor is None:
-        context.user_data.pop(DRAFT, None)
-        return
-    if action == "l" and arg in OUTREACH_LANGUAGES:
-        if arg in draft.languages:
-            draft.languages.remove(arg)
-        else:
-            draft.languages.append(arg)
-        await query.answer()
-        await show(update, *await _filters_view(context, draft, org))
-    elif action == "r" and org.state:
-        draft.regional = not draft.regional
-        await query.answer()
-        await show(update, *await _filters_view(context, draft, org))
-    elif action == "b":
-        await query.answer()
-        await show(update, *await _filters_view(context, draft, org))
-    elif action == "t":
-        await query.answer()
-        awaiting.ask(context, "bc_text")
-        text = "✍️ " + t._(
-            "Type your message (up to 2,000 characters). Volunteers get it as you write it, "
-            "under the organization's name. You'll see a preview first."
-        )
-        back = InlineKeyboardButton("◀ " + t._("Back"), callback_data="bc:b")
-        await show(update, text, InlineKeyboardMarkup([[back]]))
-    elif action == "s" and draft.text:
-        await _send(update, context, actor, draft, org)
-    else:
-        await query.answer(_stale(t), show_alert=True)
-
-
-@awaiting.reader("bc_text")
-async def text_typed(update: Update, context: BotContext, question: Question, text: str) -> None:
-    """Keeps the message and shows the preview with the number of recipients."""
-    t, db = context.t, context.runtime.database
-    draft = context.user_data.get(DRAFT)
-    org = await org_store.get_active(db, draft.org_id) if isinstance(draft, Draft) else None
-    if org is None or not isinstance(draft, Draft):
-        awaiting.close(context)
-        await update.effective_message.reply_text(_stale(t))
+async def pick_org(update: Update, context: BotContext, button: PickOrg) -> None:
+    org = await org_store.get_active(context.runtime.database, button.org)
+    if org is None:
+        await update.callback_query.answer(_stale(context.t), show_alert=True)
         return
     if await require_coordinator(update, context, org.id) is None:
-        awaiting.close(context)
-        context.user_data.pop(DRAFT, None)
-        return
-    try:
-        draft.text = broadcasts.read_text(text)
-    except Invalid as exc:
-        await update.effective_message.reply_text(
-            "⚠️ " + explain(t, exc),
-            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("◀ " + t._("Back"), callback_data="bc:b")]]),
-        )
-        return
-    awaiting.close(context)
-    await show(update, *await _preview(context, draft, org))
+        return  # another organization's id, forged: refused and told
+    await _start_for(update, context, org)
 
 
-async def _send(update: Update, context: BotContext, actor: Actor, draft: Draft, org: Org) -> None:
+async def cancel(update: Update, context: BotContext, button: Cancel) -> None:
+    await dialogues.end(context, KIND)
+    await update.callback_query.answer()
+    await show(update, cancelled_text(context.t), None)
+
+
+async def _draft(update: Update, context: BotContext) -> tuple[Dialogue, Draft, Org, Actor] | None:
+    """For a button on the draft: the open broadcast dialogue with its organization, checked again."""
+    dialogue = await dialogues.current(context)
+    if dialogue is None or dialogue.kind != KIND or dialogue.step == "org":
+        await update.callback_query.answer(_stale(context.t), show_alert=True)
+        return None
+    checked = await _checked(update, context, dialogue)
+    return None if checked is None else (dialogue, *checked)
+
+
+async def _show_filters(update: Update, context: BotContext, dialogue: Dialogue, draft: Draft, org: Org) -> None:
+    dialogue.step, dialogue.data = "filters", draft.data()
+    await dialogues.save(context, dialogue)
+    await update.callback_query.answer()
+    await show(update, *await _filters_view(context, draft, org))
+
+
+async def tick(update: Update, context: BotContext, button: Tick) -> None:
+    found = await _draft(update, context)
+    if found is None:
+        return
+    dialogue, draft, org, _actor = found
+    if button.language not in OUTREACH_LANGUAGES:
+        await update.callback_query.answer(_stale(context.t), show_alert=True)
+        return
+    if button.language in draft.languages:
+        draft.languages.remove(button.language)
+    else:
+        draft.languages.append(button.language)
+    await _show_filters(update, context, dialogue, draft, org)
+
+
+async def region(update: Update, context: BotContext, button: Region) -> None:
+    found = await _draft(update, context)
+    if found is None:
+        return
+    dialogue, draft, org, _actor = found
+    if not org.state:
+        await update.callback_query.answer(_stale(context.t), show_alert=True)
+        return
+    draft.regional = not draft.regional
+    await _show_filters(update, context, dialogue, draft, org)
+
+
+async def back_to_filters(update: Update, context: BotContext, button: Filters) -> None:
+    found = await _draft(update, context)
+    if found is not None:
+        dialogue, draft, org, _actor = found
+        await _show_filters(update, context, dialogue, draft, org)
+
+
+async def write(update: Update, context: BotContext, button: Write) -> None:
+    found = await _draft(update, context)
+    if found is None:
+        return
+    dialogue = found[0]
+    dialogue.step = "text"
+    await dialogues.save(context, dialogue)
+    await update.callback_query.answer()
+    await show(update, *_write_prompt(context.t))
+
+
+async def send(update: Update, context: BotContext, button: Send) -> None:
+    """Queues the broadcast the dialogue holds; the first press claims it, a second says it went already."""
+    query = update.callback_query
+    t = context.t
+    dialogue = await dialogues.current(context)
+    if (dialogue is None or dialogue.kind != KIND) and await dialogues.done(context, KIND) is not None:
+        await query.answer(t._("This was sent already."), show_alert=True)
+        return
+    found = await _draft(update, context)
+    if found is None:
+        return
+    dialogue, draft, org, actor = found
+    if dialogue.step != "preview" or not draft.text:
+        await query.answer(_stale(t), show_alert=True)
+        return
+    await _send(update, context, actor, dialogue, draft, org)
+
+
+async def _send(update: Update, context: BotContext, actor: Actor, dialogue: Dialogue, draft: Draft, org: Org) -> None:
     """Queues the broadcast and makes the preview its progress message (kept up to date by the dispatcher)."""
     query = update.callback_query
     t, runtime = context.t, context.runtime
     assert draft.text is not None and query.message is not None
-    result = await broadcasts.send(
-        runtime.database,
-        _audience(draft, org),
-        sender_id=actor.person_id,
-        text=draft.text,
-        now=runtime.now_ts(),
-        progress=ProgressMessage(query.message.chat.id, query.message.message_id),
-    )
+    try:
+        result = await broadcasts.send(
+            runtime.database,
+            _audience(draft, org),
+            sender_id=actor.person_id,
+            text=draft.text,
+            now=runtime.now_ts(),
+            progress=ProgressMessage(query.message.chat.id, query.message.message_id),
+            claim=dialogues.claim(context, dialogue),
+        )
+    except AlreadyDone:
+        await query.answer(t._("This was sent already."), show_alert=True)
+        return
     if isinstance(result, Busy):
         await query.answer(busy_text(t, result)[:200], show_alert=True)
         await show(update, busy_text(t, result), query.message.reply_markup)
         return
-    context.user_data.pop(DRAFT, None)
     await query.answer()
     if not result.recipients:
         await show(update, t._("Nobody matches these filters now, so nothing was sent."), None)
@@ -372,4 +566,11 @@ async def render_broadcast(r: Rendering) -> Notice:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("broadcast", broadcast_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=PATTERN))
+    app.add_handler(PickOrg.handler(pick_org))
+    app.add_handler(Tick.handler(tick))
+    app.add_handler(Region.handler(region))
+    app.add_handler(Filters.handler(back_to_filters))
+    app.add_handler(Write.handler(write))
+    app.add_handler(Send.handler(send))
+    app.add_handler(Cancel.handler(cancel))
+    dialogues.register_flow(BroadcastFlow())

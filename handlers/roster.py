@@ -25,6 +25,7 @@ from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import require_coordinator
 from handlers.keyboards import grid, pager
+from handlers.manage_views import Open
 from handlers.replies import edit_or_keep
 
 PICK_PATTERN = r"^rp:(\d{1,4})$"
@@ -103,7 +104,7 @@ async def render(
         text += ["", t._("Mark who came: ✅ attended, ✖ no-show.")]
     rows = grid(buttons, 4)
     rows += pager(t, page, page + 1 < pages, lambda n: f"ro:{shift.id}:{n}{suffix}")
-    back = f"mg:{shift.id}" if from_manage else "rp:0"
+    back = Open(shift.id).pack() if from_manage else "rp:0"
     rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=back)])
     return "\n".join(text), InlineKeyboardMarkup(rows)
 

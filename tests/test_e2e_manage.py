@@ -25,6 +25,7 @@ from bot.store import shifts as shift_store
 from bot.store.orgs import Org
 from bot.store.people import Person
 from handlers import broadcast
+from handlers import manage_views as mv
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
@@ -396,9 +397,10 @@ async def test_forged_buttons_from_a_volunteer_and_another_organizations_coordin
     assert "Ours" not in listing.text
 
     forged = [
-        f"mg:{shift_id}", f"mg:{shift_id}:e", f"mg:{shift_id}:f:ti", f"mg:{shift_id}:cap:1", f"mg:{shift_id}:x",
-        f"mg:{shift_id}:xy", f"mg:{shift_id}:ms", f"mg:{shift_id}:r", f"mg:{shift_id}:d:20261210",
-        f"ro:{shift_id}:0", f"ra:{shift_id}:{signup.id}:n:0", f"bc:o:{org.id}",
+        *(b.pack() for b in (mv.Open(shift_id), mv.EditMenu(shift_id), mv.AskField(shift_id, "ti"),
+                             mv.CutCapacity(shift_id, 1), mv.AskReason(shift_id), mv.ConfirmCancel(shift_id),
+                             mv.SendMessage(shift_id), mv.Roster(shift_id), mv.DuplicateTo(shift_id, 20261210))),
+        f"ro:{shift_id}:0", f"ra:{shift_id}:{signup.id}:n:0", broadcast.PickOrg(org.id).pack(),
     ]
     for user in (vol, outsider):
         for data in forged:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.db import Database
 from bot.store import dialogues as dialogue_store
 from bot.store import people
+from bot.store.dialogues import Dialogue
 from handlers.kit.callbacks import Button, button_for
 from tests.conftest import start_bot, stop_bot
 from tests.emulator import BotAPIEmulator
@@ -94,3 +96,21 @@ async def test_a_photo_or_sticker_with_nothing_open_gets_the_pointer(emulator: B
     finally:
         await stop_bot(running)
     emulator.assert_no_errors()
+
+
+async def test_a_claim_moves_the_dialogue_on_once_and_only_as_it_was_read(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "kit.sqlite3")
+    try:
+        await db.migrate()
+        person = await make_volunteer(db, 9303)
+        read = Dialogue(kind="mg.msg", step="preview", data={"shift": 1, "text": "Bring water", "waitlist": False})
+        await dialogue_store.put(db, person.id, read, 100)
+        changed = Dialogue(kind="mg.msg", step="preview", data={**read.data, "waitlist": True})
+        async with db.transaction() as tx:
+            assert not await dialogue_store.advance(tx, person.id, changed, "done", 101)  # not what is stored
+            assert await dialogue_store.advance(tx, person.id, read, "done", 101)
+            assert not await dialogue_store.advance(tx, person.id, read, "done", 102)  # the second press
+        stored = await dialogue_store.get(db, person.id)
+        assert stored is not None and stored.step == "done" and stored.data == read.data
+    finally:
+        await db.close()

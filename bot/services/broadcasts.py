@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from bot.db import Database
+from bot.db import Database, Transaction
 from bot.i18n import N_
+from bot.services.once import Claim, claimed
 from bot.services.posting import Invalid
 from bot.store import audit, outbox, people
 from bot.store import broadcasts as store
@@ -86,46 +88,67 @@ async def send(
     text: str,
     now: int,
     progress: ProgressMessage | None = None,
+    claim: Claim | None = None,
 ) -> Started | Busy:
     """Records the broadcast and queues one message per recipient, unless one is still going out.
 
     `progress` is the message that shows how it goes, recorded with the broadcast so that whoever
-    dispatches its messages, in this process or the next, keeps it up to date (see `unfinished`)."""
+    dispatches its messages, in this process or the next, keeps it up to date (see `unfinished`).
+    With `claim`, a second press of Send raises AlreadyDone (bot/services/once.py) rather than Busy."""
     text = read_text(text)
-    busy = await still_sending(db, audience.org_id)
-    if busy is not None:
-        return busy
     filters = {"languages": list(audience.languages), "region": audience.region}
-    async with db.transaction() as tx:
-        # Checked again inside the write lock: two coordinators pressing Send at once start one broadcast.
-        for other in await store.sending_for_org(tx, audience.org_id):
-            tally = await store.tally(tx, other.id)
-            if not tally.finished:
-                return Busy(other.id, tally)
-        broadcast_id = await store.create(
-            tx, org_id=audience.org_id, sender_id=sender_id, text=text, filters=filters, now=now, progress=progress
-        )
-        people = await store.audience(
-            tx, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
-        )
-        await outbox.enqueue(
-            tx,
-            [
-                NewItem(
-                    person_id=person_id, kind=BROADCAST, due_at=now,
-                    dedupe_key=store.dedupe_key(broadcast_id, person_id), payload={"broadcast_id": broadcast_id},
-                )
-                for person_id in people
-            ],
-            now,
-        )
-        await store.set_recipients(tx, broadcast_id, len(people))
-        if not people:
-            await store.finish(tx, broadcast_id, now)
-        await audit.record(
-            tx, actor_id=sender_id, action="broadcast.send", now=now, org_id=audience.org_id,
-            subject=f"broadcast:{broadcast_id}", details={**filters, "recipients": len(people)},
-        )
+    try:
+        async with db.transaction() as tx:
+            await claimed(tx, claim)
+            # Inside the write lock: two coordinators pressing Send at once start one broadcast.
+            for other in await store.sending_for_org(tx, audience.org_id):
+                tally = await store.tally(tx, other.id)
+                if not tally.finished:
+                    raise _Refused(Busy(other.id, tally))  # and the claim is rolled back with it
+            return await _start(tx, audience, sender_id, text, filters, now, progress)
+    except _Refused as refused:
+        return refused.busy
+
+
+class _Refused(Exception):
+    def __init__(self, busy: Busy) -> None:
+        self.busy = busy
+
+
+async def _start(
+    tx: Transaction,
+    audience: Audience,
+    sender_id: int,
+    text: str,
+    filters: dict[str, Any],
+    now: int,
+    progress: ProgressMessage | None,
+) -> Started:
+    """Records the broadcast and queues its messages, inside the caller's transaction."""
+    broadcast_id = await store.create(
+        tx, org_id=audience.org_id, sender_id=sender_id, text=text, filters=filters, now=now, progress=progress
+    )
+    people = await store.audience(
+        tx, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
+    )
+    await outbox.enqueue(
+        tx,
+        [
+            NewItem(
+                person_id=person_id, kind=BROADCAST, due_at=now,
+                dedupe_key=store.dedupe_key(broadcast_id, person_id), payload={"broadcast_id": broadcast_id},
+            )
+            for person_id in people
+        ],
+        now,
+    )
+    await store.set_recipients(tx, broadcast_id, len(people))
+    if not people:
+        await store.finish(tx, broadcast_id, now)
+    await audit.record(
+        tx, actor_id=sender_id, action="broadcast.send", now=now, org_id=audience.org_id,
+        subject=f"broadcast:{broadcast_id}", details={**filters, "recipients": len(people)},
+    )
     return Started(broadcast_id, len(people))
 
 

@@ -18,6 +18,7 @@ from bot.clock import from_ts, to_ts
 from bot.db import Database, Transaction
 from bot.i18n import N_
 from bot.services import reminders
+from bot.services.once import Claim, claimed
 from bot.services.posting import Invalid, check_deadline, check_start, local_moment
 from bot.services.reminders import ReminderPolicy
 from bot.services.signups import fill_from_waitlist
@@ -232,10 +233,14 @@ class CancelShiftResult:
     told: int
 
 
-async def cancel_shift(db: Database, *, actor_id: int, shift_id: int, reason: str, now: int) -> CancelShiftResult:
-    """Cancels the shift: withdraws everything queued for it and tells everyone confirmed or waiting why."""
+async def cancel_shift(
+    db: Database, *, actor_id: int, shift_id: int, reason: str, now: int, claim: Claim | None = None
+) -> CancelShiftResult:
+    """Cancels the shift: withdraws everything queued for it and tells everyone confirmed or waiting why.
+    With `claim`, a second press raises AlreadyDone (bot/services/once.py)."""
     reason = read_reason(reason)
     async with db.transaction() as tx:
+        await claimed(tx, claim)
         shift = await _manageable(tx, shift_id, now)
         people = await signup_store.for_shift(tx, shift_id, ("confirmed", "waitlisted"))
         await shift_store.cancel(tx, shift_id, reason, now)
@@ -326,13 +331,22 @@ async def audience_counts(db: Database, shift_id: int) -> tuple[int, int]:
 
 
 async def message_shift(
-    db: Database, *, actor_id: int, shift_id: int, text: str, include_waitlist: bool, now: int
+    db: Database,
+    *,
+    actor_id: int,
+    shift_id: int,
+    text: str,
+    include_waitlist: bool,
+    now: int,
+    claim: Claim | None = None,
 ) -> int:
-    """Queues the coordinator's message for everyone confirmed (and waiting, if asked); returns how many."""
+    """Queues the coordinator's message for everyone confirmed (and waiting, if asked); returns how many.
+    With `claim`, a second press of Send raises AlreadyDone instead of sending again."""
     text = read_message(text)
     statuses = ("confirmed", "waitlisted") if include_waitlist else ("confirmed",)
     token = secrets.token_hex(4)  # two messages in the same second are two messages
     async with db.transaction() as tx:
+        await claimed(tx, claim)
         await _manageable(tx, shift_id, now)
         people = await signup_store.for_shift(tx, shift_id, statuses)
         await outbox.enqueue(

@@ -55,6 +55,16 @@ async def put(db: Database, person_id: int, dialogue: Dialogue, now: int) -> Non
     dialogue.updated_at = now
 
 
+async def advance(tx: Transaction, person_id: int, dialogue: Dialogue, step: str, now: int) -> bool:
+    """Moves the person's dialogue on to `step`, inside the caller's transaction, only if it is still
+    exactly `dialogue` (kind, step and data as read): of two presses of one Send, only the first does."""
+    n = await tx.execute_rowcount(
+        "UPDATE dialogue SET step = ?, updated_at = ? WHERE person_id = ? AND kind = ? AND step = ? AND data = ?",
+        (step, now, person_id, dialogue.kind, dialogue.step, _json(dialogue.data)),
+    )
+    return n == 1
+
+
 async def close(db: Database, person_id: int, kind: str | None = None) -> bool:
     """Closes the person's dialogue (only of that kind, when given); True when one was open."""
     async with db.transaction() as tx:

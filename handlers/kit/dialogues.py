@@ -34,6 +34,8 @@ from typing import Any, ClassVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
+from bot.db import Transaction
+from bot.services.once import Claim
 from bot.store import dialogues as store
 from bot.store.dialogues import Dialogue
 from handlers.context import BotContext
@@ -46,8 +48,9 @@ IDLE_DAYS = 2
 WATCH_GROUP = -1  # closes one-question flows on other actions; after resolve_user, before any feature
 _LOADED = "_dialogue_loaded"
 ONBOARDING = "onboarding"  # handlers/onboarding.py
+DONE = "done"  # the step of a dialogue whose confirm has acted: closed to everything but a second press
 
-__all__ = ["Dialogue", "Flow", "begin", "current", "end", "register_flow", "save"]
+__all__ = ["DONE", "Dialogue", "Flow", "begin", "claim", "current", "done", "end", "register_flow", "save"]
 
 
 class Flow:
@@ -113,8 +116,30 @@ async def current(context: BotContext) -> Dialogue | None:
     ):
         await store.close(context.runtime.database, context.person.id)
         dialogue = None
+    elif dialogue is not None and dialogue.step == DONE:
+        dialogue = None  # acted on: not open (the next dialogue replaces the row); see `done`
     _remember(context, dialogue)
     return dialogue
+
+
+async def done(context: BotContext, kind: str) -> Dialogue | None:
+    """The person's dialogue of `kind` whose confirm has acted already, for a second press to say so."""
+    dialogue = await store.get(context.runtime.database, context.person.id)
+    return dialogue if dialogue is not None and dialogue.kind == kind and dialogue.step == DONE else None
+
+
+def claim(context: BotContext, dialogue: Dialogue) -> Claim:
+    """For a service to call inside the transaction of its effect: marks `dialogue` DONE if it is still
+    exactly as read (so two presses of Send act once; bot/services/once.py)."""
+    person_id, now = context.person.id, context.runtime.now_ts()
+
+    async def take(tx: Transaction) -> bool:
+        if not await store.advance(tx, person_id, dialogue, DONE, now):
+            return False
+        _remember(context, None)
+        return True
+
+    return take
 
 
 def _remember(context: BotContext, dialogue: Dialogue | None) -> None:
