@@ -20,6 +20,7 @@ from bot.services.authz import Actor
 from bot.services.invites import (
     PREFIX,
     AcceptOutcome,
+    AlreadyMade,
     NotAllowed,
     RevokeOutcome,
     accept_invite,
@@ -227,12 +228,18 @@ async def make_invite(update: Update, context: BotContext) -> None:
         return
     actor, _ = found
     t, runtime = context.t, context.runtime
+    # One invite per dialogue message: pressed again, it has made its invite already.
+    request = f"msg:{query.message.chat.id}:{query.message.message_id}" if query.message else None
     try:
         made = await create_invite(
-            runtime.database, actor=actor, org_id=org_id, role=role, now=runtime.now_ts(), max_uses=uses
+            runtime.database, actor=actor, org_id=org_id, role=role, now=runtime.now_ts(), max_uses=uses,
+            request_key=request,
         )
     except NotAllowed:
         await refuse(update, context)
+        return
+    except AlreadyMade:
+        await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
         return
     await query.answer()
     link = deep_link(context.bot.username, made.code)

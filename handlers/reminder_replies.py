@@ -9,6 +9,7 @@ from bot.services.signups import CancelOutcome, acknowledge
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.myshifts import cancel_signup, refuse_cancel
+from handlers.replies import take_buttons
 
 PATTERN = r"^rm:(\d{1,12}):([yn])$"
 
@@ -24,20 +25,22 @@ async def reminder_reply(update: Update, context: BotContext) -> None:
             await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
             return
         await query.answer(t._("Thank you! See you there."))
-        await query.edit_message_reply_markup(None)
+        if not await take_buttons(query):
+            return  # pressed twice: said already
         await context.bot.send_message(
             query.message.chat.id,
             "✅ " + t._("Great, see you at <b>{title}</b>!").format(title=views.esc(shift.title)),
         )
         return
     result = await cancel_signup(context, signup_id)
-    if result.outcome in (CancelOutcome.NOT_YOURS, CancelOutcome.STARTED):
+    if result.outcome is not CancelOutcome.CANCELLED:
         await refuse_cancel(query, t, result.outcome)
+        if result.outcome is CancelOutcome.ALREADY:
+            await take_buttons(query)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
-    if result.outcome is CancelOutcome.CANCELLED:
-        assert result.shift is not None
+    await take_buttons(query)
+    if result.shift is not None:
         await context.bot.send_message(
             query.message.chat.id,
             t._("Thanks for letting us know. Your place on <b>{title}</b> is free for someone else now.").format(

@@ -10,6 +10,18 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 log = logging.getLogger(__name__)
 
 
+async def take_buttons(query: CallbackQuery) -> bool:
+    """Removes the pressed message's buttons; False when they were gone already, i.e. this press
+    was handled before (a double tap, or a press handled again after a crash)."""
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+        return False
+    return True
+
+
 async def edit_or_keep(query: CallbackQuery, text: str | None, markup: InlineKeyboardMarkup | None) -> None:
     """Edits the pressed message (text None: only its buttons). A double tap that would change
     nothing is not an error worth showing."""

@@ -33,6 +33,14 @@ class NotAllowed(PermissionError):
     """The actor may not invite to, or manage invites of, that organization."""
 
 
+class AlreadyMade(Exception):
+    """This request made its invite already (the same button pressed again); its code is not kept."""
+
+    def __init__(self, invite: Invite) -> None:
+        super().__init__(f"invite {invite.id} was made for this request already")
+        self.invite = invite
+
+
 class InvalidInvite(ValueError):
     """Bad parameters for a new invite (unknown role or organization, uses or days out of range)."""
 
@@ -69,8 +77,10 @@ async def create_invite(
     now: int,
     max_uses: int = 1,
     days: int = DEFAULT_DAYS,
+    request_key: str | None = None,
 ) -> NewInvite:
-    """Makes an invite to the role in an active organization; actor None is the operator's terminal."""
+    """Makes an invite to the role in an active organization; actor None is the operator's terminal.
+    A `request_key` the service has seen before raises AlreadyMade: one request, one invite."""
     if role not in ROLES:
         raise InvalidInvite(f"role must be one of {', '.join(ROLES)}")
     if not 1 <= max_uses <= MAX_USES:
@@ -83,10 +93,12 @@ async def create_invite(
     async with db.transaction() as tx:
         if await orgs.get_active(tx, org_id) is None:
             raise InvalidInvite("no such active organization")
+        if request_key is not None and (made := await invite_store.get_by_request(tx, request_key)) is not None:
+            raise AlreadyMade(made)
         invite = await invite_store.create(
             tx, code_hash=hash_code(code), org_id=org_id, role=role,
             created_by=actor.person_id if actor else None, now=now, expires_at=now + days * DAY,
-            max_uses=max_uses,
+            max_uses=max_uses, request_key=request_key,
         )
         await audit.record(
             tx, actor_id=actor.person_id if actor else None, action="invite.create", now=now, org_id=org_id,

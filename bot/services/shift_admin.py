@@ -289,12 +289,16 @@ def duplicate_of(shift: Shift, day: date, now: datetime, created_by: int) -> New
 
 
 async def duplicate_shift(db: Database, *, actor_id: int, shift_id: int, day: date, now: int) -> Shift:
-    """Publishes a copy of the shift on another day; returns the new shift."""
+    """Publishes a copy of the shift on another day; returns the new shift. A copy already published
+    on that day is returned instead of a second one: pressing the day twice copies once."""
     async with db.transaction() as tx:
         shift = await shift_store.get(tx, shift_id)
         if shift is None:
             raise NotManageable(shift_id)
-        new_id = await shift_store.create(tx, duplicate_of(shift, day, from_ts(now), actor_id), now)
+        copy = duplicate_of(shift, day, from_ts(now), actor_id)
+        new_id = await shift_store.published_at(tx, copy.org_id, copy.title, copy.starts_at)
+        if new_id is None:
+            new_id = await shift_store.create(tx, copy, now)
         created = await shift_store.get(tx, new_id)
         assert created is not None
     return created

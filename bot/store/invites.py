@@ -51,13 +51,14 @@ async def create(
     now: int,
     expires_at: int,
     max_uses: int,
+    request_key: str | None = None,
 ) -> Invite:
     invite_id = await tx.execute(
         """
-        INSERT INTO invite (code_hash, org_id, role, created_by, created_at, expires_at, max_uses)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO invite (code_hash, org_id, role, created_by, created_at, expires_at, max_uses, request_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """,
-        (code_hash, org_id, role, created_by, now, expires_at, max_uses),
+        (code_hash, org_id, role, created_by, now, expires_at, max_uses, request_key),
     )
     invite = await get(tx, invite_id)
     assert invite is not None
@@ -66,6 +67,11 @@ async def create(
 
 async def get(db: Database | Transaction, invite_id: int) -> Invite | None:
     row = await db.fetchone(_SELECT + " WHERE i.id = ?", (invite_id,))
+    return Invite.from_row(row) if row else None
+
+
+async def get_by_request(db: Database | Transaction, request_key: str) -> Invite | None:
+    row = await db.fetchone(_SELECT + " WHERE i.request_key = ?", (request_key,))
     return Invite.from_row(row) if row else None
 
 

@@ -224,6 +224,14 @@ async def orgs_with_open_shifts(db: Database, now: int) -> list[tuple[int, str]]
     return [(r["id"], r["name"]) for r in rows]
 
 
+async def published_at(tx: Transaction, org_id: int, title: str, starts_at: int) -> int | None:
+    """The id of the organization's published shift with this title starting then, if there is one."""
+    return await tx.fetchval(
+        "SELECT id FROM shift WHERE org_id = ? AND title = ? AND starts_at = ? AND status = 'published' LIMIT 1",
+        (org_id, title, starts_at),
+    )
+
+
 async def count_all(db: Database | Transaction) -> int:
     return int(await db.fetchval("SELECT count(*) FROM shift"))
 
