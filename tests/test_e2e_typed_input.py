@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from bot.i18n import Translator, language_name
 from bot.services.signups import sign_up
 from bot.store import reports, roles
+from bot.store import shifts as shift_store
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, BotMessage, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
@@ -140,3 +141,23 @@ async def test_a_shift_title_of_invisible_characters_is_asked_again(emulator: Bo
     kinds = await answer(priya, "\u200bफ़ोन बैंक \u202eknab enohp\u202c", hi)
     assert tr(hi, "What kind of shift is it?") in kinds
     assert "फ़ोन बैंक knab enohp" in kinds and "\u202e" not in kinds and "\u200b" not in kinds
+
+
+async def test_a_csv_row_given_twice_is_reported_with_its_row_numbers(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    ko = "ko"
+    org = await make_org(bot.db, "kaya", "KAYA", state="CA")
+    person = await make_volunteer(bot.db, 3704, first_name="지현", locale=ko, language_code=ko)
+    async with bot.db.transaction() as tx:
+        await roles.grant(tx, person.id, org.id, "coordinator", None, 0)
+    jihyun = emulator.user(3704, "지현", language_code=ko)
+    day = local_today() + timedelta(days=5)
+    bank = f"한인 폰뱅킹,phone_bank,{day},18:30,20:30,,https://zoom.us/j/1,10,ko"
+    rows = ["title,kind,date,start,end,address,online_url,capacity,languages", bank,
+            f"Canvass,canvass,{day},10:00,12:00,Main St,,8,", bank]
+    await jihyun.send_document("shifts.csv", ("\r\n".join(rows) + "\r\n").encode(), mime_type="text/csv")
+    report = calm(ko, await reply(jihyun))
+    repeats = tr(ko, "This row repeats row {row}: the same shift would be posted twice. Delete one of them.")
+    assert tr(ko, "Row {row}").format(row="4") + "</b>: " + repeats.format(row="2") in (report.html or "")
+    assert await shift_store.count_all(bot.db) == 0

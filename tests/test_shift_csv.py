@@ -60,6 +60,28 @@ def test_non_latin_text_is_kept() -> None:
     assert upload.ok and upload.shifts[0].title == "한인 폰뱅킹" and upload.shifts[0].description == "간식 제공"
 
 
+REPEATS = "This row repeats row {row}: the same shift would be posted twice. Delete one of them."
+
+
+def test_a_repeated_row_is_a_problem_with_both_row_numbers() -> None:
+    bank = "Phone bank,phone_bank,2026-12-05,18:30,20:30,,https://zoom.us/j/1,10,ko"
+    other = "Phone bank,phone_bank,2026-12-06,18:30,20:30,,https://zoom.us/j/1,10,ko"
+    # The same shift written another way is the same shift: '6:30pm' is 18:30, 'Phone Bank' its title.
+    again = "Phone Bank,pb,12/5/2026,6:30pm,8:30pm,,https://zoom.us/j/1,25,ko"
+    body = "\r\n".join([HEADER, bank, other, bank, "", again]) + "\r\n"
+    upload = shift_csv.parse(body.encode(), orgs=[KAYA], now=NOW)
+    assert not upload.ok and upload.shifts == []
+    assert [(p.row, p.error.message, p.error.params) for p in upload.problems] == [
+        (4, REPEATS, {"row": 2}),
+        (6, REPEATS, {"row": 2}),  # row 5 is empty: rows are numbered as the spreadsheet shows them
+    ]
+    # Another language, another place or another organization is another shift.
+    korean_and_vietnamese = "\r\n".join([HEADER, bank, bank.replace(",ko", ",vi")]) + "\r\n"
+    assert shift_csv.parse(korean_and_vietnamese.encode(), orgs=[KAYA], now=NOW).ok
+    two_orgs = "\r\n".join(["org," + HEADER, "kaya," + bank, "kacf," + bank]) + "\r\n"
+    assert shift_csv.parse(two_orgs.encode(), orgs=[KAYA, KACF], now=NOW).ok
+
+
 def test_broken_utf8_is_refused_with_the_line() -> None:
     body = f"{HEADER}\r\nPhone bank,phone_bank,2026-12-05,18:30,20:30,,https://zoom.us/j/1,10,ko\r\n".encode()
     broken = body + "Caf\u00e9,event,2026-12-06,10:00,11:00,Main St,,5,\r\n".encode("latin-1")

@@ -256,6 +256,16 @@ def _shift(row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None
     )
 
 
+def _sameness(shift: NewShift) -> tuple[object, ...]:
+    """What makes two rows the same shift to a volunteer: the same listing at the same time and place
+    (a different capacity or description doesn't make a second shift, only a copy of the first)."""
+    return (
+        shift.org_id, shift.title.casefold(), shift.kind, shift.starts_at, shift.ends_at,
+        (shift.place_name or "").casefold(), (shift.address or "").casefold(), shift.online_url,
+        tuple(sorted(shift.languages)),
+    )
+
+
 def parse(
     data: bytes, *, orgs: Sequence[Org], now: datetime, created_by: int | None = None, locale: str = "en"
 ) -> Upload:
@@ -298,6 +308,7 @@ def parse(
 
     shifts: list[NewShift] = []
     problems: list[Problem] = []
+    first_rows: dict[tuple[object, ...], int] = {}
     for number, cells in rows[1:]:
         named = {key: cell for key, cell in zip(header, cells, strict=False) if key}
         row = _Row(number, named)
@@ -305,7 +316,11 @@ def parse(
             row.fail(None, Invalid(N_("This row has more cells than there are columns. Put quotes around a cell "
                                     "that has a comma in it.")))
         shift = _shift(row, orgs, now, created_by, locale)
-        if shift is not None:
+        if shift is not None and (first := first_rows.setdefault(_sameness(shift), number)) != number:
+            row.fail(None, Invalid(
+                N_("This row repeats row {row}: the same shift would be posted twice. Delete one of them."), row=first
+            ))
+        elif shift is not None:
             shifts.append(shift)
         problems += row.problems
         if len(problems) >= MAX_PROBLEMS:
