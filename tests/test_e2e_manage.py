@@ -168,6 +168,10 @@ async def test_cancelling_with_a_reason_tells_confirmed_and_waitlisted_in_their_
     await open_panel(coord)
     await coord.press("❌ " + tr("en", "Cancel the shift"))
     await coord.next_reply()
+    await coord.send("\u200b\u202e\u3164")  # nothing visible: a blank reason in everyone's notice
+    assert tr("en", "Please type a reason, for example: Not enough volunteers signed up.") in (
+        await coord.next_reply()
+    ).text
     await coord.send("x" * 501)
     too_long = await coord.next_reply()
     assert "500" in too_long.text
@@ -202,6 +206,8 @@ async def test_message_everyone_on_a_shift_with_a_preview(emulator: BotAPIEmulat
     await open_panel(coord)
     await coord.press("✉️ " + tr("en", "Message everyone"))
     await coord.next_reply()
+    await coord.send("\u200b\n\u2800\n\u200d")  # nothing visible: a blank message to everyone
+    assert tr("en", "The message can't be empty.") in (await coord.next_reply()).text
     await coord.send("Parking is behind the <office> — bring water!")
     preview = await coord.next_reply()
     assert "Parking is behind the <office> — bring water!" in preview.text
