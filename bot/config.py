@@ -30,7 +30,8 @@ class Settings:
     admins: frozenset[int]
     timezone: ZoneInfo
     locale: str
-    rate: int = 30  # messages per second the dispatcher may send (Telegram's free limit)
+    rate: int = 30  # messages per second the bot may send in all, replies and scheduled (Telegram's free limit)
+    chat_rate: int = 1  # messages per second to one chat, after a short burst (Telegram's limit)
     reminder_leads: tuple[int, ...] = (24 * 3600, 2 * 3600)  # seconds before a shift
     quiet_hours: tuple[time, time] = (time(21, 0), time(8, 0))  # in each volunteer's own zone
     noshow_after_hours: float = 3.0
@@ -110,6 +111,7 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         )
 
     rate = _int(env, "TURNOUT_RATE", 30, 1, 10_000)
+    chat_rate = _int(env, "TURNOUT_CHAT_RATE", 1, 1, 1000)
     leads = _leads(env.get("TURNOUT_REMINDERS", "").strip() or "24h,2h")
     quiet = _quiet_hours(env.get("TURNOUT_QUIET_HOURS", "").strip() or "21:00-08:00")
     noshow = _int(env, "TURNOUT_NOSHOW_HOURS", 3, 0, 24 * 14)
@@ -122,6 +124,7 @@ def load_settings(env: Mapping[str, str], *, require_token: bool = True) -> Sett
         timezone=timezone,
         locale=locale,
         rate=rate,
+        chat_rate=chat_rate,
         reminder_leads=leads,
         quiet_hours=quiet,
         noshow_after_hours=float(noshow),

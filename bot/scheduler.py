@@ -1,17 +1,27 @@
-"""The dispatcher: sends what the outbox says is due, paced under Telegram's limits, and keeps
-the outbox honest about what happened. Periodic jobs ride on the same scheduler.
+"""The dispatcher: sends what the outbox says is due and keeps the outbox honest about what happened.
+Periodic jobs ride on the same scheduler.
 
 Sending is one message at a time and each is marked the moment Telegram accepts it, so a crash
-(even `kill -9`) can repeat at most the one message that was in flight.
+(even `kill -9`) can repeat at most the one message that was in flight. Pacing is not done here: every
+message goes through the bot's one send budget (bot/pacing.py), behind the replies to people who are
+waiting. When a person's chat cannot take a message yet (our own per-chat pacing, or a 429 for that
+chat), `deliver` says so at once and the item waits aside while others go; it is sent in the same run
+once the chat is free.
+
+A send that reached Telegram and got no answer has an unknown outcome: it is recorded as sent, with
+the doubt in `last_error`, and never sent again. A second copy of a reminder costs the reader more
+trust than the rare one lost, and the read timeout is long enough that this means Telegram is in real
+trouble.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import heapq
+import itertools
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (30, 120, 600, 1800)
+MAX_THROTTLES = 5  # 429s for one item in one run before it backs off like any transient failure
 
 
 class Delivery(enum.Enum):
@@ -32,6 +43,8 @@ class Delivery(enum.Enum):
     SKIPPED = "skipped"  # no longer wanted (shift started, signup cancelled, person gone)
     BLOCKED = "blocked"  # 403: they blocked the bot
     RETRY_AFTER = "retry_after"  # 429: wait, then the same message again
+    DEFERRED = "deferred"  # not sent: their chat can't take a message yet; again in `retry_after` s
+    UNCERTAIN = "uncertain"  # reached Telegram, no answer: maybe sent; never sent again
     TRANSIENT = "transient"  # network trouble: try again later
     PERMANENT = "permanent"  # Telegram refused it for good (400)
 
@@ -47,47 +60,6 @@ Deliver = Callable[[OutboxItem], Awaitable[Result]]
 Report = Callable[[], Awaitable[None]]
 
 
-class Pacer:
-    """At most `rate` sends in any sliding second overall, and one per second per chat.
-
-    Sends are spread evenly (no bursts at the top of each second), and a small margin absorbs the
-    jitter between when we send and when Telegram counts.
-    """
-
-    def __init__(self, rate: int, per_chat_interval: float = 1.0, margin: float = 0.01) -> None:
-        self.rate = rate
-        self.window = 1.0 + margin
-        self.per_chat_interval = per_chat_interval + margin
-        self._sent: deque[float] = deque(maxlen=rate)
-        self._chat_last: dict[int, float] = {}
-        self._paused_until = 0.0
-
-    def chat_ready_in(self, chat: int) -> float:
-        last = self._chat_last.get(chat)
-        return 0.0 if last is None else max(0.0, last + self.per_chat_interval - time.monotonic())
-
-    def pause(self, seconds: float) -> None:
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
-
-    async def acquire(self, chat: int) -> None:
-        while True:
-            now = time.monotonic()
-            wait = self._paused_until - now
-            if self._sent:
-                wait = max(wait, self._sent[-1] + self.window / self.rate - now)
-            if len(self._sent) == self.rate:
-                wait = max(wait, self._sent[0] + self.window - now)
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        stamp = time.monotonic()
-        self._sent.append(stamp)
-        self._chat_last[chat] = stamp
-        if len(self._chat_last) > 50_000:  # forget chats long idle, so memory stays flat
-            cutoff = stamp - self.per_chat_interval
-            self._chat_last = {c: t for c, t in self._chat_last.items() if t > cutoff}
-
-
 @dataclass
 class Stats:
     sent: int = 0
@@ -96,6 +68,7 @@ class Stats:
     failed: int = 0
     retried: int = 0
     throttled: int = 0  # 429s seen
+    uncertain: int = 0  # no answer from Telegram: recorded as sent, not repeated
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
@@ -114,11 +87,11 @@ class Dispatcher:
         deliver: Deliver,
         *,
         rate: int = 30,
-        per_chat_interval: float = 1.0,
         batch_size: int = 200,
         concurrency: int | None = None,
         report: Report | None = None,
         report_every: float = 2.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         """`report` is called every `report_every` seconds while items are being recorded, and at the
         end of every run: progress that lives in the database (a broadcast's) is shown from here,
@@ -129,9 +102,9 @@ class Dispatcher:
         self._reported_at = time.monotonic()
         self.clock = clock
         self.deliver = deliver
-        self.pacer = Pacer(rate, per_chat_interval)
         self.batch_size = batch_size
         self.concurrency = concurrency if concurrency is not None else default_concurrency(rate)
+        self.monotonic = monotonic  # for waits within a run (the send budget's clock), not due times
         self._slots = asyncio.Semaphore(self.concurrency)
         self._lock = asyncio.Lock()
         self._again = False
@@ -145,7 +118,7 @@ class Dispatcher:
         async with self._lock:
             while True:
                 self._again = False
-                await self._run_once(stats)
+                await _Run(self, stats).go()
                 if not self._again:
                     break
             await self._report()
@@ -164,68 +137,6 @@ class Dispatcher:
         if time.monotonic() - self._reported_at >= self.report_every:
             await self._report()
 
-    async def _run_once(self, stats: Stats) -> None:
-        now = to_ts(self.clock.now())
-        after = (0, 0)
-        deferred: deque[OutboxItem] = deque()
-        in_flight: set[asyncio.Task[None]] = set()
-        try:
-            while True:
-                batch = await outbox.due(self.db, now, self.batch_size, after)
-                if batch:
-                    after = (batch[-1].due_at, batch[-1].id)
-                elif not deferred:
-                    return
-                for item in batch:
-                    if self.pacer.chat_ready_in(item.person_id) > 0:
-                        deferred.append(item)  # their chat had a message this second; others go first
-                    else:
-                        await self._start(item, stats, in_flight)
-                # Then the deferred ones whose chat is free again, waiting only when nothing else can go.
-                for _ in range(len(deferred)):
-                    item = deferred.popleft()
-                    wait = self.pacer.chat_ready_in(item.person_id)
-                    if wait > 0 and batch:
-                        deferred.append(item)
-                        continue
-                    if wait > 0:
-                        await asyncio.sleep(wait)
-                    await self._start(item, stats, in_flight)
-                if in_flight:  # the next batch must not see items still being sent as pending
-                    await asyncio.gather(*in_flight)
-        finally:
-            if in_flight:
-                await asyncio.gather(*in_flight, return_exceptions=True)
-
-    async def _start(self, item: OutboxItem, stats: Stats, in_flight: set[asyncio.Task[None]]) -> None:
-        """Sends one item, in order when concurrency is 1; else as one of `concurrency` in flight."""
-        if self.concurrency == 1:
-            await self._process(item, stats)
-            return
-        await self._slots.acquire()
-        task = asyncio.create_task(self._process(item, stats))
-        in_flight.add(task)
-        task.add_done_callback(lambda done: self._finished(in_flight, done))
-
-    def _finished(self, in_flight: set[asyncio.Task[None]], task: asyncio.Task[None]) -> None:
-        in_flight.discard(task)
-        self._slots.release()
-
-    async def _process(self, item: OutboxItem, stats: Stats) -> None:
-        while True:
-            await self.pacer.acquire(item.person_id)
-            try:
-                result = await self.deliver(item)
-            except Exception as exc:  # a renderer bug must not stop everyone else's reminders
-                log.exception("delivering outbox item %s failed", item.id)
-                result = Result(Delivery.TRANSIENT, f"{type(exc).__name__}: {exc}")
-            if result.delivery is not Delivery.RETRY_AFTER:
-                break
-            stats.throttled += 1
-            self.pacer.pause(result.retry_after)
-        await self._record(item, result, stats)
-        await self._report_now_and_then()
-
     async def _record(self, item: OutboxItem, result: Result, stats: Stats) -> None:
         now = to_ts(self.clock.now())
         async with self.db.transaction() as tx:
@@ -234,6 +145,9 @@ class Dispatcher:
                     await outbox.finish(tx, item.id, "sent", now)
                     stats.sent += 1
                     stats.by_kind[item.kind] = stats.by_kind.get(item.kind, 0) + 1
+                case Delivery.UNCERTAIN:
+                    await outbox.finish(tx, item.id, "sent", now, f"outcome unknown, not resent: {result.detail}"[:500])
+                    stats.uncertain += 1
                 case Delivery.SKIPPED:
                     await outbox.finish(tx, item.id, "skipped", now, result.detail)
                     stats.skipped += 1
@@ -250,3 +164,87 @@ class Dispatcher:
                 case _:
                     await outbox.finish(tx, item.id, "failed", now, result.detail[:500])
                     stats.failed += 1
+
+
+class _Run:
+    """One pass over what is due. Items whose chat can't take a message yet wait aside (by the time it
+    can) while the rest go; once the due items are all fetched, the run waits for those it set aside."""
+
+    def __init__(self, dispatcher: Dispatcher, stats: Stats) -> None:
+        self.d = dispatcher
+        self.stats = stats
+        self.now = to_ts(dispatcher.clock.now())
+        self.aside: list[tuple[float, int, OutboxItem]] = []  # (ready at, tie-break, item)
+        self.ready_at: dict[int, float] = {}  # person -> when their chat can take a message again
+        self.throttles: dict[int, int] = {}  # item -> 429s seen in this run
+        self.in_flight: set[asyncio.Task[None]] = set()
+        self._order = itertools.count()
+
+    async def go(self) -> None:
+        after = (0, 0)
+        fetching = True
+        try:
+            while fetching or self.aside:
+                batch = await outbox.due(self.d.db, self.now, self.d.batch_size, after) if fetching else []
+                if batch:
+                    after = (batch[-1].due_at, batch[-1].id)
+                else:
+                    fetching = False
+                for item in batch:
+                    await self._start(item)
+                # Those set aside whose chat is free again; when nothing else is left, wait for them.
+                while self.aside and (self.aside[0][0] <= self.d.monotonic() or not fetching):
+                    ready_at, _, item = self.aside[0]
+                    wait = ready_at - self.d.monotonic()
+                    if wait > 0:
+                        if self.in_flight:  # they may set more aside, sooner
+                            await asyncio.gather(*self.in_flight)
+                            continue
+                        await asyncio.sleep(wait)
+                    heapq.heappop(self.aside)
+                    await self._start(item)
+                if self.in_flight:  # the next batch must not see items still being sent as pending
+                    await asyncio.gather(*self.in_flight)
+        finally:
+            if self.in_flight:
+                await asyncio.gather(*self.in_flight, return_exceptions=True)
+
+    def _set_aside(self, item: OutboxItem, ready_at: float) -> None:
+        heapq.heappush(self.aside, (ready_at, next(self._order), item))
+
+    async def _start(self, item: OutboxItem) -> None:
+        """Sends one item, in order when concurrency is 1; else as one of `concurrency` in flight."""
+        ready_at = self.ready_at.get(item.person_id, 0.0)
+        if ready_at > self.d.monotonic():
+            self._set_aside(item, ready_at)  # their chat is busy; don't even render it yet
+            return
+        if self.d.concurrency == 1:
+            await self._process(item)
+            return
+        await self.d._slots.acquire()
+        task = asyncio.create_task(self._process(item))
+        self.in_flight.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.in_flight.discard(task)
+        self.d._slots.release()
+
+    async def _process(self, item: OutboxItem) -> None:
+        try:
+            result = await self.d.deliver(item)
+        except Exception as exc:  # a renderer bug must not stop everyone else's reminders
+            log.exception("delivering outbox item %s failed", item.id)
+            result = Result(Delivery.TRANSIENT, f"{type(exc).__name__}: {exc}")
+        if result.delivery in (Delivery.RETRY_AFTER, Delivery.DEFERRED):
+            if result.delivery is Delivery.RETRY_AFTER:
+                self.stats.throttled += 1
+                self.throttles[item.id] = self.throttles.get(item.id, 0) + 1
+            if self.throttles.get(item.id, 0) < MAX_THROTTLES:
+                ready_at = self.d.monotonic() + max(result.retry_after, 0.001)
+                self.ready_at[item.person_id] = max(self.ready_at.get(item.person_id, 0.0), ready_at)
+                self._set_aside(item, ready_at)
+                return
+            result = Result(Delivery.TRANSIENT, f"told to wait {MAX_THROTTLES} times: {result.detail}")
+        await self.d._record(item, result, self.stats)
+        await self.d._report_now_and_then()

@@ -9,7 +9,7 @@ import signal
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.clock import Clock, SystemClock
@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.i18n import load_all
 from bot.runtime import Runtime
+from bot.scheduler import default_concurrency
 from handlers import (
     broadcast,
     errors,
@@ -30,6 +31,7 @@ from handlers import (
     newshift,
     onboarding,
     orgs,
+    pacer,
     privacy,
     reminder_replies,
     roster,
@@ -64,9 +66,19 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
             tzinfo=settings.timezone,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
-        # Interactive replies retry on 429; the dispatcher has its own bot and pacing (handlers/jobs.py).
-        rate_limiter=AIORateLimiter(max_retries=3),
-        request=HTTPXRequest(connection_pool_size=256),
+        # One send budget for replies and the dispatcher alike (handlers/pacer.py).
+        rate_limiter=pacer.TelegramPacer(settings.rate, settings.chat_rate),
+        # A connection for every worker that may call at once (the inbox's, the dispatcher's, a few
+        # jobs'), so that nobody waits for one; timeouts long enough that a slow Telegram answers late
+        # rather than leaving a message's outcome unknown (see handlers/pacer.py).
+        request=HTTPXRequest(
+            connection_pool_size=inbox.PARALLEL + default_concurrency(settings.rate) + 8,
+            connect_timeout=pacer.CONNECT_TIMEOUT,
+            read_timeout=pacer.READ_TIMEOUT,
+            write_timeout=pacer.WRITE_TIMEOUT,
+            media_write_timeout=pacer.MEDIA_WRITE_TIMEOUT,
+            pool_timeout=pacer.POOL_TIMEOUT,
+        ),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
     app = ApplicationBuilder().bot(bot).updater(None).context_types(ContextTypes(context=BotContext)).build()

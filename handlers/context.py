@@ -12,6 +12,7 @@ from bot.runtime import Runtime
 from bot.services.people import TelegramIdentity, identify
 from bot.store.dialogues import Dialogue
 from bot.store.people import Person
+from handlers import pacer
 
 RUNTIME_KEY = "runtime"
 
@@ -53,6 +54,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
 async def resolve_user(update: Update, context: BotContext) -> None:
     """Looks up (or creates) the person behind the update and picks their language, once."""
+    pacer.handling_update()  # from here on, what this update sends is a reply to someone waiting
     user = update.effective_user
     if user is None or user.is_bot:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
@@ -10,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.store import people
 from handlers.context import BotContext
+from handlers.pacer import OutcomeUnknown
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,14 @@ async def unknown_button(update: Update, context: BotContext) -> None:
 
 async def on_error(update: object, context: BotContext) -> None:
     """Logs the failure with its traceback, stops a pressed button spinning, and tells the user to try again."""
+    if isinstance(context.error, OutcomeUnknown):
+        # Telegram got a reply and never answered: it has likely arrived, and "something went wrong"
+        # under it would be false (and one more message to a Telegram that is already slow).
+        log.warning("a reply's outcome is unknown: %s", context.error)
+        if isinstance(update, Update) and update.callback_query is not None:
+            with contextlib.suppress(TelegramError):  # answered already, or Telegram still silent
+                await update.callback_query.answer()
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

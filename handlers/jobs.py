@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram.ext import Application, ContextTypes, ExtBot
+from telegram.ext import Application, ContextTypes
 
 from bot.runtime import Runtime
 from bot.scheduler import Dispatcher
@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30
 WAKE_JOB = "dispatch-wake"
-DISPATCH_BOT_KEY = "dispatch_bot"
 
 
 def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -66,21 +65,12 @@ async def schedule_wake(app: Application) -> None:
 async def start(app: Application) -> None:
     """Creates the dispatcher and starts the sweep (its first run catches up after a restart)."""
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
-    settings = runtime.settings
-    # Its own Bot, with the application's defaults but no rate limiter: the dispatcher paces itself.
-    bot = ExtBot(
-        settings.token,
-        base_url=settings.api_base_url,
-        base_file_url=settings.api_file_url,
-        defaults=app.bot.defaults,
-    )
-    await bot.initialize()
-    app.bot_data[DISPATCH_BOT_KEY] = bot
+    # Through the application's bot: one send budget for replies and scheduled messages (handlers/pacer.py).
     runtime.dispatcher = Dispatcher(
         runtime.database,
         runtime.clock,
-        make_deliver(app, bot),
-        rate=settings.rate,
+        make_deliver(app),
+        rate=runtime.settings.rate,
         report=lambda: broadcast.refresh_progress(app),
     )
     assert app.job_queue is not None
@@ -105,6 +95,4 @@ async def mark_no_shows(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def stop(app: Application) -> None:
-    bot = app.bot_data.pop(DISPATCH_BOT_KEY, None)
-    if bot is not None:
-        await bot.shutdown()
+    """Nothing of its own to close: the dispatcher sends through the application's bot."""

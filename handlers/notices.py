@@ -8,12 +8,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import Translator
 from bot.ics import shift_ics
+from bot.pacing import ChatBusy
 from bot.runtime import Runtime
 from bot.scheduler import Deliver, Delivery, Result
 from bot.store import people, signups
@@ -22,6 +23,7 @@ from bot.store.outbox import OutboxItem
 from bot.store.people import Person
 from bot.store.shifts import Shift
 from bot.store.signups import Signup
+from handlers import pacer
 from handlers import shift_views as views
 from handlers.context import RUNTIME_KEY
 
@@ -81,12 +83,9 @@ def _retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def make_deliver(app: Application, bot: Bot) -> Deliver:
-    """The dispatcher's send function: render, send once, and say what happened.
-
-    `bot` has no rate limiter: the dispatcher paces itself and must see every 429 (PTB's
-    AIORateLimiter would retry behind its back, and has no per-chat limit).
-    """
+def make_deliver(app: Application) -> Deliver:
+    """The dispatcher's send function: render, send once through the bot's one send budget (at
+    background priority, never waiting for a busy chat), and say what happened."""
 
     async def deliver(item: OutboxItem) -> Result:
         runtime: Runtime = app.bot_data[RUNTIME_KEY]
@@ -101,6 +100,7 @@ def make_deliver(app: Application, bot: Bot) -> Deliver:
             notice = await render(rendering)
         except Skip as skip:
             return Result(Delivery.SKIPPED, str(skip))
+        bot = app.bot
         try:
             if notice.document:
                 filename, data = notice.document
@@ -109,17 +109,24 @@ def make_deliver(app: Application, bot: Bot) -> Deliver:
                     InputFile(data, filename=filename, attach=False),
                     caption=notice.text,
                     reply_markup=notice.markup,
+                    rate_limit_args=pacer.DISPATCH,
                 )
             else:
-                await bot.send_message(person.telegram_id, notice.text, reply_markup=notice.markup)
+                await bot.send_message(
+                    person.telegram_id, notice.text, reply_markup=notice.markup, rate_limit_args=pacer.DISPATCH
+                )
+        except ChatBusy as busy:
+            return Result(Delivery.DEFERRED, str(busy), busy.ready_in)
         except Forbidden as exc:
             return Result(Delivery.BLOCKED, exc.message)
         except RetryAfter as exc:
             return Result(Delivery.RETRY_AFTER, str(exc), _retry_seconds(exc))
+        except pacer.OutcomeUnknown as exc:
+            return Result(Delivery.UNCERTAIN, exc.message)
         except (TimedOut, NetworkError) as exc:
             if isinstance(exc, BadRequest):  # BadRequest is a NetworkError subclass in PTB
                 return Result(Delivery.PERMANENT, exc.message)
-            return Result(Delivery.TRANSIENT, exc.message)
+            return Result(Delivery.TRANSIENT, exc.message)  # it never reached Telegram, or Telegram failed
         return Result(Delivery.SENT)
 
     return deliver
@@ -128,8 +135,15 @@ def make_deliver(app: Application, bot: Bot) -> Deliver:
 def poke_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends what is due now without waiting for the next wake-up (after queueing a notice)."""
     runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
-    if runtime.dispatcher is not None:
-        context.application.create_task(runtime.dispatcher.run_due(), name="dispatch-now")
+    dispatcher = runtime.dispatcher
+    if dispatcher is None:
+        return
+
+    async def run_due() -> None:
+        pacer.in_background()  # started from an update, but nobody is waiting for what this sends
+        await dispatcher.run_due()
+
+    context.application.create_task(run_due(), name="dispatch-now")
 
 
 # --- the kinds the volunteer flows owe ----------------------------------------------------------------

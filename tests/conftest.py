@@ -60,6 +60,9 @@ def bot_env(emulator: BotAPIEmulator, db_path: Path, **extra: str) -> dict[str, 
         "TURNOUT_ADMINS": str(ADMIN_ID),
         "TURNOUT_TIMEZONE": "America/Los_Angeles",
         "TURNOUT_LOCALE": "en",
+        # Test users answer in milliseconds, not seconds: Telegram's 1/s per chat would only slow the
+        # suite. Tests of the pacing itself set it back to 1.
+        "TURNOUT_CHAT_RATE": "1000",
         **extra,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -140,17 +141,53 @@ async def test_a_crash_mid_batch_loses_nothing_and_repeats_at_most_the_one_in_fl
     assert sorted(counts.values()).count(2) == 1 and max(counts.values()) == 2  # one duplicate at most
 
 
-async def test_one_message_per_second_per_chat_others_go_first(db: Database) -> None:
+async def test_a_busy_chat_waits_aside_while_others_go_first(db: Database) -> None:
     clock = ManualClock(NOW)
     a, b, c = await volunteers(db, 3)
     await queue(db, [a], NOW, kind="one")
     await queue(db, [a], NOW, kind="two")
     await queue(db, [b, c], NOW)
+    delivered: list[int] = []
+    last: dict[int, float] = {}
+
+    async def deliver(item: OutboxItem) -> Result:
+        """As the send budget answers: a chat that had a message in the last 0.2 s is busy."""
+        busy = last.get(item.person_id, -1.0) + 0.2 - time.monotonic()
+        if busy > 0:
+            return Result(Delivery.DEFERRED, "chat busy", busy)
+        last[item.person_id] = time.monotonic()
+        delivered.append(item.person_id)
+        return Result(Delivery.SENT)
+
+    stats = await Dispatcher(db, clock, deliver, rate=1000, concurrency=1).run_due()
+    assert delivered == [a, b, c, a]  # a's second waits for its chat, b and c don't
+    assert (stats.sent, stats.throttled) == (4, 0)
+
+
+async def test_a_429_for_one_chat_holds_only_that_chat(db: Database) -> None:
+    clock = ManualClock(NOW)
+    a, b, c = await volunteers(db, 3)
+    await queue(db, [a, b, c], NOW)
     fake = FakeTelegram()
-    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000, per_chat_interval=0.2, concurrency=1)
+    fake.script[a] = [Result(Delivery.RETRY_AFTER, "429", retry_after=0.1)]
+    stats = await Dispatcher(db, clock, fake.deliver, rate=1000, concurrency=1).run_due()
+    assert fake.delivered == [b, c, a]  # the same message again after the pause, the others meanwhile
+    assert (stats.throttled, stats.sent) == (1, 3)
+
+
+async def test_a_send_with_no_answer_is_recorded_sent_and_never_repeated(db: Database) -> None:
+    clock = ManualClock(NOW)
+    (a,) = await volunteers(db, 1)
+    await queue(db, [a], NOW)
+    fake = FakeTelegram()
+    fake.script[a] = [Result(Delivery.UNCERTAIN, "Timed out")]
+    dispatcher = Dispatcher(db, clock, fake.deliver, rate=1000, concurrency=1)
+    stats = await dispatcher.run_due()
+    clock.advance(timedelta(hours=1))
     await dispatcher.run_due()
-    assert fake.delivered[0] == a and fake.delivered[-1] == a  # a's second waits for its chat, b and c don't
-    assert sorted(fake.delivered) == sorted([a, a, b, c])
+    (item,) = await outbox.for_person(db, a)
+    assert (stats.uncertain, item.status, item.attempts) == (1, "sent", 1)
+    assert item.last_error is not None and "Timed out" in item.last_error
 
 
 async def test_a_renderer_bug_is_retried_not_fatal(db: Database) -> None:

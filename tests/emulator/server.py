@@ -172,6 +172,7 @@ class BotAPIEmulator:
         self.calls: list[RecordedCall] = []
         self.errors: list[RecordedError] = []
         self.flood_429_count = 0
+        self.message_times: list[float] = []  # flood_clock when each accepted message call came in
         self.files: dict[str, StoredFile] = {}
         self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.descriptions: dict[str, str] = {}
@@ -202,6 +203,7 @@ class BotAPIEmulator:
         self._file_ids = itertools.count(1)
         self._flood_window: deque[float] = deque()
         self._flood_buckets: dict[int, tuple[float, float]] = {}
+        self._chat_floods: dict[int, float] = {}  # chat -> flood_clock until which it is answered 429
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
@@ -352,6 +354,21 @@ class BotAPIEmulator:
         """The next call to `method` fails as Telegram can fail it (an edit of a message too old to
         edit, or one the user deleted); it is recorded in `errors` like any refusal."""
         self._refusals.setdefault(method, deque()).append(ApiError(status, description))
+
+    def flood_chat(self, chat_id: int, seconds: float) -> None:
+        """From now on, for `seconds`, every message to this chat is answered 429 with what is left to
+        wait (whether or not flood_control is on); other chats are untouched."""
+        self._chat_floods[chat_id] = self.flood_clock() + seconds
+
+    def peak_messages_per_second(self, window: float = 1.0) -> int:
+        """The most message calls (sends, edits, copies, forwards) accepted within any `window` s."""
+        times = sorted(self.message_times)
+        peak = first = 0
+        for last, at in enumerate(times):
+            while at - times[first] >= window:
+                first += 1
+            peak = max(peak, last - first + 1)
+        return peak
 
     def calls_to(self, method: str) -> list[RecordedCall]:
         return [call for call in self.calls if call.method == method]
@@ -517,10 +534,15 @@ class BotAPIEmulator:
         counted = name.startswith(_FLOOD_PREFIXES) and name != "sendChatAction"
         chat_id = params.get("chat_id")
         chat_key = chat_id if isinstance(chat_id, int) else None
+        received = self.flood_clock()
+        if counted and chat_key in self._chat_floods:
+            self._chat_flood_check(chat_key, received)
         if counted and self.flood_control:
             self._flood_check(chat_key)
         handler = self._handlers.get(name, self._generic)
         result = await handler(params, method)
+        if counted:
+            self.message_times.append(received)
         if counted and self.flood_control:
             self._flood_commit(chat_key)
         return result
@@ -547,6 +569,15 @@ class BotAPIEmulator:
             self.flood_429_count += 1
             seconds = max(1, math.ceil(retry))
             raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
+
+    def _chat_flood_check(self, chat_id: int, now: float) -> None:
+        left = self._chat_floods[chat_id] - now
+        if left <= 0:
+            del self._chat_floods[chat_id]
+            return
+        self.flood_429_count += 1
+        seconds = max(1, math.ceil(left))
+        raise ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
 
     def _flood_commit(self, chat_id: int | None) -> None:
         now = self.flood_clock()
