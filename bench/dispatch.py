@@ -1,5 +1,6 @@
-"""Benchmark: N reminders due in the same minute, dispatched through the real delivery path to the
-Bot API emulator (in its own process, flood control on). Prints numbers; passes or fails nothing.
+"""Benchmark: N reminders due in the same minute, dispatched through the real delivery path (the
+application's bot and its one send budget) to the Bot API emulator (in its own process, flood control
+on). Prints numbers; passes or fails nothing.
 
     .venv/bin/python -m bench.dispatch --count 900 --rate 30
     .venv/bin/python -m bench.dispatch --count 10000 --rate 1000
@@ -38,7 +39,12 @@ def _emulator_process(conn: Any, count: int, rate: int) -> None:
         per_chat = [
             sum(1 for m in emu.messages(FIRST_USER + i) if "Bench canvass" in m.text) for i in range(count)
         ]
-        conn.send({"per_chat": per_chat, "flood_429": emu.flood_429_count, "errors": len(emu.errors)})
+        conn.send(
+            {
+                "per_chat": per_chat, "flood_429": emu.flood_429_count, "errors": len(emu.errors),
+                "peak_per_second": emu.peak_messages_per_second(),
+            }
+        )
         await emu.stop()
 
     asyncio.run(main())
@@ -163,6 +169,7 @@ async def run(count: int, rate: int) -> dict[str, Any]:
         "seconds": elapsed,
         "per_second": stats.sent / elapsed if elapsed else 0.0,
         "flood_429": report["flood_429"],
+        "peak_per_second": report["peak_per_second"],
         "throttled_seen": stats.throttled,
         "lost": sum(1 for n in per_chat if n == 0),
         "duplicated": sum(n - 1 for n in per_chat if n > 1),
@@ -185,6 +192,7 @@ def main() -> None:
     print(f"sent                    {r['sent']:>10,} in {r['seconds']:.1f} s")
     share = 100 * r["per_second"] / r["rate_limit"]
     print(f"achieved                {r['per_second']:>10.1f} msg/s ({share:.1f} % of limit)")
+    print(f"most in any second      {r['peak_per_second']:>10,} msg (at the emulator)")
     print(f"429 answers received    {r['flood_429']:>10,}")
     print(f"lost                    {r['lost']:>10,}")
     print(f"duplicated              {r['duplicated']:>10,}")
