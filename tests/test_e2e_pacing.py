@@ -1,6 +1,6 @@
 """One send budget for the bot, seen from Telegram's side (the emulator's receive times and counts):
-a 429 holds only the chat it names, replies go ahead of a reminder wave, and the bot never sends more
-than TURNOUT_RATE messages in any second."""
+a 429 holds only the chat it names, replies go ahead of a reminder wave, the bot never sends more
+than TURNOUT_RATE messages in any second, and a slow Telegram gets no second copy of a reply."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.clock import to_ts
 from bot.services.signups import sign_up
 from bot.store import outbox
 from bot.store.outbox import NewItem
+from handlers import pacer
 from tests.conftest import RunningBot, start_bot, stop_bot
 from tests.emulator import BotAPIEmulator
 from tests.emulator.models import RecordedCall
@@ -137,3 +138,20 @@ async def test_button_answers_are_not_held_behind_reminders(emulator: BotAPIEmul
     (call,) = [c for c in emulator.calls_to("answerCallbackQuery")]
     assert call.time - pressed < 1.0 and not wave.done()  # answered during the wave, not after it
     await asyncio.wait_for(wave, timeout=30)
+
+
+async def test_a_reply_telegram_got_but_never_answered_is_not_repeated_nor_called_an_error(
+    emulator: BotAPIEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pacer, "READ_TIMEOUT", 1.0)  # instead of waiting the real 30 s
+    running = await start_bot(emulator, tmp_path / "turnout.sqlite3")
+    try:
+        erin = emulator.user(5005, "Erin")
+        emulator.slow_next("sendMessage", 3.0)  # Telegram delivers it, then is slow to say so
+        await erin.send("/help")
+        reply = await erin.next_reply(timeout=3)
+        assert "/shifts" in reply.text
+        await erin.expect_no_reply(within=3.0)  # neither a second copy nor "Sorry, something went wrong"
+        assert len(emulator.messages(erin.id)) == 1
+    finally:
+        await stop_bot(running)

@@ -165,6 +165,7 @@ class BotAPIEmulator:
         self.flood_chat_burst = 3
         self.blocked: set[int] = set()
         self._refusals: dict[str, deque[ApiError]] = {}
+        self._slow: dict[str, deque[float]] = {}  # method -> seconds to sit on the answer, next calls
         # Telegram refuses answerCallbackQuery this many seconds (by `clock`) after the press
         self.callback_query_timeout = 15.0
 
@@ -354,6 +355,11 @@ class BotAPIEmulator:
         """The next call to `method` fails as Telegram can fail it (an edit of a message too old to
         edit, or one the user deleted); it is recorded in `errors` like any refusal."""
         self._refusals.setdefault(method, deque()).append(ApiError(status, description))
+
+    def slow_next(self, method: str, seconds: float) -> None:
+        """The next call to `method` is carried out at once but answered only after `seconds`: a slow
+        Telegram, where the bot may give up waiting for an answer to something that happened."""
+        self._slow.setdefault(method, deque()).append(seconds)
 
     def flood_chat(self, chat_id: int, seconds: float) -> None:
         """From now on, for `seconds`, every message to this chat is answered 429 with what is left to
@@ -545,6 +551,8 @@ class BotAPIEmulator:
             self.message_times.append(received)
         if counted and self.flood_control:
             self._flood_commit(chat_key)
+        if self._slow.get(name):
+            await asyncio.sleep(self._slow[name].popleft())
         return result
 
     # ------------------------------------------------------------------ flood control
