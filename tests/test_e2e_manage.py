@@ -382,6 +382,32 @@ async def test_broadcast_progress_never_repeats_itself_and_ends_in_the_tally(
     await coord.expect_no_reply(within=0.2)  # finished: never edited again
 
 
+async def test_a_progress_message_that_cannot_be_edited_gets_the_tally_as_a_new_message(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    org = await make_org(bot.db)
+    coord = await coordinator(bot, emulator, org)
+    _, vol = await volunteer(bot, emulator, 3660, "Vi", "en", follows=(org.id,))
+    await coord.send("/broadcast")
+    await coord.next_reply()
+    await coord.press("✍️ " + tr("en", "Write the message"))
+    await coord.next_reply()
+    await coord.send("Text bank at noon")
+    preview = await coord.next_reply()
+
+    async with dispatcher_held(bot):
+        emulator.refuse_next("editMessageText", "Bad Request: message to edit not found")  # deleted, say
+        await coord.press("✅ Send to 1 person")
+    assert "Text bank at noon" in (await vol.next_reply()).text
+    tally = await coord.next_reply()
+    assert not tally.edited and tally.message_id != preview.message_id
+    assert tr("en", "Your broadcast has gone out.") in tally.text and "Sent: 1" in tally.text
+    await bot.dispatch()
+    await coord.expect_no_reply(within=0.2)
+    assert [e.method for e in emulator.errors] == ["editMessageText"]  # the refusal we asked for, only
+    emulator.errors.clear()
+
+
 async def test_forged_buttons_from_a_volunteer_and_another_organizations_coordinator_are_refused(
     emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
