@@ -83,3 +83,41 @@ async def test_pages_of_five(db: Database) -> None:
     assert [s.title for s in last.shifts] == ["S10", "S11"]
     beyond = await find_shifts(db, person, Filters(page=9), NOW, LA)
     assert beyond.filters.page == 2  # an emptied page shows the last one there is
+
+
+async def test_someone_who_named_no_language_sees_shifts_that_need_one(db: Database) -> None:
+    org = await make_org(db)
+    korean = await make_shift(db, org, title="Korean", starts=NOW + timedelta(days=1), languages=("ko",))
+    nobody = await make_volunteer(db, 1, languages=())
+    assert [s.id for s in (await find_shifts(db, nobody, Filters(), NOW, LA)).shifts] == [korean]
+    english = await make_volunteer(db, 2, languages=("en",))
+    assert (await find_shifts(db, english, Filters(), NOW, LA)).shifts == []
+
+
+async def test_filters_together_and_a_shift_both_online_and_local_listed_once(db: Database) -> None:
+    kaya = await make_org(db, "kaya", "KAYA")
+    other = await make_org(db, "other", "Other")
+    soon = NOW + timedelta(days=2)
+    both = await make_shift(db, kaya, title="Hybrid", starts=soon, online_url="https://x.org/h", region="CA")
+    later = await make_shift(db, kaya, title="Later", starts=NOW + timedelta(days=20))
+    await make_shift(db, other, title="Other org", starts=soon)
+    await make_shift(db, kaya, title="Canvass", kind="canvass", starts=soon)
+    closed = await make_shift(db, kaya, title="Closed", starts=soon)
+    await db_deadline(db, closed, NOW - timedelta(hours=1))
+    person = await make_volunteer(db, 1)
+
+    everything = await find_shifts(db, person, Filters(), NOW, LA)
+    assert everything.total == 4 and [s.title for s in everything.shifts].count("Hybrid") == 1
+    week = await find_shifts(db, person, Filters(when="w", kind="phone_bank", org_id=kaya.id), NOW, LA)
+    assert [s.id for s in week.shifts] == [both]
+    month = await find_shifts(db, person, Filters(when="m", kind="phone_bank", org_id=kaya.id), NOW, LA)
+    assert [s.id for s in month.shifts] == [both, later]
+
+
+async def db_deadline(db: Database, shift_id: int, deadline: datetime) -> None:
+    """Closes signups of a shift before its start (as a coordinator's deadline would)."""
+    from bot.clock import to_ts
+    from bot.store import shifts
+
+    async with db.transaction() as tx:
+        await shifts.update(tx, shift_id, 0, signup_deadline=to_ts(deadline))

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import to_ts
 from bot.db import Database
-from bot.store import people
 from bot.store import shifts as shift_store
 from bot.store.people import Person
 from bot.store.shifts import Shift, ShiftQuery
@@ -78,7 +77,6 @@ class Page:
 async def find_shifts(db: Database, person: Person, filters: Filters, now: datetime, tz: ZoneInfo) -> Page:
     """Open shifts this person can take: their region or online, and languages they speak."""
     until = until_for(filters.when, now, tz)
-    spoken = await people.languages(db, person.id)
     query = ShiftQuery(
         person_id=person.id,
         now=to_ts(now),
@@ -88,7 +86,6 @@ async def find_shifts(db: Database, person: Person, filters: Filters, now: datet
         online_only=filters.online_only,
         # Outside the US ('INTL') matches no in-person shift's region: they see online shifts.
         region=person.state or None,
-        match_languages=bool(spoken),
     )
     shifts, total = await shift_store.search(db, query, limit=PAGE_SIZE, offset=filters.page * PAGE_SIZE)
     if not shifts and total and filters.page:

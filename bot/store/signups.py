@@ -97,7 +97,7 @@ async def overlapping(tx: Transaction, person_id: int, starts_at: int, ends_at: 
     """Shift ids of this person's confirmed shifts that overlap the given time."""
     rows = await tx.fetchall(
         """
-        SELECT s.id FROM signup g JOIN shift s ON s.id = g.shift_id
+        SELECT s.id FROM signup g CROSS JOIN shift s ON s.id = g.shift_id  -- from their signups, not every shift
         WHERE g.person_id = ? AND g.status = 'confirmed' AND s.status = 'published'
           AND s.id != ? AND s.starts_at < ? AND s.ends_at > ?
         ORDER BY s.starts_at
@@ -116,7 +116,7 @@ async def upcoming_for_person(db: Database, person_id: int, now: int) -> list[tu
                    (SELECT count(*) FROM signup w WHERE w.shift_id = g.shift_id AND w.status = 'waitlisted'
                     AND w.position <= g.position)
                ELSE 0 END AS rank
-        FROM signup g JOIN shift s ON s.id = g.shift_id
+        FROM signup g CROSS JOIN shift s ON s.id = g.shift_id  -- from their signups, not every shift
         WHERE g.person_id = ? AND g.status IN ('confirmed', 'waitlisted') AND s.status = 'published'
           AND s.ends_at > ?
         ORDER BY s.starts_at, s.id
