@@ -4,7 +4,7 @@ Rows are generated in Python and written with executemany in one transaction on 
 connection (no service calls per row), after the real migrations have made the schema. The first
 `bench_users` volunteers are registered and have no signups, so a benchmark can act as them and
 know what it will see; the reminder wave (optional) is `reminders` more volunteers, each confirmed
-on a shift three hours ahead with a reminder due now in the outbox.
+on a shift three hours ahead; `queue_wave` then puts a reminder for each, due now, in the outbox.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Built:
     rows: dict[str, int]
     bench_user_ids: list[int]  # Telegram ids of the benchmark's users
     wave_user_ids: list[int]  # Telegram ids of the reminder wave's recipients
+    wave: list[tuple[int, int, int]]  # (person, shift, signup) of each reminder `queue_wave` queues
 
 
 def bench_user(i: int) -> dict[str, object]:
@@ -184,7 +185,7 @@ def build(path: Path, scale: Scale = Scale(), *, now: int | None = None, seed: i
                 checkins.append((signup_id, joined, "button", rng.choice((2.0, 3.0, 4.0))))
     # the reminder wave: shifts three hours ahead, everyone on them confirmed, a reminder due now
     wave_people = range(scale.bench_users + scale.volunteers + 1, total_people + 1)
-    outbox = []
+    wave: list[tuple[int, int, int]] = []
     if scale.reminders:
         wave_shift = scale.shifts
         starts = now + 3 * 3600
@@ -204,14 +205,9 @@ def build(path: Path, scale: Scale = Scale(), *, now: int | None = None, seed: i
                 )
             signup_id += 1
             signup_rows.append((signup_id, wave_shift, person, "confirmed", None, now - DAY, now - DAY))
-            outbox.append(
-                (person, "reminder", wave_shift, json.dumps({"signup_id": signup_id, "lead": 7200}), now,
-                 f"bench-wave:{signup_id}", now - 60)
-            )
+            wave.append((person, wave_shift, signup_id))
     put("signup", "id,shift_id,person_id,status,position,joined_at,updated_at", signup_rows)
     put("checkin", "signup_id,checked_in_at,method,hours", checkins)
-    if outbox:
-        put("outbox", "person_id,kind,shift_id,payload,due_at,dedupe_key,created_at", outbox)
     conn.execute("COMMIT")  # no ANALYZE: a production database has no statistics unless the bot makes them
     conn.close()
     return Built(
@@ -220,7 +216,29 @@ def build(path: Path, scale: Scale = Scale(), *, now: int | None = None, seed: i
         rows=rows,
         bench_user_ids=[FIRST_TELEGRAM_ID + i for i in range(scale.bench_users)],
         wave_user_ids=[FIRST_TELEGRAM_ID + p - 1 for p in wave_people],
+        wave=wave,
     )
+
+
+def queue_wave(built: Built, due: int | None = None) -> int:
+    """Puts the wave's reminders in the outbox, due now (the 2-hour one, three hours ahead of the
+    shift, as after a catch-up); returns how many."""
+    due = int(time.time()) if due is None else due
+    conn = sqlite3.connect(built.path, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO outbox (person_id, kind, shift_id, payload, due_at, dedupe_key, created_at)"
+            " VALUES (?, 'reminder', ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            [
+                (person, shift, json.dumps({"signup_id": signup, "lead": 7200}), due, f"bench-wave:{signup}", due)
+                for person, shift, signup in built.wave
+            ],
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return len(built.wave)
 
 
 def main() -> None:
@@ -235,6 +253,7 @@ def main() -> None:
     path = args.path or Path(tempfile.mkdtemp(prefix="turnout-bigdb-")) / "big.sqlite3"
     scale = Scale.small(reminders=args.reminders) if args.small else Scale(reminders=args.reminders)
     built = build(path, scale)
+    queue_wave(built)
     print(f"{built.path}: built in {built.seconds:.1f} s")
     for table, count in built.rows.items():
         print(f"  {table:<16} {count:>9,}")
