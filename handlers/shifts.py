@@ -17,6 +17,7 @@ from bot.services.signups import Outcome, sign_up
 from bot.store import shifts as shift_store
 from bot.store import signups
 from bot.store.shifts import Shift
+from bot.store.signups import Signup
 from bot.vocab import KIND_EMOJI, KINDS, kind_name
 from handlers import shift_views as views
 from handlers.context import BotContext
@@ -154,9 +155,13 @@ async def filter_menu(update: Update, context: BotContext) -> None:
 # --- the card -------------------------------------------------------------------------------------
 
 
-async def _render_card(context: BotContext, shift: Shift, back_state: str | None) -> tuple[str, InlineKeyboardMarkup]:
+async def _render_card(
+    context: BotContext, shift: Shift, back_state: str | None, mine: Signup | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The card with this person's status on it; `mine`, when the caller just saved it, spares a look-up."""
     t, runtime = context.t, context.runtime
-    mine = await signups.find(runtime.database, shift.id, context.person.id)
+    if mine is None:
+        mine = await signups.find(runtime.database, shift.id, context.person.id)
     rows: list[list[InlineKeyboardButton]] = []
     status_line = None
     closed = runtime.clock.now() >= shift.signup_closes_at
@@ -254,7 +259,7 @@ async def join(update: Update, context: BotContext) -> None:
         await context.bot.send_message(chat_id, text, reply_markup=markup)
         return
     # Refresh the card they pressed, so its button and places match what just happened.
-    text, markup = await _render_card(context, shift, None)
+    text, markup = await _render_card(context, shift, None, result.signup)
     await edit_or_keep(query, text, markup)
     if result.outcome is Outcome.CONFIRMED:
         await _send_confirmation(context, chat_id, t, shift)

@@ -69,7 +69,7 @@ async def sign_up(
             if clashes:
                 others = await shift_store.get_many(tx, clashes)
                 return SignupResult(Outcome.OVERLAP, shift, overlaps=tuple(others[i] for i in clashes))
-        if await signup_store.confirmed_count(tx, shift_id) < shift.capacity:
+        if shift.confirmed_count < shift.capacity:  # read in this write transaction: current
             signup_id = await signup_store.save(
                 tx, shift_id=shift_id, person_id=person_id, status="confirmed", position=None, now=now
             )
