@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import multiprocessing as mp
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -94,6 +95,7 @@ class PhaseResult:
     latencies: list[float] = field(default_factory=list)
     by_label: dict[str, list[float]] = field(default_factory=dict)
     max_per_second: int = 0
+    max_tried_per_second: int = 0
     flood_429: int = 0
     reminders_sent: int = 0
 
@@ -123,6 +125,7 @@ def _emulator_process(conn: Any, bench_ids: list[int], wave_ids: list[int], rate
             super().__init__(flood_control=True)
             self.flood_global_per_second = rate
             self.sent_at: list[float] = []  # every accepted message or edit
+            self.tried_at: list[float] = []  # every message or edit the bot tried (429s included)
             self.timed: dict[int, Timed] = {}
             self.polls = 0
 
@@ -130,6 +133,10 @@ def _emulator_process(conn: Any, bench_ids: list[int], wave_ids: list[int], rate
             if chat_id not in bench_set:
                 return sink
             return self.timed.setdefault(chat_id, Timed())
+
+        def _flood_check(self, chat_id: int | None) -> None:
+            self.tried_at.append(time.monotonic())
+            super()._flood_check(chat_id)
 
         def _flood_commit(self, chat_id: int | None) -> None:
             super()._flood_commit(chat_id)
@@ -260,7 +267,7 @@ def _emulator_process(conn: Any, bench_ids: list[int], wave_ids: list[int], rate
         async def run_phase(kind: str, level: float, seconds: float, walk_name: str) -> PhaseResult:
             result = PhaseResult()
             walk = WALKS[walk_name]
-            sent_before, flood_before = len(emu.sent_at), emu.flood_429_count
+            sent_before, flood_before, tried_before = len(emu.sent_at), emu.flood_429_count, len(emu.tried_at)
             wave_before = _wave_count()
             started = time.monotonic()
             if kind == "closed":
@@ -270,6 +277,7 @@ def _emulator_process(conn: Any, bench_ids: list[int], wave_ids: list[int], rate
             result.seconds = time.monotonic() - started
             window = emu.sent_at[sent_before:]
             result.max_per_second = _max_in_window(window, 1.0)
+            result.max_tried_per_second = _max_in_window(emu.tried_at[tried_before:], 1.0)
             result.flood_429 = emu.flood_429_count - flood_before
             result.reminders_sent = _wave_count() - wave_before
             return result
@@ -372,6 +380,65 @@ class BotProcess:
         self.log.close()
 
 
+class Sampler:
+    """py-spy sampling a process (CPU only: idle frames are left out), summed up by where time goes."""
+
+    GROUPS = (
+        ("SQLite (aiosqlite's thread)", "_connection_worker_thread"),
+        ("handing statements to aiosqlite's thread (main thread)", "(aiosqlite/"),
+        ("HTTP client (httpx, httpcore, h11, anyio)", ("(httpx/", "(httpcore/", "(h11/", "(anyio/")),
+        ("python-telegram-bot", "(telegram/"),
+        ("Babel formatting", "(babel/"),
+        ("JSON", "(json/"),
+        ("the bot's own code (bot/, handlers/)", ("(bot/", "(handlers/")),
+        ("asyncio event loop", "(asyncio/"),
+    )
+    # Leaves where a thread waits rather than works (py-spy cannot always tell from here).
+    IDLE = ("select (selectors.py", "(aiosqlite/core.py:59)", "wait (threading.py", "get (queue.py",
+            "_worker (concurrent/futures/thread.py")
+
+    def __init__(self, pid: int, out: Path) -> None:
+        self.out = out
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("py-spy")), "record", "--format", "raw", "--threads", "--rate", "250",
+             "-o", str(out), "--pid", str(pid)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+
+    def report(self) -> None:
+        stacks = []
+        for line in self.out.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if stack and count.isdigit() and not any(m in stack.rsplit(";", 1)[-1] for m in self.IDLE):
+                stacks.append((stack, int(count)))
+        total = sum(n for _, n in stacks) or 1
+        print(f"\nwhere the bot's CPU went during the mix (py-spy, {total:,} busy samples, {self.out}):")
+        shares = dict.fromkeys([name for name, _ in self.GROUPS] + ["other (stdlib, …)"], 0)
+        for stack, n in stacks:
+            leaf = stack.rsplit(";", 1)[-1]
+            for name, marks in self.GROUPS:
+                marks = (marks,) if isinstance(marks, str) else marks
+                if any(m in (stack if name.startswith("SQLite") else leaf) for m in marks):
+                    shares[name] += n
+                    break
+            else:
+                shares["other (stdlib, …)"] += n
+        print("  by where the sampled frame is (self time):")
+        for name, share in shares.items():
+            print(f"  {100 * share / total:5.1f} %  {name}")
+        leaves: dict[str, int] = {}
+        for stack, n in stacks:
+            leaf = stack.rsplit(";", 1)[-1]
+            leaves[leaf] = leaves.get(leaf, 0) + n
+        print("  top functions (self):")
+        for leaf, n in sorted(leaves.items(), key=lambda kv: -kv[1])[:15]:
+            print(f"  {100 * n / total:5.1f} %  {leaf[:110]}")
+
+
 @dataclass
 class Figures:
     """One phase in one run."""
@@ -380,6 +447,7 @@ class Figures:
     p50: float
     p99: float
     max_per_second: int
+    max_tried_per_second: int
     flood_429: int
     cpu_ms: float
     cpu_ms_net: float
@@ -413,6 +481,7 @@ def run_phase(emulator: Emulator, bot: BotProcess, kind: str, level: float, seco
         p50=percentile(result.latencies, 0.5),
         p99=percentile(result.latencies, 0.99),
         max_per_second=result.max_per_second,
+        max_tried_per_second=result.max_tried_per_second,
         flood_429=result.flood_429,
         cpu_ms=cpu * 1000 / done,
         cpu_ms_net=max(0.0, cpu - background) * 1000 / done,
@@ -440,6 +509,9 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=30, help="TURNOUT_RATE, and the emulator's global limit")
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=1_000)
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the bot with py-spy during the mix (pip install py-spy) and print where its "
+                             "time goes")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="turnout-updates-"))
@@ -477,12 +549,15 @@ def report(args: argparse.Namespace, emulator: Emulator, big: Built, small: Buil
 
     queued = queue_wave(big)
     bot = BotProcess("bot", emulator, big.path, args.rate, log)
+    spy = Sampler(bot.pid, log.with_name("bot.pyspy.txt")) if args.profile else None
     turnout: dict[tuple[str, float], list[Figures]] = {p: [] for p in PHASES}
     try:
         for _ in range(args.runs):
             for kind, level in PHASES:
                 turnout[(kind, level)].append(run_phase(emulator, bot, kind, level, args.seconds, "mix", 2.0))
     finally:
+        if spy is not None:
+            spy.stop()
         bot.stop()
 
     # The echo bot has no rate limiter, so only an offered load under the flood limit: open loop, 25/s.
@@ -499,7 +574,8 @@ def report(args: argparse.Namespace, emulator: Emulator, big: Built, small: Buil
     print(f"\nTurnout, the update mix while {queued:,} reminders are due (TURNOUT_RATE={args.rate}, "
           f"{args.runs} runs of {args.seconds:g} s each; min / median / max)")
     header = (f"{'phase':<13} {'updates/s':>18} {'reply p50 ms':>20} {'reply p99 ms':>22} {'msgs/s max':>14} "
-              f"{'429s':>10} {'CPU ms/update':>18} {'net of wave':>18} {'reminders/s':>18} {'unanswered':>10}")
+              f"{'tried/s max':>14} {'429s':>10} {'CPU ms/update':>18} {'net of wave':>18} {'reminders/s':>18} "
+              f"{'unanswered':>10}")
     print(header)
     for (kind, level), figures in turnout.items():
         print(_row(phase_name(kind, level), figures))
@@ -512,6 +588,8 @@ def report(args: argparse.Namespace, emulator: Emulator, big: Built, small: Buil
     print(f"\nCPU per update, net of the wave, offered 25 updates/s: Turnout {spread(bot_cpu, '{:.2f}')} ms, "
           f"echo {spread(echo_cpu, '{:.2f}')} ms; ratio of medians "
           f"{statistics.median(bot_cpu) / statistics.median(echo_cpu):.1f}×")
+    if spy is not None:
+        spy.report()
     ratio = statistics.median(shifts_big) / statistics.median(shifts_small)
     print(f"/shifts reply p50, alone: {spread(shifts_big)} ms at 100k volunteers vs {spread(shifts_small)} ms "
           f"on a small database; ratio of medians {ratio:.2f}×")
@@ -521,6 +599,7 @@ def _row(name: str, figures: list[Figures]) -> str:
     return (
         f"{name:<13} {spread([f.updates_per_s for f in figures]):>18} {spread([f.p50 for f in figures]):>20} "
         f"{spread([f.p99 for f in figures]):>22} {spread([f.max_per_second for f in figures], '{:.0f}'):>14} "
+        f"{spread([f.max_tried_per_second for f in figures], '{:.0f}'):>14} "
         f"{spread([f.flood_429 for f in figures], '{:.0f}'):>10} {spread([f.cpu_ms for f in figures], '{:.2f}'):>18} "
         f"{spread([f.cpu_ms_net for f in figures], '{:.2f}'):>18} "
         f"{spread([f.reminders_per_s for f in figures]):>18} {spread([f.unanswered for f in figures], '{:.0f}'):>10}"
