@@ -168,7 +168,7 @@ _SPEAKS = """(NOT EXISTS (SELECT 1 FROM person_language p WHERE p.person_id = :p
 def _where(q: ShiftQuery) -> list[str]:
     """One WHERE per place a person may go (online; in person in their region), each a SELECT of its
     own: an OR between them would make SQLite read the row of every open shift in the network, where
-    the partial indexes of migration 0007 hold what the filters test. Only the filters set are
+    the partial indexes of migration 0008 hold what the filters test. Only the filters set are
     written, so a time window bounds the index range."""
     common = ["s.status = 'published'", "s.starts_at > :now", "COALESCE(s.signup_deadline, s.starts_at) > :now"]
     if q.until is not None:
