@@ -1,25 +1,54 @@
-"""After a shift: "how did it go?", and the numbers (doors, calls, texts, conversations) by button or typed."""
+"""After a shift: "how did it go?", and the numbers (doors, calls, texts, conversations) by button or typed.
+
+A number's question is a one-question flow of the dialogue engine (`NumberFlow`, kept in SQLite): a
+typed number after a restart still lands, and doing anything else closes it, so a name typed for
+/settings never reaches it. Buttons are codec classes under `fr`, `fv` and `fd`.
+"""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from dataclasses import dataclass
 
-from bot.i18n import Translator
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application
+
+from bot.i18n import N_, Translator
 from bot.services.followups import MAX_VALUE, METRICS_BY_KIND, NotAllowed, record_metric
 from bot.store import reports
+from bot.store.dialogues import Dialogue
 from bot.store.shifts import Shift
 from bot.text import whole_number_in
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.keyboards import grid
+from handlers.kit import dialogues
+from handlers.kit.callbacks import Button
 from handlers.notices import Notice, Rendering, Skip, renderer
 
-ASK_PATTERN = r"^fr:(\d{1,12}):([a-z]{1,14})$"
-VALUE_PATTERN = r"^fv:(\d{1,12}):([a-z]{1,14}):(\d{1,6})$"
-DONE_PATTERN = r"^fd:(\d{1,12})$"
 QUICK_VALUES = (0, 5, 10, 20, 30, 50, 100)
-PENDING = "report_pending"  # user_data: (signup_id, metric) while we wait for a typed number
+KIND = "fu.num"  # the dialogue: step 'ask', data {'signup', 'metric'} while a typed number is awaited
+
+
+@dataclass(frozen=True)
+class Ask(Button, prefix="fr"):
+    """Asks for one number."""
+
+    signup: int
+    metric: str
+
+
+@dataclass(frozen=True)
+class Value(Button, prefix="fv"):
+    """One of the quick numbers."""
+
+    signup: int
+    metric: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Finish(Button, prefix="fd"):
+    signup: int
 
 
 def metric_label(t: Translator, metric: str) -> str:
@@ -47,8 +76,8 @@ def report_keyboard(t: Translator, signup_id: int, shift: Shift, values: dict[st
     for metric in METRICS_BY_KIND[shift.kind]:
         value = values.get(metric)
         label = metric_label(t, metric) + (f": {t.number(value)}" if value is not None else "")
-        rows.append([InlineKeyboardButton(label, callback_data=f"fr:{signup_id}:{metric}")])
-    rows.append([InlineKeyboardButton("✓ " + t._("Done"), callback_data=f"fd:{signup_id}")])
+        rows.append([InlineKeyboardButton(label, callback_data=Ask(signup_id, metric).pack())])
+    rows.append([InlineKeyboardButton("✓ " + t._("Done"), callback_data=Finish(signup_id).pack())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -70,22 +99,63 @@ async def render_followup(r: Rendering) -> Notice:
     return Notice(text, report_keyboard(t, signup.id, shift, values))
 
 
-async def ask_value(update: Update, context: BotContext) -> None:
-    """Asks for one number, with quick buttons; a typed number works too."""
-    query = update.callback_query
+def _stale(t: Translator) -> str:
+    return t._("This button no longer works. Please send /start.")
+
+
+async def _ask(update: Update, context: BotContext, signup_id: int, metric: str) -> None:
     t = context.t
-    signup_id, metric = int(context.match.group(1)), context.match.group(2)
-    if metric not in reports.METRICS:
-        await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
-        return
-    await query.answer()
-    context.user_data[PENDING] = (signup_id, metric)
-    buttons = [InlineKeyboardButton(t.number(v), callback_data=f"fv:{signup_id}:{metric}:{v}") for v in QUICK_VALUES]
+    buttons = [
+        InlineKeyboardButton(t.number(v), callback_data=Value(signup_id, metric, v).pack()) for v in QUICK_VALUES
+    ]
     await context.bot.send_message(
-        query.message.chat.id,
+        update.effective_chat.id,
         metric_question(t, metric) + "\n" + t._("Tap a number or type it."),
         reply_markup=InlineKeyboardMarkup(grid(buttons, 4)),
     )
+
+
+class NumberFlow(dialogues.Flow):
+    """One number, typed (or tapped: the quick buttons are this flow's)."""
+
+    kind = KIND
+    name = N_("adding your numbers")
+    one_question = True
+    buttons = ("fr", "fv", "fd")
+
+    async def on_message(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        text = update.effective_message.text
+        value = whole_number_in(text, 0, MAX_VALUE, grouping=True) if text is not None else None
+        if value is None:
+            await update.effective_message.reply_text(context.t._("Please send a whole number, like 25."))
+            return
+        # Consumed before saving: the next message, whatever it is, is not a number for this question.
+        await dialogues.end(context, KIND)
+        signup_id, metric = dialogue.data.get("signup"), dialogue.data.get("metric")
+        if not isinstance(signup_id, int) or metric not in reports.METRICS:
+            await update.effective_message.reply_text(_stale(context.t))
+            return
+        if not await _save(update, context, signup_id, metric, value):
+            await update.effective_message.reply_text(_stale(context.t))
+
+    async def resume(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        signup_id, metric = dialogue.data.get("signup"), dialogue.data.get("metric")
+        if isinstance(signup_id, int) and metric in reports.METRICS:
+            await _ask(update, context, signup_id, metric)
+        else:
+            await dialogues.end(context, KIND)
+
+
+async def ask_value(update: Update, context: BotContext, button: Ask) -> None:
+    """Asks for one number, with quick buttons; a typed number works too."""
+    query = update.callback_query
+    if button.metric not in reports.METRICS:
+        await query.answer(_stale(context.t), show_alert=True)
+        return
+    if await dialogues.begin(update, context, KIND, "ask", {"signup": button.signup, "metric": button.metric}) is None:
+        return  # asked first whether to leave another dialogue (the engine answered the button)
+    await query.answer()
+    await _ask(update, context, button.signup, button.metric)
 
 
 async def _save(update: Update, context: BotContext, signup_id: int, metric: str, value: int) -> bool:
@@ -94,7 +164,6 @@ async def _save(update: Update, context: BotContext, signup_id: int, metric: str
         shift = await record_metric(runtime.database, context.person.id, signup_id, metric, value, runtime.now_ts())
     except NotAllowed:
         return False
-    context.user_data.pop(PENDING, None)
     values = await reports.get_for_signup(runtime.database, signup_id)
     await context.bot.send_message(
         update.effective_chat.id,
@@ -104,43 +173,30 @@ async def _save(update: Update, context: BotContext, signup_id: int, metric: str
     return True
 
 
-async def value_pressed(update: Update, context: BotContext) -> None:
+async def value_pressed(update: Update, context: BotContext, button: Value) -> None:
     """Stores a number from the quick buttons."""
     query = update.callback_query
-    signup_id, metric, value = int(context.match.group(1)), context.match.group(2), int(context.match.group(3))
-    if value > MAX_VALUE or metric not in reports.METRICS or not await _save(update, context, signup_id, metric, value):
-        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
+    signup_id, metric, value = button.signup, button.metric, button.value
+    if not 0 <= value <= MAX_VALUE or metric not in reports.METRICS:
+        await query.answer(_stale(context.t), show_alert=True)
+        return
+    await dialogues.end(context, KIND)
+    if not await _save(update, context, signup_id, metric, value):
+        await query.answer(_stale(context.t), show_alert=True)
         return
     await query.answer()
 
 
-async def value_typed(update: Update, context: BotContext) -> None:
-    """Takes a typed number while one is expected; other text is none of this handler's business."""
-    pending = context.user_data.get(PENDING)
-    if pending is None:
-        return
-    value = whole_number_in(update.effective_message.text or "", 0, MAX_VALUE, grouping=True)
-    if value is None:
-        await update.effective_message.reply_text(context.t._("Please send a whole number, like 25."))
-        return
-    signup_id, metric = pending
-    if not await _save(update, context, signup_id, metric, value):
-        context.user_data.pop(PENDING, None)
-
-
-async def done(update: Update, context: BotContext) -> None:
+async def done(update: Update, context: BotContext, button: Finish) -> None:
     """Closes the report with thanks."""
     query = update.callback_query
-    context.user_data.pop(PENDING, None)
+    await dialogues.end(context, KIND)
     await query.answer(context.t._("Thank you! Your numbers are saved."))
     await query.edit_message_reply_markup(None)
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(ask_value, pattern=ASK_PATTERN))
-    app.add_handler(CallbackQueryHandler(value_pressed, pattern=VALUE_PATTERN))
-    app.add_handler(CallbackQueryHandler(done, pattern=DONE_PATTERN))
-    from handlers.newshift import DialogueOpen  # late: newshift imports this module
-
-    private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(private_text & DialogueOpen(app, PENDING), value_typed))
+    dialogues.register_flow(NumberFlow())
+    app.add_handler(Ask.handler(ask_value))
+    app.add_handler(Value.handler(value_pressed))
+    app.add_handler(Finish.handler(done))

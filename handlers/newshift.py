@@ -35,7 +35,7 @@ from bot.store import orgs as org_store
 from bot.store.orgs import Org
 from bot.store.shifts import NewShift, Shift
 from bot.vocab import KIND_BY_CODE, KIND_CODES, KIND_EMOJI, KINDS, OUTREACH_LANGUAGES, kind_name, outreach_language_name
-from handlers import followup, settings
+from handlers import settings
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import current_actor, require_coordinator
@@ -429,7 +429,6 @@ async def newshift_command(update: Update, context: BotContext) -> None:
         dlg.question_id = previous.question_id
     # One typed answer never goes to two places: the other features' waiting questions close.
     await settings.cancel_editor(context)
-    context.user_data.pop(followup.PENDING, None)
     context.user_data[DIALOGUE] = dlg
     await _show(update, context, dlg)
 
