@@ -93,7 +93,6 @@ def register_handlers(app: Application) -> None:
     Groups: -2 who is this (resolve_user); -1 the dialogue watcher; 0 commands, buttons, and last every
     other message, routed to the one open dialogue (handlers/kit/dialogues.py)."""
     app.add_handler(TypeHandler(Update, resolve_user), group=-2)
-    orgs.register(app)  # a dialogue: first, so its typed answers win only while it is open
     newshift.register(app)  # a dialogue too; its typed answers and /cancel only while it is open
     shift_upload.register(app)  # /cancel only while an upload waits; CSV documents from coordinators
     start.register(app)
@@ -106,6 +105,7 @@ def register_handlers(app: Application) -> None:
     followup.register(app)
     invites.register(app)
     team.register(app)
+    orgs.register(app)  # /neworg, on the dialogue engine
     export.register(app)
     manage.register(app)
     roster.register(app)

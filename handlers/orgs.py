@@ -2,28 +2,22 @@
 
 Name → short id (slug, suggested from the name) → state (buttons) → time zone (the state's suggested)
 → confirm. Back works at every step, /cancel any time; bad input is asked for again with an example.
-Callback data: `no:s` use the suggested slug, `no:st:<CODE|->` state, `no:z:<i>` zone, `no:ok` create,
-`no:b` back, `no:x` cancel. The draft lives in user_data until the organization is created.
+The draft is a dialogue of the engine (handlers/kit/dialogues.py), kept in SQLite: a restart loses
+nothing, opening another dialogue asks first. Create claims the draft inside the transaction that
+creates the organization (bot/services/once.py), so two presses create one. Buttons: codec classes
+under `no`.
 """
 
 from __future__ import annotations
 
-import warnings
-from datetime import timedelta
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import Application, CommandHandler, filters
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
+from bot.services.once import AlreadyDone
 from bot.services.orgs_admin import (
     InvalidOrg,
     OrgProblem,
@@ -35,42 +29,68 @@ from bot.services.orgs_admin import (
     slug_available,
     suggest_slug,
 )
+from bot.store.dialogues import Dialogue
 from bot.vocab import STATE_ZONES
 from handlers.context import BotContext
 from handlers.guards import require_registered
+from handlers.invites import Role
 from handlers.keyboards import grid
+from handlers.kit import dialogues
+from handlers.kit.callbacks import Button
 from handlers.shift_views import esc
 
-NAME, SLUG, STATE, ZONE, CONFIRM = range(5)
-DRAFT = "neworg"
-BACK = "no:b"
-CANCEL = "no:x"
-USE_SLUG = "no:s"
-CREATE = "no:ok"
-STATE_PATTERN = r"^no:st:([A-Z]{2}|-)$"
-ZONE_PATTERN = r"^no:z:(\d{1,2})$"
+KIND = "neworg"  # the dialogue: step 'name', 'slug', 'state', 'zone', 'confirm' (then DONE)
 # For an organization without one state: the US zones from east to west.
 US_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
     "America/Anchorage", "Pacific/Honolulu",
 )
+NO_STATE = "-"
 
 
-def _draft(context: BotContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT, {})
+@dataclass(frozen=True)
+class UseSlug(Button, prefix="no:s"):
+    """Takes the suggested short id."""
+
+
+@dataclass(frozen=True)
+class PickState(Button, prefix="no:st"):
+    code: str  # a state's code, or NO_STATE
+
+
+@dataclass(frozen=True)
+class PickZone(Button, prefix="no:z"):
+    index: int
+
+
+@dataclass(frozen=True)
+class Create(Button, prefix="no:ok"):
+    pass
+
+
+@dataclass(frozen=True)
+class Back(Button, prefix="no:b"):
+    pass
+
+
+@dataclass(frozen=True)
+class Cancel(Button, prefix="no:x"):
+    pass
 
 
 def _nav(t: Translator, *, back: bool = True) -> list[InlineKeyboardButton]:
-    row = [InlineKeyboardButton("⬅ " + t._("Back"), callback_data=BACK)] if back else []
-    return [*row, InlineKeyboardButton("✖ " + t._("Cancel"), callback_data=CANCEL)]
+    row = [InlineKeyboardButton("⬅ " + t._("Back"), callback_data=Back().pack())] if back else []
+    return [*row, InlineKeyboardButton("✖ " + t._("Cancel"), callback_data=Cancel().pack())]
 
 
-async def _say(update: Update, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Edits the message whose button was pressed, or answers a typed message with a new one."""
-    if update.callback_query:
+async def _say(update: Update, text: str, markup: InlineKeyboardMarkup, *, new: bool = False) -> None:
+    """Edits the message whose button was pressed, or answers with a new message (typed, or `new`)."""
+    if update.callback_query and not new:
         await update.callback_query.edit_message_text(text, reply_markup=markup)
-    else:
+    elif update.callback_query is None:
         await update.effective_message.reply_text(text, reply_markup=markup)
+    else:
+        await update.get_bot().send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
 def _step(t: Translator, number: int) -> str:
@@ -79,22 +99,30 @@ def _step(t: Translator, number: int) -> str:
     )
 
 
-async def _ask_name(update: Update, context: BotContext, problem: str | None = None) -> int:
+Ask = Callable[..., Awaitable[None]]
+
+
+async def _ask_name(
+    update: Update, context: BotContext, draft: Dialogue, problem: str | None = None, *, new: bool = False
+) -> None:
     t = context.t
+    await _keep(context, draft, "name")
     lines = [_step(t, 1), ""]
     if problem:
         lines += [problem, ""]
     lines.append(t._("What is the organization's name? For example: <i>KAYA Network</i>"))
-    await _say(update, "\n".join(lines), InlineKeyboardMarkup([_nav(t, back=False)]))
-    return NAME
+    await _say(update, "\n".join(lines), InlineKeyboardMarkup([_nav(t, back=False)]), new=new)
 
 
-async def _ask_slug(update: Update, context: BotContext, problem: str | None = None) -> int:
-    t, draft = context.t, _draft(context)
-    suggestion = suggest_slug(draft["name"])
+async def _ask_slug(
+    update: Update, context: BotContext, draft: Dialogue, problem: str | None = None, *, new: bool = False
+) -> None:
+    t, data = context.t, draft.data
+    suggestion = suggest_slug(data["name"])
     if suggestion and not await slug_available(context.runtime.database, suggestion):
         suggestion = None
-    draft["suggestion"] = suggestion
+    data["suggestion"] = suggestion
+    await _keep(context, draft, "slug")
     lines = [_step(t, 2), ""]
     if problem:
         lines += [problem, ""]
@@ -106,31 +134,40 @@ async def _ask_slug(update: Update, context: BotContext, problem: str | None = N
     )
     rows = []
     if suggestion:
-        rows.append([InlineKeyboardButton(t._("Use {slug}").format(slug=suggestion), callback_data=USE_SLUG)])
+        rows.append(
+            [InlineKeyboardButton(t._("Use {slug}").format(slug=suggestion), callback_data=UseSlug().pack())]
+        )
         lines.append(t._("Type one, or use the suggestion."))
     else:
         lines.append(t._("Type one."))
     rows.append(_nav(t))
-    await _say(update, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return SLUG
+    await _say(update, "\n".join(lines), InlineKeyboardMarkup(rows), new=new)
 
 
-async def _ask_state(update: Update, context: BotContext) -> int:
+async def _ask_state(
+    update: Update, context: BotContext, draft: Dialogue, problem: str | None = None, *, new: bool = False
+) -> None:
     t = context.t
-    buttons = [InlineKeyboardButton(code, callback_data=f"no:st:{code}") for code in sorted(STATE_ZONES)]
+    await _keep(context, draft, "state")
+    buttons = [InlineKeyboardButton(code, callback_data=PickState(code).pack()) for code in sorted(STATE_ZONES)]
     rows = grid(buttons, 6)
-    rows.append([InlineKeyboardButton("🌐 " + t._("Not one state"), callback_data="no:st:-")])
+    rows.append([InlineKeyboardButton("🌐 " + t._("Not one state"), callback_data=PickState(NO_STATE).pack())])
     rows.append(_nav(t))
-    text = "\n".join([_step(t, 3), "", t._("Which state or territory is it in?")])
-    await _say(update, text, InlineKeyboardMarkup(rows))
-    return STATE
+    lines = [_step(t, 3), ""]
+    if problem:
+        lines += [problem, ""]
+    lines.append(t._("Which state or territory is it in?"))
+    await _say(update, "\n".join(lines), InlineKeyboardMarkup(rows), new=new)
 
 
-async def _ask_zone(update: Update, context: BotContext, problem: str | None = None) -> int:
-    t, draft = context.t, _draft(context)
-    state = draft.get("state")
+async def _ask_zone(
+    update: Update, context: BotContext, draft: Dialogue, problem: str | None = None, *, new: bool = False
+) -> None:
+    t, data = context.t, draft.data
+    state = data.get("state")
     zones = list(STATE_ZONES[state]) if state else list(US_ZONES)
-    draft["zones"] = zones
+    data["zones"] = zones
+    await _keep(context, draft, "zone")
     suggested = default_timezone(state)
     lines = [_step(t, 4), ""]
     if problem:
@@ -140,133 +177,226 @@ async def _ask_zone(update: Update, context: BotContext, problem: str | None = N
         lines.append(t._("Most of {state} uses {zone}.").format(state=state, zone=suggested))
     lines.append(t._("Pick one, or type another, like <code>America/Chicago</code>."))
     buttons = [
-        InlineKeyboardButton(("✓ " if zone == suggested else "") + zone, callback_data=f"no:z:{i}")
+        InlineKeyboardButton(("✓ " if zone == suggested else "") + zone, callback_data=PickZone(i).pack())
         for i, zone in enumerate(zones)
     ]
     rows = [*grid(buttons, 2), _nav(t)]
-    await _say(update, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return ZONE
+    await _say(update, "\n".join(lines), InlineKeyboardMarkup(rows), new=new)
 
 
-async def _ask_confirm(update: Update, context: BotContext) -> int:
-    t, draft = context.t, _draft(context)
+async def _ask_confirm(
+    update: Update, context: BotContext, draft: Dialogue, problem: str | None = None, *, new: bool = False
+) -> None:
+    t, data = context.t, draft.data
+    await _keep(context, draft, "confirm")
     lines = [
         "🏢 <b>" + t._("Create this organization?") + "</b>",
         "",
-        t._("Name: {name}").format(name=esc(draft["name"])),
-        t._("Id: {slug}").format(slug=draft["slug"]),
-        t._("State: {state}").format(state=draft.get("state") or "—"),
-        t._("Time zone: {zone}").format(zone=draft["timezone"]),
+        t._("Name: {name}").format(name=esc(data["name"])),
+        t._("Id: {slug}").format(slug=data["slug"]),
+        t._("State: {state}").format(state=data.get("state") or "—"),
+        t._("Time zone: {zone}").format(zone=data["timezone"]),
     ]
-    rows = [[InlineKeyboardButton("✅ " + t._("Create"), callback_data=CREATE)], _nav(t)]
-    await _say(update, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return CONFIRM
+    if problem:
+        lines[:0] = [problem, ""]
+    rows = [[InlineKeyboardButton("✅ " + t._("Create"), callback_data=Create().pack())], _nav(t)]
+    await _say(update, "\n".join(lines), InlineKeyboardMarkup(rows), new=new)
+
+
+async def _keep(context: BotContext, draft: Dialogue, step: str) -> None:
+    draft.step = step
+    await dialogues.save(context, draft)
+
+
+STEPS: dict[str, Ask] = {
+    "name": _ask_name, "slug": _ask_slug, "state": _ask_state, "zone": _ask_zone, "confirm": _ask_confirm,
+}
+BACK_TO = {"slug": _ask_name, "state": _ask_slug, "zone": _ask_state, "confirm": _ask_zone}
 
 
 def _is_network_admin(context: BotContext) -> bool:
     return context.runtime.settings.is_admin(context.person.telegram_id)
 
 
-async def start_neworg(update: Update, context: BotContext) -> int:
+def _refusal(t: Translator) -> str:
+    return t._("Sorry, only network admins can create organizations.")
+
+
+def _pick(t: Translator) -> str:
+    return "⚠️ " + t._("Please pick one of the buttons.")
+
+
+class NeworgFlow(dialogues.Flow):
+    """The organization being described: typed text answers the name, id and zone steps; anything else
+    (or text at a step of buttons) shows the step again."""
+
+    kind = KIND
+    name = N_("creating an organization")
+    buttons = ("no",)
+
+    async def on_message(self, update: Update, context: BotContext, draft: Dialogue) -> None:
+        text = update.effective_message.text
+        readers = {"name": _name_typed, "slug": _slug_typed, "zone": _zone_typed}
+        if text is None or draft.step not in readers:
+            await STEPS.get(draft.step, _ask_name)(update, context, draft, _pick(context.t))
+            return
+        await readers[draft.step](update, context, draft, text)
+
+    async def resume(self, update: Update, context: BotContext, draft: Dialogue) -> None:
+        await STEPS.get(draft.step, _ask_name)(update, context, draft, new=True)
+
+    async def on_cancel(self, update: Update, context: BotContext, draft: Dialogue) -> None:
+        await dialogues.reply(update, context.t._("Cancelled. No organization was created."), remove_keyboard=True)
+
+
+async def start_neworg(update: Update, context: BotContext) -> None:
     """Starts the dialogue for network admins; tells everyone else no."""
     if not _is_network_admin(context):
-        await update.effective_message.reply_text(context.t._("Sorry, only network admins can create organizations."))
-        return ConversationHandler.END
+        await update.effective_message.reply_text(_refusal(context.t))
+        return
     # Set up first: while onboarding, typed answers also reach the onboarding questions.
     if not await require_registered(update, context):
-        return ConversationHandler.END
-    context.user_data[DRAFT] = {}
-    return await _ask_name(update, context)
+        return
+    draft = await dialogues.begin(update, context, KIND, "name")
+    if draft is None:
+        return  # asked first whether to leave another dialogue
+    await _ask_name(update, context, draft)
 
 
-async def name_typed(update: Update, context: BotContext) -> int:
+async def _name_typed(update: Update, context: BotContext, draft: Dialogue, text: str) -> None:
     """Keeps the name and asks for the short id."""
-    t = context.t
     try:
-        _draft(context)["name"] = check_name(update.effective_message.text)
+        draft.data["name"] = check_name(text)
     except InvalidOrg:
-        return await _ask_name(update, context, "⚠️ " + t._("Please use 1 to 120 characters."))
-    return await _ask_slug(update, context)
+        await _ask_name(update, context, draft, "⚠️ " + context.t._("Please use 1 to 120 characters."))
+        return
+    await _ask_slug(update, context, draft)
 
 
-async def slug_typed(update: Update, context: BotContext) -> int:
+async def _slug_typed(update: Update, context: BotContext, draft: Dialogue, text: str) -> None:
     """Keeps the short id if it is well formed and free, and asks for the state."""
     t = context.t
-    slug = update.effective_message.text.strip().lower()
+    slug = text.strip().lower()
     try:
         check_slug(slug)
     except InvalidOrg:
         problem = t._("“{text}” can't be an id: use only a–z and 0–9, 2 to 32 of them, like <code>kaya</code>.")
-        return await _ask_slug(update, context, "⚠️ " + problem.format(text=esc(slug[:40])))
+        await _ask_slug(update, context, draft, "⚠️ " + problem.format(text=esc(slug[:40])))
+        return
     if not await slug_available(context.runtime.database, slug):
         problem = t._("The id <code>{slug}</code> is taken. Please choose another.").format(slug=slug)
-        return await _ask_slug(update, context, "⚠️ " + problem)
-    _draft(context)["slug"] = slug
-    return await _ask_state(update, context)
+        await _ask_slug(update, context, draft, "⚠️ " + problem)
+        return
+    draft.data["slug"] = slug
+    await _ask_state(update, context, draft)
 
 
-async def slug_suggested(update: Update, context: BotContext) -> int:
-    """Takes the suggested short id."""
-    await update.callback_query.answer()
-    suggestion = _draft(context).get("suggestion")
-    if not suggestion or not await slug_available(context.runtime.database, suggestion):
-        return await _ask_slug(update, context)
-    _draft(context)["slug"] = suggestion
-    return await _ask_state(update, context)
-
-
-async def state_chosen(update: Update, context: BotContext) -> int:
-    """Keeps the state and asks for the time zone."""
-    code = context.match.group(1)
-    if code != "-" and code not in STATE_ZONES:
-        await update.callback_query.answer(context.t._("Please pick one of the buttons."), show_alert=True)
-        return STATE
-    await update.callback_query.answer()
-    _draft(context)["state"] = None if code == "-" else code
-    return await _ask_zone(update, context)
-
-
-async def zone_chosen(update: Update, context: BotContext) -> int:
-    """Keeps the zone picked from the buttons and asks to confirm."""
-    zones = _draft(context).get("zones") or []
-    index = int(context.match.group(1))
-    if index >= len(zones):
-        await update.callback_query.answer(context.t._("Please pick one of the buttons."), show_alert=True)
-        return ZONE
-    await update.callback_query.answer()
-    _draft(context)["timezone"] = zones[index]
-    return await _ask_confirm(update, context)
-
-
-async def zone_typed(update: Update, context: BotContext) -> int:
+async def _zone_typed(update: Update, context: BotContext, draft: Dialogue, text: str) -> None:
     """Keeps a typed IANA zone if it is one, and asks to confirm."""
-    text = update.effective_message.text.strip()
+    text = text.strip()
     if not is_timezone(text):
         problem = context.t._("“{text}” is not a time zone I know. Type it like <code>America/Chicago</code>.")
-        return await _ask_zone(update, context, "⚠️ " + problem.format(text=esc(text[:60])))
-    _draft(context)["timezone"] = text
-    return await _ask_confirm(update, context)
+        await _ask_zone(update, context, draft, "⚠️ " + problem.format(text=esc(text[:60])))
+        return
+    draft.data["timezone"] = text
+    await _ask_confirm(update, context, draft)
 
 
-async def create(update: Update, context: BotContext) -> int:
-    """Creates the organization and offers to invite its first admin."""
+def _stale(t: Translator) -> str:
+    return t._("This button no longer works. Please send /start.")
+
+
+async def _draft_at(update: Update, context: BotContext, *steps: str) -> Dialogue | None:
+    """For a button: the open /neworg draft, at one of `steps`, of a network admin; else says why not."""
     query = update.callback_query
-    t, runtime, draft = context.t, context.runtime, _draft(context)
     if not _is_network_admin(context):  # the list of admins may have changed since the dialogue began
-        await query.answer(t._("Sorry, only network admins can create organizations."), show_alert=True)
-        return ConversationHandler.END
-    await query.answer()
+        await query.answer(_refusal(context.t), show_alert=True)
+        return None
+    draft = await dialogues.current(context)
+    if draft is None or draft.kind != KIND or (steps and draft.step not in steps):
+        await query.answer(_stale(context.t), show_alert=True)
+        return None
+    return draft
+
+
+async def slug_suggested(update: Update, context: BotContext, button: UseSlug) -> None:
+    """Takes the suggested short id."""
+    draft = await _draft_at(update, context, "slug")
+    if draft is None:
+        return
+    await update.callback_query.answer()
+    suggestion = draft.data.get("suggestion")
+    if not suggestion or not await slug_available(context.runtime.database, suggestion):
+        await _ask_slug(update, context, draft)
+        return
+    draft.data["slug"] = suggestion
+    await _ask_state(update, context, draft)
+
+
+async def state_chosen(update: Update, context: BotContext, button: PickState) -> None:
+    """Keeps the state and asks for the time zone."""
+    draft = await _draft_at(update, context, "state")
+    if draft is None:
+        return
+    if button.code != NO_STATE and button.code not in STATE_ZONES:
+        await update.callback_query.answer(context.t._("Please pick one of the buttons."), show_alert=True)
+        return
+    await update.callback_query.answer()
+    draft.data["state"] = None if button.code == NO_STATE else button.code
+    await _ask_zone(update, context, draft)
+
+
+async def zone_chosen(update: Update, context: BotContext, button: PickZone) -> None:
+    """Keeps the zone picked from the buttons and asks to confirm."""
+    draft = await _draft_at(update, context, "zone")
+    if draft is None:
+        return
+    zones = draft.data.get("zones") or []
+    if not 0 <= button.index < len(zones):
+        await update.callback_query.answer(context.t._("Please pick one of the buttons."), show_alert=True)
+        return
+    await update.callback_query.answer()
+    draft.data["timezone"] = zones[button.index]
+    await _ask_confirm(update, context, draft)
+
+
+async def back(update: Update, context: BotContext, button: Back) -> None:
+    """Goes one step back."""
+    draft = await _draft_at(update, context, *BACK_TO)
+    if draft is None:
+        return
+    await update.callback_query.answer()
+    await BACK_TO[draft.step](update, context, draft)
+
+
+async def create(update: Update, context: BotContext, button: Create) -> None:
+    """Creates the organization and offers to invite its first admin; a second press creates nothing."""
+    query = update.callback_query
+    t, runtime = context.t, context.runtime
+    if await dialogues.done(context, KIND) is not None and _is_network_admin(context):
+        await query.answer(t._("This organization is created already."), show_alert=True)
+        return
+    draft = await _draft_at(update, context, "confirm")
+    if draft is None:
+        return
+    data = draft.data
     try:
         org = await create_org(
-            runtime.database, name=draft["name"], slug=draft["slug"], state=draft.get("state"),
-            timezone=draft["timezone"], actor_id=context.person.id, now=runtime.now_ts(),
+            runtime.database, name=data["name"], slug=data["slug"], state=data.get("state"),
+            timezone=data["timezone"], actor_id=context.person.id, now=runtime.now_ts(),
+            claim=dialogues.claim(context, draft),
         )
+    except AlreadyDone:
+        await query.answer(t._("This organization is created already."), show_alert=True)
+        return
     except InvalidOrg as exc:
-        if exc.problem is OrgProblem.SLUG_TAKEN:  # someone took it while this dialogue was open
-            problem = t._("The id <code>{slug}</code> is taken. Please choose another.").format(slug=draft["slug"])
-            return await _ask_slug(update, context, "⚠️ " + problem)
-        raise
-    context.user_data.pop(DRAFT, None)
+        if exc.problem is not OrgProblem.SLUG_TAKEN:
+            raise
+        await query.answer()  # someone took the id while this dialogue was open
+        problem = t._("The id <code>{slug}</code> is taken. Please choose another.").format(slug=data["slug"])
+        await _ask_slug(update, context, draft, "⚠️ " + problem)
+        return
+    await query.answer()
     follow_link = f"https://t.me/{context.bot.username}?start=org-{org.slug}"
     text = "\n".join(
         [
@@ -279,69 +409,25 @@ async def create(update: Update, context: BotContext) -> int:
         ]
     )
     markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("✉️ " + t._("Invite an org admin"), callback_data=f"iv:r:{org.id}:a")]]
+        [[InlineKeyboardButton("✉️ " + t._("Invite an org admin"), callback_data=Role(org.id, "a").pack())]]
     )
     await query.edit_message_text(text, reply_markup=markup)
-    return ConversationHandler.END
 
 
-async def cancel(update: Update, context: BotContext) -> int:
+async def cancel(update: Update, context: BotContext, button: Cancel) -> None:
     """Drops the draft and says nothing was created."""
-    context.user_data.pop(DRAFT, None)
-    text = context.t._("Cancelled. No organization was created.")
-    if update.callback_query:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text)
-    else:
-        await update.effective_message.reply_text(text)
-    return ConversationHandler.END
-
-
-def _back_to(step: Any) -> Any:
-    async def back(update: Update, context: BotContext) -> int:
-        """Goes one step back."""
-        await update.callback_query.answer()
-        return await step(update, context)
-
-    return back
+    query = update.callback_query
+    await dialogues.end(context, KIND)
+    await query.answer()
+    await query.edit_message_text(context.t._("Cancelled. No organization was created."))
 
 
 def register(app: Application) -> None:
-    private = filters.ChatType.PRIVATE
-    text = filters.TEXT & ~filters.COMMAND & private
-    with warnings.catch_warnings():
-        # per_message=False is what we want (text and buttons in one dialogue); PTB warns about it anyway.
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        conversation = ConversationHandler(
-            entry_points=[CommandHandler("neworg", start_neworg, filters=private)],
-            states={
-                NAME: [MessageHandler(text, name_typed)],
-                SLUG: [
-                    MessageHandler(text, slug_typed),
-                    CallbackQueryHandler(slug_suggested, pattern=f"^{USE_SLUG}$"),
-                    CallbackQueryHandler(_back_to(_ask_name), pattern=f"^{BACK}$"),
-                ],
-                STATE: [
-                    CallbackQueryHandler(state_chosen, pattern=STATE_PATTERN),
-                    CallbackQueryHandler(_back_to(_ask_slug), pattern=f"^{BACK}$"),
-                ],
-                ZONE: [
-                    MessageHandler(text, zone_typed),
-                    CallbackQueryHandler(zone_chosen, pattern=ZONE_PATTERN),
-                    CallbackQueryHandler(_back_to(_ask_state), pattern=f"^{BACK}$"),
-                ],
-                CONFIRM: [
-                    CallbackQueryHandler(create, pattern=f"^{CREATE}$"),
-                    CallbackQueryHandler(_back_to(_ask_zone), pattern=f"^{BACK}$"),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", cancel, filters=private),
-                CallbackQueryHandler(cancel, pattern=f"^{CANCEL}$"),
-            ],
-            allow_reentry=True,
-            per_message=False,
-            # An abandoned dialogue must not keep catching the admin's typing forever.
-            conversation_timeout=timedelta(minutes=30),
-        )
-    app.add_handler(conversation)
+    dialogues.register_flow(NeworgFlow())
+    app.add_handler(CommandHandler("neworg", start_neworg, filters=filters.ChatType.PRIVATE))
+    app.add_handler(UseSlug.handler(slug_suggested))
+    app.add_handler(PickState.handler(state_chosen))
+    app.add_handler(PickZone.handler(zone_chosen))
+    app.add_handler(Back.handler(back))
+    app.add_handler(Create.handler(create))
+    app.add_handler(Cancel.handler(cancel))

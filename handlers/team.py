@@ -1,16 +1,17 @@
 """/team: an organization's coordinators and admins, its open invites, and removing someone (after asking).
 
-Callback data: `tm:p` list of organizations, `tm:o:<org>[:<page>]` the team, `tm:r:<org>:<person>` ask to
-remove, `tm:R:<org>:<person>` remove, `tm:x:<org>:<invite>` revoke an invite. Every press is checked again.
+Buttons are codec classes under `tm`; every press is checked again (the data can be forged). Remove acts
+once: the service takes the role away only if it is still there, so a second press is told it no longer works.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import Translator
 from bot.services.authz import Actor
@@ -23,21 +24,46 @@ from handlers.context import BotContext
 from handlers.guards import current_actor, require_registered
 from handlers.invites import administered_org, refuse, role_name, until
 from handlers.keyboards import grid
+from handlers.kit.callbacks import Button
 from handlers.shift_views import esc
 
 log = logging.getLogger(__name__)
 
-PICK = "tm:p"
-TEAM_PATTERN = r"^tm:o:(\d{1,9})(?::(\d{1,4}))?$"
-ASK_PATTERN = r"^tm:r:(\d{1,9}):(\d{1,12})$"
-REMOVE_PATTERN = r"^tm:R:(\d{1,9}):(\d{1,12})$"
-REVOKE_PATTERN = r"^tm:x:(\d{1,9}):(\d{1,12})$"
 PER_PAGE = 20
 INVITES_SHOWN = 10
 
 
+@dataclass(frozen=True)
+class Pick(Button, prefix="tm:p"):
+    """Back to the list of organizations."""
+
+
+@dataclass(frozen=True)
+class Team(Button, prefix="tm:o"):
+    org: int
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class AskRemove(Button, prefix="tm:r"):
+    org: int
+    person: int
+
+
+@dataclass(frozen=True)
+class Remove(Button, prefix="tm:rm"):
+    org: int
+    person: int
+
+
+@dataclass(frozen=True)
+class RevokeInvite(Button, prefix="tm:x"):
+    org: int
+    invite: int
+
+
 def _orgs_list(t: Translator, orgs: list[Org]) -> tuple[str, InlineKeyboardMarkup]:
-    buttons = [InlineKeyboardButton(o.name[:60], callback_data=f"tm:o:{o.id}") for o in orgs[:90]]
+    buttons = [InlineKeyboardButton(o.name[:60], callback_data=Team(o.id).pack()) for o in orgs[:90]]
     return "👥 " + t._("Whose team?"), InlineKeyboardMarkup(grid(buttons, 2))
 
 
@@ -63,7 +89,7 @@ async def _render_team(
                 [
                     InlineKeyboardButton(
                         "✖ " + t._("Remove {number}. {name}").format(number=index, name=member.name[:40]),
-                        callback_data=f"tm:r:{org.id}:{member.person_id}",
+                        callback_data=AskRemove(org.id, member.person_id).pack(),
                     )
                 ]
             )
@@ -85,19 +111,19 @@ async def _render_team(
             [
                 InlineKeyboardButton(
                     "🚫 " + t._("Revoke invite {number}").format(number=number),
-                    callback_data=f"tm:x:{org.id}:{invite.id}",
+                    callback_data=RevokeInvite(org.id, invite.id).pack(),
                 )
             ]
         )
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀", callback_data=f"tm:o:{org.id}:{page - 1}"))
+        nav.append(InlineKeyboardButton("◀", callback_data=Team(org.id, page - 1).pack()))
     if page < pages - 1:
-        nav.append(InlineKeyboardButton("▶", callback_data=f"tm:o:{org.id}:{page + 1}"))
+        nav.append(InlineKeyboardButton("▶", callback_data=Team(org.id, page + 1).pack()))
     if nav:
         rows.append(nav)
     if back:
-        rows.append([InlineKeyboardButton("⬅ " + t._("Back"), callback_data=PICK)])
+        rows.append([InlineKeyboardButton("⬅ " + t._("Back"), callback_data=Pick().pack())])
     return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -117,7 +143,7 @@ async def team_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def pick_org(update: Update, context: BotContext) -> None:
+async def pick_org(update: Update, context: BotContext, button: Pick) -> None:
     """Goes back to the list of organizations."""
     actor = await current_actor(context)
     orgs = await administered_orgs(context.runtime.database, actor)
@@ -135,19 +161,19 @@ async def _show(update: Update, context: BotContext, actor: Actor, org: Org, pag
     await update.callback_query.edit_message_text(text, reply_markup=markup)
 
 
-async def show_team(update: Update, context: BotContext) -> None:
+async def show_team(update: Update, context: BotContext, button: Team) -> None:
     """Shows one organization's team."""
-    found = await administered_org(update, context, int(context.match.group(1)))
+    found = await administered_org(update, context, button.org)
     if found is None:
         return
     await update.callback_query.answer()
-    await _show(update, context, *found, int(context.match.group(2) or 0))
+    await _show(update, context, *found, max(0, button.page))
 
 
-async def ask_remove(update: Update, context: BotContext) -> None:
+async def ask_remove(update: Update, context: BotContext, button: AskRemove) -> None:
     """Asks once before taking someone's role away."""
     query = update.callback_query
-    org_id, person_id = int(context.match.group(1)), int(context.match.group(2))
+    org_id, person_id = button.org, button.person
     found = await administered_org(update, context, org_id)
     if found is None:
         return
@@ -160,8 +186,8 @@ async def ask_remove(update: Update, context: BotContext) -> None:
     await query.answer()
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("✖ " + t._("Yes, remove"), callback_data=f"tm:R:{org_id}:{person_id}")],
-            [InlineKeyboardButton(t._("No, keep them"), callback_data=f"tm:o:{org_id}")],
+            [InlineKeyboardButton("✖ " + t._("Yes, remove"), callback_data=Remove(org_id, person_id).pack())],
+            [InlineKeyboardButton(t._("No, keep them"), callback_data=Team(org_id).pack())],
         ]
     )
     if member.role == "org_admin":
@@ -175,10 +201,10 @@ async def ask_remove(update: Update, context: BotContext) -> None:
     await query.edit_message_text(question.format(name=esc(member.name), org=esc(org.name)), reply_markup=markup)
 
 
-async def remove(update: Update, context: BotContext) -> None:
+async def remove(update: Update, context: BotContext, button: Remove) -> None:
     """Takes the role away, writes the audit log, tells them, and shows the team again."""
     query = update.callback_query
-    org_id, person_id = int(context.match.group(1)), int(context.match.group(2))
+    org_id, person_id = button.org, button.person
     found = await administered_org(update, context, org_id)
     if found is None:
         return
@@ -215,16 +241,16 @@ async def _tell_removed(context: BotContext, person: people.Person, org: Org, ro
     await publish_person_menu(context.bot, runtime, person)
 
 
-async def revoke(update: Update, context: BotContext) -> None:
+async def revoke(update: Update, context: BotContext, button: RevokeInvite) -> None:
     """Revokes one of the organization's open invites and shows the team again."""
     query = update.callback_query
-    org_id = int(context.match.group(1))
+    org_id = button.org
     found = await administered_org(update, context, org_id)
     if found is None:
         return
     actor, org = found
     t, runtime = context.t, context.runtime
-    outcome, invite = await revoke_invite(runtime.database, actor, int(context.match.group(2)), runtime.now_ts())
+    outcome, invite = await revoke_invite(runtime.database, actor, button.invite, runtime.now_ts())
     if outcome is RevokeOutcome.NOT_FOUND or invite is None or invite.org_id != org_id:
         await refuse(update, context)
         return
@@ -234,8 +260,8 @@ async def revoke(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("team", team_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(pick_org, pattern=f"^{PICK}$"))
-    app.add_handler(CallbackQueryHandler(show_team, pattern=TEAM_PATTERN))
-    app.add_handler(CallbackQueryHandler(ask_remove, pattern=ASK_PATTERN))
-    app.add_handler(CallbackQueryHandler(remove, pattern=REMOVE_PATTERN))
-    app.add_handler(CallbackQueryHandler(revoke, pattern=REVOKE_PATTERN))
+    app.add_handler(Pick.handler(pick_org))
+    app.add_handler(Team.handler(show_team))
+    app.add_handler(AskRemove.handler(ask_remove))
+    app.add_handler(Remove.handler(remove))
+    app.add_handler(RevokeInvite.handler(revoke))

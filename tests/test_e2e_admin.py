@@ -20,6 +20,8 @@ from bot.clock import ManualClock
 from bot.store import invites as invite_store
 from bot.store import orgs, people, roles
 from bot.store.orgs import Org
+from handlers import invites as iv
+from handlers import team as tm
 from tests.conftest import ADMIN_ID, RunningBot, bot_env, start_bot, stop_bot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_volunteer
@@ -236,8 +238,11 @@ async def test_volunteers_and_other_orgs_admins_are_refused_even_with_forged_but
     assert "Org A" in offered.text and "Org B" not in offered.text
 
     forged = [
-        f"iv:o:{b.id}", f"iv:r:{b.id}:a", f"iv:u:{b.id}:a:25", f"iv:x:{b_invite_id}",
-        f"tm:o:{b.id}", f"tm:r:{b.id}:{bo_id}", f"tm:R:{b.id}:{bo_id}", f"tm:x:{b.id}:{b_invite_id}",
+        button.pack()
+        for button in (
+            iv.PickOrg(b.id), iv.Role(b.id, "a"), iv.Uses(b.id, "a", 25), iv.Revoke(b_invite_id),
+            tm.Team(b.id), tm.AskRemove(b.id, bo_id), tm.Remove(b.id, bo_id), tm.RevokeInvite(b.id, b_invite_id),
+        )
     ]
     for who, locale in ((alice, "en"), (bo, "en"), (vera, "vi")):
         for data in forged:
@@ -287,7 +292,7 @@ async def test_an_org_admin_removes_a_coordinator_after_confirming(emulator: Bot
     assert row is not None and row["actor_id"] == boss_id and row["subject"] == f"person:{tam_id}"
     assert json.loads(row["details"]) == {"role": "coordinator"}
     # The old button, pressed again, changes nothing.
-    again = await boss.press_data(f"tm:R:{org.id}:{tam_id}")
+    again = await boss.press_data(tm.Remove(org.id, tam_id).pack())
     assert again.show_alert
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.db import Database
 from bot.services.authz import Actor
+from bot.services.once import Claim, claimed
 from bot.store import audit, orgs, roles
 from bot.store.orgs import Org
 from bot.store.roles import Member
@@ -96,8 +97,10 @@ async def create_org(
     timezone: str | None,
     actor_id: int | None,
     now: int,
+    claim: Claim | None = None,
 ) -> Org:
-    """Creates the organization (time zone defaults to the state's) and records who did it."""
+    """Creates the organization (time zone defaults to the state's) and records who did it; with a
+    `claim`, only if it can be claimed in the same transaction (raises AlreadyDone otherwise)."""
     name = check_name(name)
     slug = check_slug(slug)
     if state is not None and state not in STATE_ZONES:
@@ -108,6 +111,7 @@ async def create_org(
     ZoneInfo(timezone)  # loadable, not just listed
     try:
         async with db.transaction() as tx:
+            await claimed(tx, claim)
             org = await orgs.create(tx, slug=slug, name=name, state=state, timezone=timezone, now=now)
             await audit.record(
                 tx, actor_id=actor_id, action="org.create", now=now, org_id=org.id, subject=f"org:{org.id}",
