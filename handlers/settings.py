@@ -152,13 +152,15 @@ async def open_editor(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if not await require_registered(update, context):
         return
-    await query.answer()
     await cancel_editor(context)
     t, editor = context.t, context.match.group(1)
     prof = await profile.load(context.runtime.database, context.person.id)
+    if editor not in ("name", "phone"):
+        await query.answer()
     if editor == "name":
         if await dialogues.begin(update, context, KIND, "name") is None:
-            return  # asked first whether to leave another dialogue
+            return  # asked first whether to leave another dialogue (which answers the press)
+        await query.answer()
         text, markup = views.name_prompt(t, SETTINGS, None)
         await edit_or_keep(query, text, markup)
     elif editor == "loc":
@@ -169,6 +171,7 @@ async def open_editor(update: Update, context: BotContext) -> None:
         # The share-contact button lives on a reply keyboard, which needs a message of its own.
         if await dialogues.begin(update, context, KIND, "phone") is None:
             return
+        await query.answer()
         text, keyboard = views.phone_prompt(t, SETTINGS, prof.person.phone)
         await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
     elif editor == "langs":
@@ -221,10 +224,10 @@ async def state_chosen(update: Update, context: BotContext) -> None:
     if not profile.is_known_state(state):
         await _stale(update, context)
         return
-    await query.answer()
     step = "zone" if state == OUTSIDE_US else "zip"
     if await dialogues.begin(update, context, KIND, step, {"state": state}) is None:
-        return
+        return  # asked first whether to leave another dialogue (which answers the press)
+    await query.answer()
     if state == OUTSIDE_US:
         await edit_or_keep(query, *views.zone_prompt(context.t, SETTINGS, state))
         return
