@@ -227,3 +227,57 @@ async def test_cancel_confirm_pressed_twice_cancels_once_and_tells_everyone_once
     await vol.expect_no_reply(within=0.3)
     assert await bot.db.fetchval("SELECT count(*) FROM audit_log WHERE action = 'shift.cancel'") == 1
     assert await bot.db.fetchval("SELECT count(*) FROM outbox WHERE kind = 'shift_cancelled'") == 1
+
+
+async def test_a_photo_or_place_during_a_manage_question_asks_it_again_and_changes_nothing(
+    emulator: BotAPIEmulator, restartable: list[RunningBot]
+) -> None:
+    bot = restartable[0]
+    org = await make_org(bot.db)
+    shift_id = await make_shift(bot.db, org, title="Phone bank", starts=SHIFT_AT)
+    coord = await coordinator(bot, emulator, org, locale="ko", name="코코")
+    await open_panel(coord)
+    await coord.press("❌ " + tr("ko", "Cancel the shift"))
+    await coord.next_reply()
+    await coord.share_location(37.56, 126.97)
+    again = await coord.next_reply()
+    reason = (
+        "Why is it cancelled? Type a short reason (up to 500 characters): everyone signed up or waiting "
+        "will read it, in a message from the bot."
+    )
+    assert tr("ko", reason) in again.text
+    await coord.send("폭우 경보")
+    confirm = await coord.next_reply()
+    assert "폭우 경보" in confirm.text
+    await coord.share_location(37.56, 126.97)  # waiting for the confirm: the confirmation again
+    assert "❌ " + tr("ko", "Yes, cancel the shift") in (await coord.next_reply()).labels
+    shift = await shifts.get(bot.db, shift_id)
+    assert shift is not None and shift.status == "published"
+
+
+async def test_a_broadcast_started_while_a_manage_question_waits_takes_the_text(
+    emulator: BotAPIEmulator, restartable: list[RunningBot]
+) -> None:
+    """The other order: the one-question /manage flow closes quietly when /broadcast starts."""
+    bot = restartable[0]
+    org = await make_org(bot.db)
+    shift_id = await make_shift(bot.db, org, title="Phone bank", starts=SHIFT_AT)
+    coord = await coordinator(bot, emulator, org)
+    await volunteer(bot, emulator, 5601, "Ana", "en", follows=(org.id,))
+    await open_panel(coord)
+    await coord.press("✏️ " + tr("en", "Edit"))
+    await coord.next_reply()
+    await coord.press(tr("en", "Title"))
+    await coord.next_reply()
+    await coord.send("/broadcast")
+    await coord.next_reply()
+    await coord.press("✍️ " + tr("en", "Write the message"))
+    await coord.next_reply()
+    await coord.send("Saturday canvass")
+    assert "Saturday canvass" in (await coord.next_reply()).text
+    shift = await shifts.get(bot.db, shift_id)
+    assert shift is not None and shift.title == "Phone bank"
+    await coord.send("/cancel")
+    assert (await coord.next_reply()).text == tr("en", "Cancelled. Nothing was sent.")
+    await coord.send("Sunday canvass")
+    await expect_pointer(coord)

@@ -11,6 +11,11 @@ answer's buttons are this module's. `/cancel` closes whatever is open, through t
 A one-question flow (rename a shift) closes by itself when the person does anything else, so text typed
 much later can't rename a shift by surprise. Flows idle for `IDLE_DAYS` are closed.
 
+A confirm (Send, Yes, cancel it) acts once: the handler passes `claim(context, dialogue)` to the service,
+which calls it inside the transaction of its effect; it moves the dialogue to step `DONE` only if it is
+still as read. A second press (or a redelivery after a crash) then finds it `done` and says so; a dialogue
+at `DONE` is otherwise closed (`current` is None, the next one replaces it).
+
     class Rename(Flow):
         kind = "mg.title"
         name = N_("renaming a shift")
