@@ -243,12 +243,10 @@ async def _problem(update: Update, context: BotContext, shift: Shift, problem: I
 
 
 async def _open(update: Update, context: BotContext, kind: str, step: str, shift: Shift) -> bool:
-    """Opens a question about the shift and answers the button; False when the person is asked first
-    whether to leave another dialogue (the engine has answered the button then)."""
-    if await dialogues.begin(update, context, kind, step, {"shift": shift.id}) is None:
-        return False
+    """Answers the button and opens a question about the shift; False when the person is asked first
+    whether to leave another dialogue (then nothing more is shown)."""
     await update.callback_query.answer()
-    return True
+    return await dialogues.begin(update, context, kind, step, {"shift": shift.id}) is not None
 
 
 # --- editing ------------------------------------------------------------------------------------------------------

@@ -208,8 +208,7 @@ async def _ask_switch(update: Update, context: BotContext, open_: Dialogue) -> N
             [InlineKeyboardButton(t._("Keep going"), callback_data=Switch(False).pack())],
         ]
     )
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    # A pressed button was answered by its handler already (answering twice is refused by Telegram).
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
