@@ -40,8 +40,7 @@ from bot.vocab import OUTREACH_LANGUAGES, outreach_language_name
 from handlers import shift_views as views
 from handlers.context import RUNTIME_KEY, BotContext
 from handlers.guards import require_coordinator
-from handlers.keyboards import grid
-from handlers.kit import dialogues
+from handlers.kit import dialogues, pickers
 from handlers.kit.callbacks import Button
 from handlers.newshift import explain
 from handlers.notices import Notice, Rendering, Skip, poke_dispatcher, renderer
@@ -182,11 +181,7 @@ async def _filters_view(context: BotContext, draft: Draft, org: Org) -> tuple[st
         "",
         t._("Tick languages to reach only people who speak one of them."),
     ]
-    buttons = [
-        InlineKeyboardButton(("✓ " if c in chosen else "") + outreach_language_name(t, c), callback_data=Tick(c).pack())
-        for c in OUTREACH_LANGUAGES
-    ]
-    rows = grid(buttons, 3)
+    rows = pickers.outreach_language_rows(t, lambda c: Tick(c).pack(), chosen=chosen)
     if org.state:
         label = ("✓ " if draft.regional else "") + "📍 " + t._("Only in {state}").format(state=org.state)
         rows.append([InlineKeyboardButton(label, callback_data=Region().pack())])

@@ -3,8 +3,7 @@
 Files are UTF-8 with a BOM (Excel shows non-Latin names intact), headers in the coordinator's language,
 times in the shift's zone as YYYY-MM-DD HH:MM, formula-like cells defused. Only the coordinator's own
 organizations' data; a roster's shift is checked against their roles on every press (callback data can be
-forged). Callback data: `ex:r` / `ex:rp:<page>` pick a shift, `ex:rs:<shift>` its roster, `ex:a` / `ex:h`
-choose a period, `ex:a:<period>` / `ex:h:<period>` the file.
+forged). The menus, and their buttons, are in handlers/export_views.py.
 """
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram import InputFile, Update
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.clock import from_ts
 from bot.i18n import N_, Translator
@@ -22,10 +21,10 @@ from bot.store import exports as export_store
 from bot.store import shifts as shift_store
 from bot.store.exports import RosterRow
 from bot.vocab import kind_name
-from handlers import shift_views as views
+from handlers import export_views as views
+from handlers import shift_views
 from handlers.context import BotContext
 from handlers.guards import require_coordinator
-from handlers.keyboards import pager
 
 SHIFTS_PER_PAGE = 8
 RECENT_DAYS = 30
@@ -36,14 +35,6 @@ STATUS = {
     "no_show": N_("No-show"),
     "cancelled": N_("Cancelled"),
 }
-PERIOD_LABELS = {
-    "30": N_("Last 30 days"),
-    "tm": N_("This month"),
-    "lm": N_("Last month"),
-    "all": N_("All time"),
-}
-
-
 def _stamp(ts: int | None, zone: str) -> str:
     """Sortable and read as a date-time by spreadsheets: 2026-12-05 18:30, in the shift's zone."""
     return "" if ts is None else from_ts(ts).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
@@ -66,26 +57,15 @@ def _person_cells(t: Translator, row: RosterRow, zone: str) -> list[object]:
     ]
 
 
-def _menu(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton("📋 " + t._("A shift's roster"), callback_data="ex:r")],
-            [InlineKeyboardButton("🗓 " + t._("Signups and attendance"), callback_data="ex:a")],
-            [InlineKeyboardButton("⏱ " + t._("Hours per volunteer"), callback_data="ex:h")],
-        ]
-    )
-
-
 async def export_command(update: Update, context: BotContext) -> None:
     """Asks what to export."""
     if await require_coordinator(update, context) is None:
         return
-    t = context.t
-    await update.effective_message.reply_text("📤 " + t._("What would you like to export as a CSV file?"),
-                                              reply_markup=_menu(t))
+    text, markup = views.menu(context.t)
+    await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def pick_shift(update: Update, context: BotContext) -> None:
+async def pick_shift(update: Update, context: BotContext, button: views.Rosters | views.RostersPage) -> None:
     """Lists their organizations' shifts, nearest to now first (recent and upcoming), a page at a time."""
     query = update.callback_query
     actor = await require_coordinator(update, context)
@@ -93,32 +73,24 @@ async def pick_shift(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     t, runtime = context.t, context.runtime
-    page = int(context.match.group(1) or 0)
+    page = max(button.page, 0) if isinstance(button, views.RostersPage) else 0
     now = runtime.now_ts()
     lines, total = await export_store.shifts(
         runtime.database, exports.org_scope(actor), since=now - RECENT_DAYS * 86400, around=now,
         limit=SHIFTS_PER_PAGE, offset=page * SHIFTS_PER_PAGE,
     )
     if not lines:
-        await query.edit_message_text(t._("No shifts of yours from the last 30 days or ahead."))
+        await query.edit_message_text(views.no_shifts(t))
         return
-    rows = []
-    for line in lines:
-        ot = Translator(t.locale, ZoneInfo(line.timezone))
-        start = from_ts(line.starts_at)
-        label = f"{ot.weekday_date(start)} {ot.time(start)} · {line.title}"
-        if line.status == "cancelled":
-            label = "❌ " + label
-        rows.append([InlineKeyboardButton(label[:60], callback_data=f"ex:rs:{line.id}")])
-    rows += pager(t, page, (page + 1) * SHIFTS_PER_PAGE < total, lambda n: f"ex:rp:{n}")
-    await query.edit_message_text("📋 " + t._("Which shift's roster?"), reply_markup=InlineKeyboardMarkup(rows))
+    text, markup = views.pick_shift(t, lines, page, (page + 1) * SHIFTS_PER_PAGE < total)
+    await query.edit_message_text(text, reply_markup=markup)
 
 
-async def roster(update: Update, context: BotContext) -> None:
+async def roster(update: Update, context: BotContext, button: views.ShiftRoster) -> None:
     """Sends one shift's roster, if the shift is one of their organizations'."""
     query = update.callback_query
     t, db = context.t, context.runtime.database
-    shift = await shift_store.get(db, int(context.match.group(1)))
+    shift = await shift_store.get(db, button.shift)
     if shift is None:
         await query.answer(t._("That shift doesn't exist (any more)."), show_alert=True)
         return
@@ -135,38 +107,36 @@ async def roster(update: Update, context: BotContext) -> None:
     name = f"roster-{shift.org_slug}-{start:%Y-%m-%d}-{shift.id}.csv"
     ot = Translator(t.locale, ZoneInfo(shift.timezone))
     caption = t.ngettext("{title}: {count} person", "{title}: {count} people", len(people)).format(
-        title=views.esc(shift.title), count=t.number(len(people))
-    ) + "\n" + views.esc(views.when(ot, shift))
+        title=shift_views.esc(shift.title), count=t.number(len(people))
+    ) + "\n" + shift_views.esc(shift_views.when(ot, shift))
     await context.bot.send_document(query.message.chat.id, InputFile(csvfile.encode(rows), filename=name,
                                                                      attach=True), caption=caption[:1000])
 
 
-async def pick_period(update: Update, context: BotContext) -> None:
-    """Offers the periods for signups or hours."""
+async def pick_period(update: Update, context: BotContext, button: views.Signups | views.Hours) -> None:
+    """Offers the periods for signups or hours; with a period chosen, sends its file."""
+    if button.period:
+        await period_file(update, context, button)
+        return
     query = update.callback_query
     if await require_coordinator(update, context) is None:
         return
     await query.answer()
-    t, what = context.t, context.match.group(1)
-    rows = [
-        [InlineKeyboardButton(t._(PERIOD_LABELS[p]), callback_data=f"ex:{what}:{p}")] for p in exports.PERIODS
-    ]
-    title = t._("Signups and attendance") if what == "a" else t._("Hours per volunteer")
-    await query.edit_message_text(f"<b>{views.esc(title)}</b>\n" + t._("For which period?"),
-                                  reply_markup=InlineKeyboardMarkup(rows))
+    text, markup = views.period_menu(context.t, button)
+    await query.edit_message_text(text, reply_markup=markup)
 
 
-async def period_file(update: Update, context: BotContext) -> None:
+async def period_file(update: Update, context: BotContext, button: views.Signups | views.Hours) -> None:
     """Sends signups and attendance, or hours per volunteer, for the chosen period."""
     query = update.callback_query
     actor = await require_coordinator(update, context)
     if actor is None:
         return
     t, runtime = context.t, context.runtime
-    what, period = context.match.group(1), context.match.group(2)
+    period = button.period
     now: datetime = runtime.clock.now()
     rows: list[list[object]]
-    if what == "a":
+    if isinstance(button, views.Signups):
         signups = await exports.signups(runtime.database, actor, period, now, t.tz)
         rows = [[t._("Organization"), t._("Shift"), t._("Kind"), t._("Starts"), t._("Ends"), *_person_header(t)]]
         rows += [
@@ -189,9 +159,8 @@ async def period_file(update: Update, context: BotContext) -> None:
         await query.answer(t._("Nothing to export for that period."), show_alert=True)
         return
     await query.answer()
-    caption = t._(PERIOD_LABELS[period]) + " · " + t.ngettext("{count} row", "{count} rows", len(rows) - 1).format(
-        count=t.number(len(rows) - 1)
-    )
+    count = t.ngettext("{count} row", "{count} rows", len(rows) - 1).format(count=t.number(len(rows) - 1))
+    caption = t._(views.PERIOD_LABELS[period]) + " · " + count
     await context.bot.send_document(
         query.message.chat.id, InputFile(csvfile.encode(rows), filename=name, attach=True), caption=caption
     )
@@ -199,7 +168,8 @@ async def period_file(update: Update, context: BotContext) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("export", export_command, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(pick_shift, pattern=r"^ex:r(?:p:(\d{1,4}))?$"))
-    app.add_handler(CallbackQueryHandler(roster, pattern=r"^ex:rs:(\d{1,12})$"))
-    app.add_handler(CallbackQueryHandler(pick_period, pattern=r"^ex:(a|h)$"))
-    app.add_handler(CallbackQueryHandler(period_file, pattern=r"^ex:(a|h):(30|tm|lm|all)$"))
+    app.add_handler(views.Rosters.handler(pick_shift))
+    app.add_handler(views.RostersPage.handler(pick_shift))
+    app.add_handler(views.ShiftRoster.handler(roster))
+    app.add_handler(views.Signups.handler(pick_period))
+    app.add_handler(views.Hours.handler(pick_period))

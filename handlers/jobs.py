@@ -16,7 +16,10 @@ from bot.runtime import Runtime
 from bot.scheduler import Dispatcher
 from bot.services import digest, followups
 from bot.store import outbox
-from handlers import broadcast
+from handlers import (
+    broadcast,
+    shift_notices,  # noqa: F401  (registers reminders' and shift notices' renderers)
+)
 from handlers import digest as digest_notice  # noqa: F401  (registers the digest's renderer)
 from handlers.context import RUNTIME_KEY
 from handlers.notices import make_deliver

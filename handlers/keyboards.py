@@ -1,30 +1,16 @@
-"""Inline keyboard builders shared by the features."""
+"""Inline keyboard builders shared by the features (pickers of values: handlers/kit/pickers.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton
 
-from bot.i18n import Translator, available_locales, language_name
-
-LANGUAGE_PREFIX = "lang:"
+from bot.i18n import Translator
 
 
 def grid(buttons: Sequence[InlineKeyboardButton], columns: int) -> list[list[InlineKeyboardButton]]:
     return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
-
-
-def language_picker(current: str | None = None) -> InlineKeyboardMarkup:
-    """Every UI language, each named in its own script; the current one is ticked."""
-    buttons = [
-        InlineKeyboardButton(
-            ("✓ " if code == current else "") + language_name(code),
-            callback_data=f"{LANGUAGE_PREFIX}{code}",
-        )
-        for code in available_locales()
-    ]
-    return InlineKeyboardMarkup(grid(buttons, 2))
 
 
 def pager(t: Translator, page: int, has_next: bool, data: Callable[[int], str]) -> list[list[InlineKeyboardButton]]:

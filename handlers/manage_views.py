@@ -18,15 +18,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import N_, Translator
 from bot.services.shift_admin import EditResult
 from bot.store.shifts import Shift
-from bot.vocab import KIND_CODES, KIND_EMOJI, KINDS, OUTREACH_LANGUAGES, kind_name, outreach_language_name
+from bot.vocab import KIND_CODES, KIND_EMOJI, OUTREACH_LANGUAGES
 from handlers import shift_views as views
 from handlers.keyboards import grid, pager
+from handlers.kit import pickers
 from handlers.kit.callbacks import Button
 from handlers.newshift import hours_label
 from handlers.shift_notices import clip
 
 PAGE_SIZE = 8
-DEADLINES = (0, 120, 1440, 2880)  # minutes before the start that signups close; 0: when it starts
+DEADLINES = pickers.DEADLINES
 
 # Fields typed as text: code → (button label, question).
 TEXT_FIELDS: dict[str, tuple[str, str]] = {
@@ -381,14 +382,10 @@ def saved_note(t: Translator, result: EditResult) -> str:
 
 
 def kind_picker(t: Translator, shift: Shift) -> tuple[str, InlineKeyboardMarkup]:
-    buttons = [
-        InlineKeyboardButton(
-            ("✓ " if k == shift.kind else "") + f"{KIND_EMOJI[k]} {kind_name(t, k)}",
-            callback_data=SetKind(shift.id, KIND_CODES[k]).pack(),
-        )
-        for k in KINDS
+    rows = [
+        *pickers.kind_rows(t, lambda k: SetKind(shift.id, KIND_CODES[k]).pack(), chosen=(shift.kind,)),
+        back(t, EditMenu(shift.id)),
     ]
-    rows = [*grid(buttons, 2), back(t, EditMenu(shift.id))]
     return heading(t, shift) + "\n\n" + t._("What kind of shift is it?"), InlineKeyboardMarkup(rows)
 
 
@@ -397,15 +394,11 @@ def languages_picker(t: Translator, shift: Shift, mask: int) -> tuple[str, Inlin
         "Which languages must volunteers speak? Tap all that apply, then Save. "
         "Leave them all unticked if any language will do."
     )
-    buttons = [
-        InlineKeyboardButton(
-            ("✓ " if mask >> i & 1 else "") + outreach_language_name(t, code),
-            callback_data=Languages(shift.id, mask ^ (1 << i)).pack(),
-        )
-        for i, code in enumerate(OUTREACH_LANGUAGES)
-    ]
+    bits = {code: 1 << i for i, code in enumerate(OUTREACH_LANGUAGES)}
     rows = [
-        *grid(buttons, 3),
+        *pickers.outreach_language_rows(
+            t, lambda code: Languages(shift.id, mask ^ bits[code]).pack(), chosen=mask_languages(mask)
+        ),
         [InlineKeyboardButton("✅ " + t._("Save"), callback_data=SaveLanguages(shift.id, mask).pack())],
         back(t, EditMenu(shift.id)),
     ]
@@ -413,14 +406,7 @@ def languages_picker(t: Translator, shift: Shift, mask: int) -> tuple[str, Inlin
 
 
 def deadline_picker(t: Translator, shift: Shift) -> tuple[str, InlineKeyboardMarkup]:
-    labels = {
-        0: t._("When it starts"),
-        120: t._("2 hours before"),
-        1440: t._("1 day before"),
-        2880: t._("2 days before"),
-    }
-    buttons = [InlineKeyboardButton(labels[m], callback_data=SetDeadline(shift.id, m).pack()) for m in DEADLINES]
-    rows = [*grid(buttons, 2), back(t, EditMenu(shift.id))]
+    rows = [*pickers.deadline_rows(t, lambda m: SetDeadline(shift.id, m).pack()), back(t, EditMenu(shift.id))]
     return heading(t, shift) + "\n\n" + t._("When do signups close?"), InlineKeyboardMarkup(rows)
 
 

@@ -2,66 +2,31 @@
 
 from __future__ import annotations
 
-import re
-
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import Translator
 from bot.services.signups import CancelOutcome, CancelResult, cancel
 from bot.store import shifts as shift_store
 from bot.store import signups
-from handlers import shift_views as views
+from handlers import myshifts_views as views
 from handlers.context import BotContext
 from handlers.guards import require_registered
-from handlers.menu import MENU_MY
+from handlers.menu import MyShifts
 from handlers.notices import poke_dispatcher
-
-ASK_PATTERN = r"^mc:(\d{1,12})$"
-CANCEL_PATTERN = r"^mx:(\d{1,12})$"
+from handlers.shift_views import AskCancel, CancelPlace
 
 
 async def _render(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
-    t, runtime = context.t, context.runtime
+    runtime = context.runtime
     db, now = runtime.database, runtime.now_ts()
     upcoming = await signups.upcoming_for_person(db, context.person.id, now)
     shifts = await shift_store.get_many(db, [s.shift_id for s, _ in upcoming])
-    lines = ["📅 <b>" + t._("My shifts") + "</b>", ""]
-    rows: list[list[InlineKeyboardButton]] = []
-    if not upcoming:
-        lines.append(t._("You have no upcoming shifts. Find one with /shifts."))
-    for index, (signup, rank) in enumerate(upcoming, start=1):
-        shift = shifts[signup.shift_id]
-        status = (
-            "✅ " + t._("Signed up")
-            if signup.status == "confirmed"
-            else "⏳ " + t._("#{rank} on the waitlist").format(rank=t.number(rank))
-        )
-        lines.append(
-            f"<b>{index}. {views.esc(shift.title)}</b>\n    {views.esc(views.when(t, shift))}\n"
-            f"    {views.esc(shift.org_name)} · {status}\n"
-        )
-        rows.append(
-            [
-                InlineKeyboardButton(f"{index}. " + t._("Details"), callback_data=f"sc:{shift.id}"),
-                InlineKeyboardButton("✖ " + t._("Cancel"), callback_data=f"mc:{signup.id}"),
-            ]
-        )
-        if len(rows) >= 40:  # far below Telegram's 100 buttons and 4096 characters
-            break
     done, hours = await signups.past_summary(db, context.person.id, now)
-    if done:
-        lines.append(
-            t.ngettext(
-                "Past: {count} shift, {hours} hours volunteered. Thank you!",
-                "Past: {count} shifts, {hours} hours volunteered. Thank you!",
-                done,
-            ).format(count=t.number(done), hours=t.number(round(hours, 1)))
-        )
-    return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows) if rows else None
+    return views.my_shifts(context.t, upcoming, shifts, done, hours)
 
 
-async def my_shifts(update: Update, context: BotContext) -> None:
+async def my_shifts(update: Update, context: BotContext, _: MyShifts | None = None) -> None:
     """Lists the volunteer's upcoming shifts with their status."""
     if not await require_registered(update, context):
         return
@@ -73,13 +38,13 @@ async def my_shifts(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def ask_cancel(update: Update, context: BotContext) -> None:
+async def ask_cancel(update: Update, context: BotContext, button: AskCancel) -> None:
     """Asks once before giving up a place."""
     query = update.callback_query
     if not await require_registered(update, context):
         return
     t, db = context.t, context.runtime.database
-    signup = await signups.get(db, int(context.match.group(1)))
+    signup = await signups.get(db, button.signup)
     # Someone else's signup (forged data) gets the same answer as one that doesn't exist.
     if signup is None or signup.person_id != context.person.id or signup.status not in ("confirmed", "waitlisted"):
         await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
@@ -87,20 +52,8 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
     shift = await shift_store.get(db, signup.shift_id)
     assert shift is not None
     await query.answer()
-    question = (
-        t._("Cancel your place on <b>{title}</b>?")
-        if signup.status == "confirmed"
-        else t._("Leave the waitlist for <b>{title}</b>?")
-    ).format(title=views.esc(shift.title))
-    markup = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton("✖ " + t._("Yes, cancel"), callback_data=f"mx:{signup.id}")],
-            [InlineKeyboardButton(t._("No, keep it"), callback_data=f"sc:{shift.id}")],
-        ]
-    )
-    await context.bot.send_message(
-        query.message.chat.id, f"{question}\n🗓 {views.esc(views.when(t, shift))}", reply_markup=markup
-    )
+    text, markup = views.cancel_question(t, signup, shift)
+    await context.bot.send_message(query.message.chat.id, text, reply_markup=markup)
 
 
 async def cancel_signup(context: BotContext, signup_id: int) -> CancelResult:
@@ -124,27 +77,23 @@ async def refuse_cancel(query: CallbackQuery, t: Translator, outcome: CancelOutc
     await query.answer(reasons[outcome], show_alert=True)
 
 
-async def do_cancel(update: Update, context: BotContext) -> None:
+async def do_cancel(update: Update, context: BotContext, button: CancelPlace) -> None:
     """Cancels, frees the place for the next in line, and tells them both."""
     query = update.callback_query
     if not await require_registered(update, context):
         return
     t = context.t
-    result = await cancel_signup(context, int(context.match.group(1)))
+    result = await cancel_signup(context, button.signup)
     if result.outcome is not CancelOutcome.CANCELLED:
         await refuse_cancel(query, t, result.outcome)
         return
     await query.answer()
     assert result.shift is not None
-    await query.edit_message_text(
-        t._("Your place on <b>{title}</b> is cancelled. Thanks for letting us know!").format(
-            title=views.esc(result.shift.title)
-        )
-    )
+    await query.edit_message_text(views.cancelled(t, result.shift))
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("myshifts", my_shifts, filters=filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(my_shifts, pattern=f"^{re.escape(MENU_MY)}$"))
-    app.add_handler(CallbackQueryHandler(ask_cancel, pattern=ASK_PATTERN))
-    app.add_handler(CallbackQueryHandler(do_cancel, pattern=CANCEL_PATTERN))
+    app.add_handler(MyShifts.handler(my_shifts))
+    app.add_handler(AskCancel.handler(ask_cancel))
+    app.add_handler(CancelPlace.handler(do_cancel))

@@ -1,5 +1,7 @@
 """Messages the outbox owes people: rendering each kind at send time, in the reader's current
-language and zone, and delivering it through Telegram (the dispatcher's `deliver`)."""
+language and zone, and delivering it through Telegram (the dispatcher's `deliver`). How each kind
+reads is a renderer in its own module (handlers/shift_notices.py, digest.py, followup.py, broadcast.py),
+all imported by handlers/jobs.py."""
 
 from __future__ import annotations
 
@@ -8,12 +10,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import Translator
-from bot.ics import shift_ics
 from bot.pacing import ChatBusy
 from bot.runtime import Runtime
 from bot.scheduler import Deliver, Delivery, Result
@@ -24,7 +25,6 @@ from bot.store.people import Person
 from bot.store.shifts import Shift
 from bot.store.signups import Signup
 from handlers import pacer
-from handlers import shift_views as views
 from handlers.context import RUNTIME_KEY
 
 log = logging.getLogger(__name__)
@@ -144,67 +144,3 @@ def poke_dispatcher(context: ContextTypes.DEFAULT_TYPE) -> None:
         await dispatcher.run_due()
 
     context.application.create_task(run_due(), name="dispatch-now")
-
-
-# --- the kinds the volunteer flows owe ----------------------------------------------------------------
-
-
-def _place_button(t: Translator, shift: Shift) -> InlineKeyboardButton | None:
-    if shift.online_url:
-        return InlineKeyboardButton("💻 " + t._("Join online"), url=shift.online_url)
-    url = views.map_url(shift)
-    return InlineKeyboardButton("📍 " + t._("Map"), url=url) if url else None
-
-
-@renderer("reminder")
-async def render_reminder(r: Rendering) -> Notice:
-    """'Your shift starts in 2 hours', with I'll be there / I can't make it."""
-    signup = await r.active_signup("confirmed")
-    shift = await r.shift()
-    now = r.runtime.clock.now()
-    if shift.status != "published":
-        raise Skip("shift not published")
-    if now >= shift.starts_at:
-        raise Skip("shift already started")  # a late reminder is worse than none
-    lead = int(r.item.payload.get("lead", 0))
-    if any(
-        shift.starts_at - timedelta(seconds=later) <= now for later in r.runtime.settings.reminder_leads if later < lead
-    ):
-        raise Skip("a later reminder is due too")  # after downtime, one reminder rather than two at once
-    t = r.t
-    lines = [
-        "⏰ "
-        + t._("Reminder: <b>{title}</b> starts {when}.").format(
-            title=views.esc(shift.title), when=views.esc(t.delta(shift.starts_at - now))
-        ),
-        "",
-        "🗓 " + views.esc(views.when(t, shift)),
-        "🏢 " + views.esc(shift.org_name),
-    ]
-    if shift.online_url:
-        lines.append("💻 " + views.link(shift.online_url, shift.online_url))
-    else:
-        lines.append("📍 " + views.esc(", ".join(p for p in (shift.place_name, shift.address) if p)))
-    if signup.acknowledged_at is None:
-        lines += ["", t._("Will you be there?")]
-    rows = [
-        [
-            InlineKeyboardButton("✅ " + t._("I'll be there"), callback_data=f"rm:{signup.id}:y"),
-            InlineKeyboardButton("✖ " + t._("I can't make it"), callback_data=f"rm:{signup.id}:n"),
-        ]
-    ]
-    place = _place_button(t, shift)
-    if place:
-        rows.append([place])
-    return Notice("\n".join(lines), InlineKeyboardMarkup(rows))
-
-
-@renderer("promoted")
-async def render_promoted(r: Rendering) -> Notice:
-    """A place opened up: the confirmation and calendar file, in their language."""
-    await r.active_signup("confirmed")
-    shift = await r.shift()
-    if shift.status != "published" or r.runtime.clock.now() >= shift.starts_at:
-        raise Skip("shift no longer ahead")
-    ics = shift_ics(shift, bot_username=r.bot_username, now=r.runtime.clock.now())
-    return Notice(views.confirmation(r.t, shift, promoted=True), document=(f"shift-{shift.id}.ics", ics))

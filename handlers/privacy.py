@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 import logging
 
-from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import BotCommandScopeChat, InputFile, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.services import privacy
+from handlers import privacy_views as views
 from handlers.context import BotContext
 from handlers.notices import poke_dispatcher
 from handlers.replies import edit_or_keep, edit_or_send
 
 log = logging.getLogger(__name__)
-
-CONFIRM_PATTERN = r"^del:(yes|no):(\d{1,12})$"
 
 
 async def mydata(update: Update, context: BotContext) -> None:
@@ -34,43 +33,21 @@ async def mydata(update: Update, context: BotContext) -> None:
 
 async def deleteme(update: Update, context: BotContext) -> None:
     """Says what deleting removes and what it keeps, and asks to confirm."""
-    t, runtime = context.t, context.runtime
-    person_id = context.person.id
-    upcoming = await privacy.upcoming_count(runtime.database, person_id, runtime.now_ts())
-    lines = [
-        t._(
-            "This deletes your name, phone number, ZIP code, languages, interests and the organizations "
-            "you follow. Organizations keep only anonymous counts of past shifts."
-        )
-    ]
-    if upcoming:
-        lines.append(
-            t.ngettext(
-                "You'll also be taken off your {count} upcoming shift, and the next person in line gets your place.",
-                "You'll also be taken off your {count} upcoming shifts, and the next people in line get your places.",
-                upcoming,
-            ).format(count=t.number(upcoming))
-        )
-    lines += ["", "<b>" + t._("This can't be undone. Delete your data?") + "</b>"]
-    # The person's id in the buttons: an old confirmation can never erase whoever this user is later.
-    markup = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton("🗑 " + t._("Yes, delete my data"), callback_data=f"del:yes:{person_id}")],
-            [InlineKeyboardButton(t._("No, keep it"), callback_data=f"del:no:{person_id}")],
-        ]
-    )
-    await update.effective_message.reply_text("\n".join(lines), reply_markup=markup)
+    runtime = context.runtime
+    upcoming = await privacy.upcoming_count(runtime.database, context.person.id, runtime.now_ts())
+    text, markup = views.delete_question(context.t, context.person.id, upcoming)
+    await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def confirm(update: Update, context: BotContext) -> None:
+async def confirm(update: Update, context: BotContext, button: views.Erase | views.KeepData) -> None:
     """Erases the person (after Yes), tells anyone promoted from a waitlist, and says goodbye."""
     query = update.callback_query
     t, runtime = context.t, context.runtime
-    if int(context.match.group(2)) != context.person.id:
+    if button.person != context.person.id:
         await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
         return
     await query.answer()
-    if context.match.group(1) == "no":
+    if isinstance(button, views.KeepData):
         await edit_or_keep(query, t._("OK, nothing was deleted."), None)
         return
     erased = await privacy.erase(
@@ -96,4 +73,5 @@ def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("mydata", mydata, filters=private))
     app.add_handler(CommandHandler("deleteme", deleteme, filters=private))
-    app.add_handler(CallbackQueryHandler(confirm, pattern=CONFIRM_PATTERN))
+    app.add_handler(views.Erase.handler(confirm))
+    app.add_handler(views.KeepData.handler(confirm))

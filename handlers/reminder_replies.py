@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application
 
 from bot.services.signups import CancelOutcome, acknowledge
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.myshifts import cancel_signup, refuse_cancel
 from handlers.replies import take_buttons
+from handlers.shift_notices import ReminderReply
 
-PATTERN = r"^rm:(\d{1,12}):([yn])$"
 
-
-async def reminder_reply(update: Update, context: BotContext) -> None:
+async def reminder_reply(update: Update, context: BotContext, button: ReminderReply) -> None:
     """Marks them as coming, or cancels their place and lets the next in line have it."""
     query = update.callback_query
     t, runtime = context.t, context.runtime
-    signup_id, coming = int(context.match.group(1)), context.match.group(2) == "y"
+    signup_id, coming = button.signup, button.answer == "y"
     if coming:
         shift = await acknowledge(runtime.database, context.person.id, signup_id, runtime.now_ts())
         if shift is None:
@@ -50,4 +49,4 @@ async def reminder_reply(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(reminder_reply, pattern=PATTERN))
+    app.add_handler(ReminderReply.handler(reminder_reply))

@@ -1,11 +1,14 @@
-"""What volunteers on a shift are told when its coordinators change it, cancel it, shrink it, or write to
-them. Rendered at send time by the dispatcher, in each reader's current language and time zone."""
+"""What volunteers on a shift are told: reminders, a place that opened up, and what its coordinators changed,
+cancelled, shrank or wrote to them. Rendered at send time by the dispatcher (handlers/notices.py), in each
+reader's current language and time zone."""
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -17,7 +20,9 @@ from bot.store import signups
 from bot.store.shifts import Shift
 from bot.vocab import kind_name, outreach_language_name
 from handlers import shift_views as views
+from handlers.kit.callbacks import Button
 from handlers.notices import Notice, Rendering, Skip, renderer
+from handlers.shift_views import AskCancel, Card
 
 CAPTION_MAX = 1024
 _TAG = re.compile(r"<[^>]+>")
@@ -34,7 +39,7 @@ def visible_length(markup: str) -> int:
 
 
 def _open_button(t: Translator, shift: Shift) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton("🔎 " + t._("Open the shift"), callback_data=f"sc:{shift.id}")]
+    return [InlineKeyboardButton("🔎 " + t._("Open the shift"), callback_data=Card(shift.id).pack())]
 
 
 def _place(shift: Shift) -> str:
@@ -136,7 +141,7 @@ async def render_moved_to_waitlist(r: Rendering) -> Notice:
     markup = InlineKeyboardMarkup(
         [
             _open_button(t, shift),
-            [InlineKeyboardButton("✖ " + t._("Leave the waitlist"), callback_data=f"mc:{signup.id}")],
+            [InlineKeyboardButton("✖ " + t._("Leave the waitlist"), callback_data=AskCancel(signup.id).pack())],
         ]
     )
     return Notice(text, markup)
@@ -153,3 +158,75 @@ async def render_shift_message(r: Rendering) -> Notice:
     )
     text = head + "\n\n" + views.esc(r.item.payload.get("text", ""))
     return Notice(text, InlineKeyboardMarkup([_open_button(t, shift)]))
+
+
+# --- reminders and a place that opened up ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderReply(Button, prefix="rm"):
+    """Under a reminder: "y" I'll be there, "n" I can't make it (handlers/reminder_replies.py)."""
+
+    signup: int
+    answer: Literal["y", "n"]
+
+
+def _place_button(t: Translator, shift: Shift) -> InlineKeyboardButton | None:
+    if shift.online_url:
+        return InlineKeyboardButton("💻 " + t._("Join online"), url=shift.online_url)
+    url = views.map_url(shift)
+    return InlineKeyboardButton("📍 " + t._("Map"), url=url) if url else None
+
+
+@renderer("reminder")
+async def render_reminder(r: Rendering) -> Notice:
+    """'Your shift starts in 2 hours', with I'll be there / I can't make it."""
+    signup = await r.active_signup("confirmed")
+    shift = await r.shift()
+    now = r.runtime.clock.now()
+    if shift.status != "published":
+        raise Skip("shift not published")
+    if now >= shift.starts_at:
+        raise Skip("shift already started")  # a late reminder is worse than none
+    lead = int(r.item.payload.get("lead", 0))
+    if any(
+        shift.starts_at - timedelta(seconds=later) <= now for later in r.runtime.settings.reminder_leads if later < lead
+    ):
+        raise Skip("a later reminder is due too")  # after downtime, one reminder rather than two at once
+    t = r.t
+    lines = [
+        "⏰ "
+        + t._("Reminder: <b>{title}</b> starts {when}.").format(
+            title=views.esc(shift.title), when=views.esc(t.delta(shift.starts_at - now))
+        ),
+        "",
+        "🗓 " + views.esc(views.when(t, shift)),
+        "🏢 " + views.esc(shift.org_name),
+    ]
+    if shift.online_url:
+        lines.append("💻 " + views.link(shift.online_url, shift.online_url))
+    else:
+        lines.append("📍 " + views.esc(", ".join(p for p in (shift.place_name, shift.address) if p)))
+    if signup.acknowledged_at is None:
+        lines += ["", t._("Will you be there?")]
+    rows = [
+        [
+            InlineKeyboardButton("✅ " + t._("I'll be there"), callback_data=ReminderReply(signup.id, "y").pack()),
+            InlineKeyboardButton("✖ " + t._("I can't make it"), callback_data=ReminderReply(signup.id, "n").pack()),
+        ]
+    ]
+    place = _place_button(t, shift)
+    if place:
+        rows.append([place])
+    return Notice("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+@renderer("promoted")
+async def render_promoted(r: Rendering) -> Notice:
+    """A place opened up: the confirmation and calendar file, in their language."""
+    await r.active_signup("confirmed")
+    shift = await r.shift()
+    if shift.status != "published" or r.runtime.clock.now() >= shift.starts_at:
+        raise Skip("shift no longer ahead")
+    ics = shift_ics(shift, bot_username=r.bot_username, now=r.runtime.clock.now())
+    return Notice(views.confirmation(r.t, shift, promoted=True), document=(f"shift-{shift.id}.ics", ics))

@@ -1,13 +1,29 @@
-"""How a shift reads in the chat: list lines and the full card, in the reader's language and zone."""
+"""How a shift reads in the chat: list lines and the full card, in the reader's language and zone; the
+/shifts list, its filters and the card's buttons (handlers/shifts.py loads and sends them).
+
+Button data keeps the shapes it had before the codec (`sl:<filters>`, `sf:<w|k|o>:<filters>`,
+`sc:<shift>[:<filters>]`, `sj:<shift>[:o]`, `mc:<signup>`, `mx:<signup>`): cards and lists already in
+people's chats keep working.
+"""
 
 from __future__ import annotations
 
 import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
 from urllib.parse import quote_plus
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from bot.i18n import Translator
+from bot.services import browse
+from bot.services.browse import Filters
 from bot.store.shifts import Shift
-from bot.vocab import KIND_EMOJI, kind_name, outreach_language_name
+from bot.vocab import KIND_EMOJI, KINDS, kind_name, outreach_language_name
+from handlers.keyboards import grid, pager
+from handlers.kit.callbacks import Button
 
 DESCRIPTION_LIMIT = 1500  # keeps a card far below Telegram's 4096 whatever the other fields hold
 
@@ -101,3 +117,209 @@ def confirmation(t: Translator, shift: Shift, *, promoted: bool = False) -> str:
             t._("Open the file to add it to your calendar."),
         ]
     )
+
+
+# --- /shifts: buttons ---------------------------------------------------------------------------------
+
+_STATE = re.compile(r"[adwm]\.[a-z-]{1,2}\.\d{1,9}\.[01]\.\d{1,5}")  # what Filters.encode writes
+
+
+@dataclass(frozen=True)
+class ListPage(Button, prefix="sl"):
+    """The list of open shifts under these filters (Filters.encode), at their page."""
+
+    state: str
+
+    def valid(self) -> bool:
+        return bool(_STATE.fullmatch(self.state))
+
+    @classmethod
+    def of(cls, filters: Filters) -> ListPage:
+        return cls(filters.encode())
+
+    @property
+    def filters(self) -> Filters:
+        return Filters.decode(self.state)
+
+
+@dataclass(frozen=True)
+class FilterMenu(Button, prefix="sf"):
+    """The choices of one filter: when, kind or organization."""
+
+    dimension: Literal["w", "k", "o"]
+    state: str
+
+    def valid(self) -> bool:
+        return bool(_STATE.fullmatch(self.state))
+
+
+@dataclass(frozen=True)
+class Card(Button, prefix="sc"):
+    """A shift's card; `back` is the list it was opened from ("" for the first page)."""
+
+    shift: int
+    back: str = ""
+
+    def valid(self) -> bool:
+        return not self.back or bool(_STATE.fullmatch(self.back))
+
+
+@dataclass(frozen=True)
+class Join(Button, prefix="sj"):
+    """Sign up (or join the waitlist); "o" once they have seen the overlap warning."""
+
+    shift: int
+    overlap: Literal["", "o"] = ""
+
+
+@dataclass(frozen=True)
+class AskCancel(Button, prefix="mc"):
+    """Give up a place (or leave the waitlist): asks first (handlers/myshifts.py)."""
+
+    signup: int
+
+
+@dataclass(frozen=True)
+class CancelPlace(Button, prefix="mx"):
+    """Yes, cancel."""
+
+    signup: int
+
+
+# --- /shifts: the list, its filters, the card -----------------------------------------------------------
+
+
+def when_label(t: Translator, when: str) -> str:
+    labels = {
+        "a": t._("Any time"),
+        "d": t._("Today"),
+        "w": t._("Next 7 days"),
+        "m": t._("Next 30 days"),
+    }
+    return labels[when]
+
+
+def shift_list(t: Translator, page: browse.Page) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of open shifts under its filters, with the buttons to open one, page and filter."""
+    filters_ = page.filters
+    chosen = [when_label(t, filters_.when)]
+    if filters_.kind:
+        chosen.append(kind_name(t, filters_.kind))
+    if filters_.org_id:
+        org_name = next((s.org_name for s in page.shifts), None)
+        if org_name:
+            chosen.append(org_name)
+    if filters_.online_only:
+        chosen.append(t._("Online only"))
+    header = "🔎 <b>" + t._("Open shifts") + "</b> · " + esc(" · ".join(chosen))
+    if not page.shifts:
+        body = t._("No open shifts match right now. Try another filter, or check back soon.")
+        lines = [header, "", body]
+    else:
+        counter = t.ngettext("{count} shift", "{count} shifts", page.total).format(count=t.number(page.total))
+        pages = t._("page {page} of {pages}").format(page=t.number(filters_.page + 1), pages=t.number(page.pages))
+        lines = [header, esc(f"{counter} · {pages}"), ""]
+        first = filters_.page * browse.PAGE_SIZE + 1
+        lines += [list_line(t, first + i, s) + "\n" for i, s in enumerate(page.shifts)]
+    state = filters_.encode()
+    open_buttons = [
+        InlineKeyboardButton(str(filters_.page * browse.PAGE_SIZE + 1 + i), callback_data=Card(s.id, state).pack())
+        for i, s in enumerate(page.shifts)
+    ]
+    rows = [open_buttons] if open_buttons else []
+    rows += pager(
+        t, filters_.page, filters_.page + 1 < page.pages, lambda n: ListPage.of(replace(filters_, page=n)).pack()
+    )
+    online = ListPage.of(filters_.with_(online_only=not filters_.online_only))
+    rows.append(
+        [
+            InlineKeyboardButton("📅 " + t._("When"), callback_data=FilterMenu("w", state).pack()),
+            InlineKeyboardButton("🏷 " + t._("Kind"), callback_data=FilterMenu("k", state).pack()),
+        ]
+    )
+    rows.append(
+        [
+            InlineKeyboardButton("🏢 " + t._("Organization"), callback_data=FilterMenu("o", state).pack()),
+            InlineKeyboardButton(
+                ("✓ " if filters_.online_only else "") + "💻 " + t._("Online only"), callback_data=online.pack()
+            ),
+        ]
+    )
+    return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
+
+
+def filter_choices(
+    t: Translator, dimension: str, current: Filters, orgs: Sequence[tuple[int, str]] = ()
+) -> InlineKeyboardMarkup:
+    """The choices of one filter, each a list under the changed filters, and Back to the list as it was."""
+    if dimension == "w":
+        options = [(when_label(t, w), current.with_(when=w)) for w in browse.WHEN]
+    elif dimension == "k":
+        options = [(t._("All kinds"), current.with_(kind=None))] + [
+            (f"{KIND_EMOJI[k]} {kind_name(t, k)}", current.with_(kind=k)) for k in KINDS
+        ]
+    else:
+        options = [(t._("All organizations"), current.with_(org_id=None))] + [
+            (name, current.with_(org_id=org_id)) for org_id, name in orgs
+        ]
+    buttons = [InlineKeyboardButton(label[:60], callback_data=ListPage.of(f).pack()) for label, f in options]
+    rows = grid(buttons, 1 if dimension == "o" else 2)
+    rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=ListPage.of(current).pack())])
+    return InlineKeyboardMarkup(rows)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the reader stands on a shift, for its card's buttons (handlers/shifts.py finds it)."""
+
+    signup_id: int | None = None
+    status: str | None = None  # their signup's
+    rank: int = 0  # on the waitlist
+    closed: bool = False  # signups have closed
+
+
+def card_view(
+    t: Translator, shift: Shift, standing: Standing, back_state: str | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The card with what the reader can do: sign up, join the waitlist, or give their place up."""
+    rows: list[list[InlineKeyboardButton]] = []
+    status_line = None
+    if shift.status != "published":
+        pass
+    elif standing.signup_id is not None and standing.status in ("confirmed", "attended"):
+        status_line = "✅ <b>" + t._("You're signed up.") + "</b>"
+        cancel = AskCancel(standing.signup_id).pack()
+        rows.append([InlineKeyboardButton("✖ " + t._("Cancel my place"), callback_data=cancel)])
+    elif standing.signup_id is not None and standing.status == "waitlisted":
+        status_line = "⏳ <b>" + t._("You're #{rank} on the waitlist.").format(rank=t.number(standing.rank)) + "</b>"
+        rows.append(
+            [InlineKeyboardButton("✖ " + t._("Leave the waitlist"), callback_data=AskCancel(standing.signup_id).pack())]
+        )
+    elif standing.closed:
+        status_line = t._("Signups for this shift have closed.")
+    elif shift.is_full:
+        rows.append([InlineKeyboardButton("⏳ " + t._("Join the waitlist"), callback_data=Join(shift.id).pack())])
+    else:
+        rows.append([InlineKeyboardButton("✅ " + t._("Sign up"), callback_data=Join(shift.id).pack())])
+    back = ListPage(back_state) if back_state else ListPage.of(Filters())
+    rows.append([InlineKeyboardButton("◀ " + t._("All shifts"), callback_data=back.pack())])
+    return card(t, shift, status_line), InlineKeyboardMarkup(rows)
+
+
+def overlap_question(t: Translator, shift: Shift, clash: Shift) -> tuple[str, InlineKeyboardMarkup]:
+    text = t._("Heads up: this overlaps with another shift you signed up for:") + "\n\n"
+    text += f"• <b>{esc(clash.title)}</b> · {esc(when(t, clash))}\n\n"
+    text += t._("Sign up for <b>{title}</b> anyway?").format(title=esc(shift.title))
+    markup = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("✅ " + t._("Yes, sign me up"), callback_data=Join(shift.id, "o").pack())],
+            [InlineKeyboardButton(t._("No, keep my schedule"), callback_data=Card(shift.id).pack())],
+        ]
+    )
+    return text, markup
+
+
+def waitlisted(t: Translator, shift: Shift, rank: int) -> str:
+    return "⏳ " + t._(
+        "<b>{title}</b> is full, so you're #{rank} on the waitlist. I'll tell you right away if a place opens up."
+    ).format(title=esc(shift.title), rank=t.number(rank))

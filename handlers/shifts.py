@@ -1,13 +1,13 @@
-"""Finding shifts (/shifts), a shift's card, and signing up — with waitlist and calendar file."""
+"""Finding shifts (/shifts), a shift's card, and signing up — with waitlist and calendar file.
+What they look like, and their buttons, are in handlers/shift_views.py."""
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import Translator
 from bot.ics import shift_ics
@@ -18,84 +18,19 @@ from bot.store import shifts as shift_store
 from bot.store import signups
 from bot.store.shifts import Shift
 from bot.store.signups import Signup
-from bot.vocab import KIND_EMOJI, KINDS, kind_name
 from handlers import shift_views as views
 from handlers.context import BotContext
 from handlers.guards import require_registered
-from handlers.keyboards import grid, pager
-from handlers.menu import MENU_SHIFTS
+from handlers.menu import FindShifts
 from handlers.replies import edit_or_keep
 
 log = logging.getLogger(__name__)
 
-STATE = r"[adwm]\.[a-z-]{1,2}\.\d{1,9}\.[01]\.\d{1,5}"
-LIST_PATTERN = rf"^sl:({STATE})$"
-FILTER_PATTERN = rf"^sf:([wko]):({STATE})$"
-CARD_PATTERN = rf"^sc:(\d{{1,9}})(?::({STATE}))?$"
-JOIN_PATTERN = r"^sj:(\d{1,9})(:o)?$"
-
-
-def _when_label(t: Translator, when: str) -> str:
-    labels = {
-        "a": t._("Any time"),
-        "d": t._("Today"),
-        "w": t._("Next 7 days"),
-        "m": t._("Next 30 days"),
-    }
-    return labels[when]
-
-
-# --- the list -------------------------------------------------------------------------------------
-
 
 async def _render_list(context: BotContext, filters_: Filters) -> tuple[str, InlineKeyboardMarkup]:
-    t, runtime = context.t, context.runtime
-    page = await browse.find_shifts(runtime.database, context.person, filters_, runtime.clock.now(), t.tz)
-    filters_ = page.filters
-    chosen = [_when_label(t, filters_.when)]
-    if filters_.kind:
-        chosen.append(kind_name(t, filters_.kind))
-    if filters_.org_id:
-        org_name = next((s.org_name for s in page.shifts), None)
-        if org_name:
-            chosen.append(org_name)
-    if filters_.online_only:
-        chosen.append(t._("Online only"))
-    header = "🔎 <b>" + t._("Open shifts") + "</b> · " + views.esc(" · ".join(chosen))
-    if not page.shifts:
-        body = t._("No open shifts match right now. Try another filter, or check back soon.")
-        lines = [header, "", body]
-    else:
-        counter = t.ngettext("{count} shift", "{count} shifts", page.total).format(count=t.number(page.total))
-        pages = t._("page {page} of {pages}").format(page=t.number(filters_.page + 1), pages=t.number(page.pages))
-        lines = [header, views.esc(f"{counter} · {pages}"), ""]
-        first = filters_.page * browse.PAGE_SIZE + 1
-        lines += [views.list_line(t, first + i, s) + "\n" for i, s in enumerate(page.shifts)]
-    state = filters_.encode()
-    open_buttons = [
-        InlineKeyboardButton(str(filters_.page * browse.PAGE_SIZE + 1 + i), callback_data=f"sc:{s.id}:{state}")
-        for i, s in enumerate(page.shifts)
-    ]
-    rows = [open_buttons] if open_buttons else []
-    rows += pager(
-        t, filters_.page, filters_.page + 1 < page.pages, lambda n: f"sl:{replace(filters_, page=n).encode()}"
-    )
-    online = filters_.with_(online_only=not filters_.online_only).encode()
-    rows.append(
-        [
-            InlineKeyboardButton("📅 " + t._("When"), callback_data=f"sf:w:{state}"),
-            InlineKeyboardButton("🏷 " + t._("Kind"), callback_data=f"sf:k:{state}"),
-        ]
-    )
-    rows.append(
-        [
-            InlineKeyboardButton("🏢 " + t._("Organization"), callback_data=f"sf:o:{state}"),
-            InlineKeyboardButton(
-                ("✓ " if filters_.online_only else "") + "💻 " + t._("Online only"), callback_data=f"sl:{online}"
-            ),
-        ]
-    )
-    return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
+    runtime = context.runtime
+    page = await browse.find_shifts(runtime.database, context.person, filters_, runtime.clock.now(), context.t.tz)
+    return views.shift_list(context.t, page)
 
 
 async def shifts_command(update: Update, context: BotContext) -> None:
@@ -106,7 +41,7 @@ async def shifts_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def shifts_from_menu(update: Update, context: BotContext) -> None:
+async def shifts_from_menu(update: Update, context: BotContext, _: FindShifts) -> None:
     """The menu's Find shifts button: the same list as /shifts, in a new message."""
     query = update.callback_query
     if not await require_registered(update, context):
@@ -116,40 +51,28 @@ async def shifts_from_menu(update: Update, context: BotContext) -> None:
     await context.bot.send_message(query.message.chat.id, text, reply_markup=markup)
 
 
-async def list_page(update: Update, context: BotContext) -> None:
+async def list_page(update: Update, context: BotContext, button: views.ListPage) -> None:
     """Moves between pages or applies a filter, editing the list in place."""
     query = update.callback_query
     if not await require_registered(update, context):
         return
     await query.answer()
-    text, markup = await _render_list(context, Filters.decode(context.match.group(1)))
+    text, markup = await _render_list(context, button.filters)
     await edit_or_keep(query, text, markup)
 
 
-async def filter_menu(update: Update, context: BotContext) -> None:
+async def filter_menu(update: Update, context: BotContext, button: views.FilterMenu) -> None:
     """Offers the choices of one filter (when, kind, organization) as buttons."""
     query = update.callback_query
     if not await require_registered(update, context):
         return
     await query.answer()
-    t = context.t
-    dimension, current = context.match.group(1), Filters.decode(context.match.group(2))
-    if dimension == "w":
-        options = [(_when_label(t, w), current.with_(when=w)) for w in browse.WHEN]
-    elif dimension == "k":
-        options = [(t._("All kinds"), current.with_(kind=None))] + [
-            (f"{KIND_EMOJI[k]} {kind_name(t, k)}", current.with_(kind=k)) for k in KINDS
-        ]
-    else:
+    orgs: list[tuple[int, str]] = []
+    if button.dimension == "o":
         runtime = context.runtime
-        orgs = await shift_store.orgs_with_open_shifts(runtime.database, runtime.now_ts())
-        options = [(t._("All organizations"), current.with_(org_id=None))] + [
-            (name, current.with_(org_id=org_id)) for org_id, name in orgs[:30]
-        ]
-    buttons = [InlineKeyboardButton(label[:60], callback_data=f"sl:{f.encode()}") for label, f in options]
-    rows = grid(buttons, 1 if dimension == "o" else 2)
-    rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=f"sl:{current.encode()}")])
-    await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        orgs = (await shift_store.orgs_with_open_shifts(runtime.database, runtime.now_ts()))[:30]
+    current = Filters.decode(button.state)
+    await query.edit_message_reply_markup(views.filter_choices(context.t, button.dimension, current, orgs))
 
 
 # --- the card -------------------------------------------------------------------------------------
@@ -159,30 +82,14 @@ async def _render_card(
     context: BotContext, shift: Shift, back_state: str | None, mine: Signup | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The card with this person's status on it; `mine`, when the caller just saved it, spares a look-up."""
-    t, runtime = context.t, context.runtime
+    runtime = context.runtime
     if mine is None:
         mine = await signups.find(runtime.database, shift.id, context.person.id)
-    rows: list[list[InlineKeyboardButton]] = []
-    status_line = None
-    closed = runtime.clock.now() >= shift.signup_closes_at
-    if shift.status != "published":
-        pass
-    elif mine is not None and mine.status in ("confirmed", "attended"):
-        status_line = "✅ <b>" + t._("You're signed up.") + "</b>"
-        rows.append([InlineKeyboardButton("✖ " + t._("Cancel my place"), callback_data=f"mc:{mine.id}")])
-    elif mine is not None and mine.status == "waitlisted":
-        rank = await signups.waitlist_rank(runtime.database, mine)
-        status_line = "⏳ <b>" + t._("You're #{rank} on the waitlist.").format(rank=t.number(rank)) + "</b>"
-        rows.append([InlineKeyboardButton("✖ " + t._("Leave the waitlist"), callback_data=f"mc:{mine.id}")])
-    elif closed:
-        status_line = t._("Signups for this shift have closed.")
-    elif shift.is_full:
-        rows.append([InlineKeyboardButton("⏳ " + t._("Join the waitlist"), callback_data=f"sj:{shift.id}")])
-    else:
-        rows.append([InlineKeyboardButton("✅ " + t._("Sign up"), callback_data=f"sj:{shift.id}")])
-    back = f"sl:{back_state}" if back_state else f"sl:{Filters().encode()}"
-    rows.append([InlineKeyboardButton("◀ " + t._("All shifts"), callback_data=back)])
-    return views.card(t, shift, status_line), InlineKeyboardMarkup(rows)
+    standing = views.Standing(closed=runtime.clock.now() >= shift.signup_closes_at)
+    if mine is not None:
+        rank = await signups.waitlist_rank(runtime.database, mine) if mine.status == "waitlisted" else 0
+        standing = replace(standing, signup_id=mine.id, status=mine.status, rank=rank)
+    return views.card_view(context.t, shift, standing, back_state)
 
 
 async def send_shift_card(chat_id: int, context: BotContext, shift_id: int) -> None:
@@ -195,30 +102,30 @@ async def send_shift_card(chat_id: int, context: BotContext, shift_id: int) -> N
     await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
-async def open_card(update: Update, context: BotContext) -> None:
+async def open_card(update: Update, context: BotContext, button: views.Card) -> None:
     """Opens a shift's card from the list, in place."""
     query = update.callback_query
     if not await require_registered(update, context):
         return
-    shift = await shift_store.get(context.runtime.database, int(context.match.group(1)))
+    shift = await shift_store.get(context.runtime.database, button.shift)
     if shift is None:
         await query.answer(context.t._("That shift doesn't exist (any more)."), show_alert=True)
         return
     await query.answer()
-    text, markup = await _render_card(context, shift, context.match.group(2))
+    text, markup = await _render_card(context, shift, button.back or None)
     await edit_or_keep(query, text, markup)
 
 
 # --- signing up -----------------------------------------------------------------------------------
 
 
-async def join(update: Update, context: BotContext) -> None:
+async def join(update: Update, context: BotContext, button: views.Join) -> None:
     """Signs the volunteer up (or onto the waitlist), after warning of an overlap."""
     query = update.callback_query
     if not await require_registered(update, context):
         return
     t, runtime = context.t, context.runtime
-    shift_id, allow_overlap = int(context.match.group(1)), bool(context.match.group(2))
+    shift_id, allow_overlap = button.shift, button.overlap == "o"
     result = await sign_up(
         runtime.database,
         context.person.id,
@@ -246,16 +153,7 @@ async def join(update: Update, context: BotContext) -> None:
     await query.answer()
     chat_id = query.message.chat.id
     if result.outcome is Outcome.OVERLAP:
-        clash = result.overlaps[0]
-        text = t._("Heads up: this overlaps with another shift you signed up for:") + "\n\n"
-        text += f"• <b>{views.esc(clash.title)}</b> · {views.esc(views.when(t, clash))}\n\n"
-        text += t._("Sign up for <b>{title}</b> anyway?").format(title=views.esc(shift.title))
-        markup = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton("✅ " + t._("Yes, sign me up"), callback_data=f"sj:{shift.id}:o")],
-                [InlineKeyboardButton(t._("No, keep my schedule"), callback_data=f"sc:{shift.id}")],
-            ]
-        )
+        text, markup = views.overlap_question(t, shift, result.overlaps[0])
         await context.bot.send_message(chat_id, text, reply_markup=markup)
         return
     # Refresh the card they pressed, so its button and places match what just happened.
@@ -264,14 +162,7 @@ async def join(update: Update, context: BotContext) -> None:
     if result.outcome is Outcome.CONFIRMED:
         await _send_confirmation(context, chat_id, t, shift)
     else:
-        await context.bot.send_message(
-            chat_id,
-            "⏳ "
-            + t._(
-                "<b>{title}</b> is full, so you're #{rank} on the waitlist. "
-                "I'll tell you right away if a place opens up."
-            ).format(title=views.esc(shift.title), rank=t.number(result.waitlist_rank or 0)),
-        )
+        await context.bot.send_message(chat_id, views.waitlisted(t, shift, result.waitlist_rank or 0))
 
 
 async def _send_confirmation(context: BotContext, chat_id: int, t: Translator, shift: Shift) -> None:
@@ -287,8 +178,8 @@ async def _send_confirmation(context: BotContext, chat_id: int, t: Translator, s
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("shifts", shifts_command, filters=private))
-    app.add_handler(CallbackQueryHandler(shifts_from_menu, pattern=f"^{re.escape(MENU_SHIFTS)}$"))
-    app.add_handler(CallbackQueryHandler(list_page, pattern=LIST_PATTERN))
-    app.add_handler(CallbackQueryHandler(filter_menu, pattern=FILTER_PATTERN))
-    app.add_handler(CallbackQueryHandler(open_card, pattern=CARD_PATTERN))
-    app.add_handler(CallbackQueryHandler(join, pattern=JOIN_PATTERN))
+    app.add_handler(FindShifts.handler(shifts_from_menu))
+    app.add_handler(views.ListPage.handler(list_page))
+    app.add_handler(views.FilterMenu.handler(filter_menu))
+    app.add_handler(views.Card.handler(open_card))
+    app.add_handler(views.Join.handler(join))

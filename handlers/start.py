@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import available_locales, language_name
 from bot.services import profile
@@ -14,8 +12,7 @@ from handlers.commands import commands_for, publish_person_menu
 from handlers.context import BotContext, refresh_translator
 from handlers.guards import current_actor
 from handlers.invites import INVITE_PREFIX, accept_invite_link
-from handlers.keyboards import LANGUAGE_PREFIX, language_picker
-from handlers.menu import MENU_HELP, main_menu
+from handlers.menu import Help, Language, language_menu, main_menu
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -59,7 +56,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(await help_text(context))
 
 
-async def help_button(update: Update, context: BotContext) -> None:
+async def help_button(update: Update, context: BotContext, _: Help) -> None:
     """The main menu's Help button: the same text, as a new message under the menu."""
     query = update.callback_query
     await query.answer()
@@ -69,14 +66,14 @@ async def help_button(update: Update, context: BotContext) -> None:
 async def language_command(update: Update, context: BotContext) -> None:
     """Shows the language picker."""
     t = context.t
-    await update.effective_message.reply_text(t._("Choose your language:"), reply_markup=language_picker(t.locale))
+    await update.effective_message.reply_text(t._("Choose your language:"), reply_markup=language_menu(t.locale))
 
 
-async def language_chosen(update: Update, context: BotContext) -> None:
+async def language_chosen(update: Update, context: BotContext, button: Language) -> None:
     """Stores the chosen language and answers in it from now on (onboarding moves past its language step)."""
     query = update.callback_query
     runtime = context.runtime
-    locale = query.data.removeprefix(LANGUAGE_PREFIX)
+    locale = button.code
     if locale not in available_locales():  # forged or from an older version of the bot
         await query.answer(context.t._("That language is not available."), show_alert=True)
         return
@@ -99,5 +96,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler("help", help_command, filters=private))
     app.add_handler(CommandHandler("language", language_command, filters=private))
-    app.add_handler(CallbackQueryHandler(help_button, pattern=f"^{re.escape(MENU_HELP)}$"))
-    app.add_handler(CallbackQueryHandler(language_chosen, pattern=rf"^{LANGUAGE_PREFIX}[A-Za-z_]{{2,12}}$"))
+    app.add_handler(Help.handler(help_button))
+    app.add_handler(Language.handler(language_chosen))

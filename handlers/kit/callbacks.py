@@ -7,9 +7,13 @@
     InlineKeyboardButton(t._("Sign up"), callback_data=Join(42).pack())   # "s:j:42"
     app.add_handler(Join.handler(sign_up))   # async def sign_up(update, context, button: Join)
 
-Fields are int, bool or short str ([A-Za-z0-9_.-], no ':'); anything else, too long or of another shape
-is not this button's (a forged or outdated press falls through to the "no longer works" answer).
-Parsing never trusts the values: the handler still checks who may act on shift 42.
+Fields are int, bool, short str ([A-Za-z0-9_.-], no ':') or a Literal of such strs (only those values
+parse); anything else, too long or of another shape is not this button's (a forged or outdated press
+falls through to the "no longer works" answer, handlers/errors.py). A class may refuse more by overriding
+`valid`. Trailing fields with a default are left off when they hold it and may be missing when parsed:
+`Card(7)` is `sc:7`, `Card(7, "a.-.0.0.0")` is `sc:7:a.-.0.0.0`, so a field added at the end keeps the
+buttons already sent to people's chats working. Parsing never trusts the values: the handler still
+checks who may act on shift 42.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import dataclasses
 import re
 import typing
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
@@ -36,7 +40,8 @@ class Button:
     """Base of every button's data class (subclasses are frozen dataclasses)."""
 
     prefix: ClassVar[str]
-    _types: ClassVar[tuple[tuple[str, type], ...]]
+    _types: ClassVar[tuple[tuple[str, Any], ...]]
+    _required: ClassVar[int]  # how many leading fields every packed form has (the rest have defaults)
 
     def __init_subclass__(cls, prefix: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -50,30 +55,53 @@ class Button:
         _PREFIXES[prefix] = cls
 
     @classmethod
-    def _fields(cls) -> tuple[tuple[str, type], ...]:
+    def _fields(cls) -> tuple[tuple[str, Any], ...]:
         # Resolved on first use: the dataclass decorator runs after __init_subclass__.
         if "_types" not in cls.__dict__:
             hints = typing.get_type_hints(cls)
-            types = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+            fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+            types = tuple((f.name, hints[f.name]) for f in fields)
             for name, kind in types:
-                if kind not in (int, str, bool):
-                    raise TypeError(f"{cls.__name__}.{name}: callback fields are int, str or bool")
+                if kind in (int, str, bool):
+                    continue
+                choices = typing.get_args(kind) if typing.get_origin(kind) is Literal else ()
+                if not choices or not all(isinstance(c, str) and _STR.fullmatch(c) for c in choices):
+                    raise TypeError(f"{cls.__name__}.{name}: callback fields are int, str, bool or a Literal of strs")
+            cls._required = sum(f.default is dataclasses.MISSING for f in fields)
             cls._types = types
         return cls._types
 
+    def valid(self) -> bool:
+        """False for values the fields' types allow but this button never carries (then it doesn't parse)."""
+        return True
+
+    @staticmethod
+    def _text(kind: Any, raw: str) -> bool:
+        if kind is str:
+            return bool(_STR.fullmatch(raw))
+        return raw in typing.get_args(kind)
+
     def pack(self) -> str:
+        fields = self._fields()
+        if not self.valid():
+            raise ValueError(f"{self!r} is not a valid {type(self).__name__}")
         parts = [self.prefix]
-        for name, kind in self._fields():
+        for name, kind in fields:
             value = getattr(self, name)
             if kind is bool:
                 parts.append("1" if value else "0")
             elif kind is int:
                 parts.append(str(int(value)))
             else:
-                if not isinstance(value, str) or not _STR.fullmatch(value):
+                if not isinstance(value, str) or not self._text(kind, value):
                     raise ValueError(f"{type(self).__name__}.{name}={value!r} can't go in callback data")
                 parts.append(value)
-        data = ":".join(parts)
+        # Trailing defaults are left off: data packed before such a field was added reads the same.
+        defaults = [f.default for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        keep = len(fields)
+        while keep > self._required and getattr(self, fields[keep - 1][0]) == defaults[keep - 1]:
+            keep -= 1
+        data = ":".join(parts[: 1 + keep])
         if len(data.encode()) > MAX_BYTES:
             raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
         return data
@@ -86,10 +114,11 @@ class Button:
         fields = cls._fields()
         head = cls.prefix.count(":") + 1
         parts = data.split(":")
-        if ":".join(parts[:head]) != cls.prefix or len(parts) != head + len(fields):
+        given = len(parts) - head
+        if ":".join(parts[:head]) != cls.prefix or not cls._required <= given <= len(fields):
             return None
         values: dict[str, Any] = {}
-        for (name, kind), raw in zip(fields, parts[head:], strict=True):
+        for (name, kind), raw in zip(fields[:given], parts[head:], strict=True):
             if kind is bool:
                 if raw not in ("0", "1"):
                     return None
@@ -99,10 +128,11 @@ class Button:
                     return None
                 values[name] = int(raw)
             else:
-                if not _STR.fullmatch(raw):
+                if not cls._text(kind, raw):
                     return None
                 values[name] = raw
-        return cls(**values)
+        button = cls(**values)
+        return button if button.valid() else None
 
     @classmethod
     def matches(cls, data: object) -> bool:
@@ -134,3 +164,8 @@ def button_for(data: object) -> Button | None:
         if cls is not None:
             return cls.unpack(data)
     return None
+
+
+def registered() -> list[type[Button]]:
+    """Every button class defined so far, by prefix (for tests that check them all)."""
+    return [_PREFIXES[prefix] for prefix in sorted(_PREFIXES)]

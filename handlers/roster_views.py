@@ -1,0 +1,143 @@
+"""/roster as a coordinator reads it: a page of who is on a shift (and waiting), attendance buttons, and
+the shifts to pick from (handlers/roster.py checks who may see it, loads it and sends it).
+
+Button data keeps its shapes: `rp:<page>` pick a shift; `ro:<shift>:<page>[:m]` a page of its roster
+(`m`: opened from /manage, so Back returns there); `ra:<shift>:<signup>:<a|n>:<page>[:m]` mark
+attended / no-show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.services.roster import Roster
+from bot.store.shifts import Shift
+from bot.store.signups import RosterLine
+from bot.vocab import outreach_language_name
+from handlers import shift_views as views
+from handlers.keyboards import grid, pager
+from handlers.kit.callbacks import Button
+from handlers.manage_views import Open
+
+PAGE_SIZE = 10
+PICK_PAGE_SIZE = 8
+LANGUAGES_SHOWN = 4  # per person: ten people with every language still fit in one message
+From = Literal["", "m"]  # "m": opened from /manage
+
+
+@dataclass(frozen=True)
+class PickPage(Button, prefix="rp"):
+    """A page of the shifts to pick a roster from."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class RosterPage(Button, prefix="ro"):
+    shift: int
+    page: int
+    came_from: From = ""
+
+
+@dataclass(frozen=True)
+class Mark(Button, prefix="ra"):
+    """Attended ("a") or a no-show ("n"), then the same page again."""
+
+    shift: int
+    signup: int
+    mark: Literal["a", "n"]
+    page: int
+    came_from: From = ""
+
+
+def _line(t: Translator, number: int, line: RosterLine) -> str:
+    name = views.esc(line.name) or "<i>" + views.esc(t._("(deleted account)")) + "</i>"
+    if line.status == "waitlisted":
+        head = f"#{t.number(line.rank)} <b>{name}</b>"
+    else:
+        head = f"{number}. {'✓' if line.checked_in else '–'} <b>{name}</b>"
+    parts = [head]
+    if line.languages:
+        names = [outreach_language_name(t, code) for code in line.languages[:LANGUAGES_SHOWN]]
+        more = len(line.languages) - LANGUAGES_SHOWN
+        parts.append(views.esc(", ".join(names) + (f" +{t.number(more)}" if more > 0 else "")))
+    if line.phone:
+        parts.append("📞 " + views.esc(line.phone))
+    if line.status == "attended":
+        parts.append("✅ " + t._("attended"))
+    elif line.status == "no_show":
+        parts.append("✖ " + t._("no-show"))
+    return " · ".join(parts)
+
+
+def roster_page(
+    t: Translator, roster: Roster, page: int, *, from_manage: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of the roster: the people on the shift, then the waitlist, ten to a page."""
+    shift = roster.shift
+    lines = roster.on_shift + roster.waiting
+    pages = max(1, (len(lines) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    first = page * PAGE_SIZE
+    came_from: From = "m" if from_manage else ""
+    st = Translator(locale=t.locale, tz=ZoneInfo(shift.timezone))  # the shift's own clock, as in /manage
+    text = [
+        "👥 <b>" + t._("Roster") + "</b> · " + views.esc(shift.title),
+        "🗓 " + views.esc(views.when(st, shift)),
+        t._("{confirmed} of {capacity} signed up · {waiting} on the waitlist").format(
+            confirmed=t.number(shift.confirmed_count), capacity=t.number(shift.capacity),
+            waiting=t.number(len(roster.waiting)),
+        ),
+    ]
+    if shift.status == "cancelled":
+        text.append("❌ <b>" + t._("This shift was cancelled.") + "</b>")
+    if pages > 1:
+        text.append(views.esc(t._("page {page} of {pages}").format(page=t.number(page + 1), pages=t.number(pages))))
+    text.append("")
+    if not lines:
+        text.append(t._("Nobody has signed up yet."))
+    elif roster.on_shift:
+        text.append(t._("✓ checked in · – not checked in"))
+    buttons: list[InlineKeyboardButton] = []
+    shown_waitlist_heading = False
+    for index, line in enumerate(lines[first : first + PAGE_SIZE], start=first + 1):
+        if line.status == "waitlisted" and not shown_waitlist_heading:
+            text += ["", "⏳ <b>" + t._("Waitlist") + "</b>"]
+            shown_waitlist_heading = True
+        text.append(_line(t, index, line))
+        if line.status != "waitlisted" and roster.marking_open:
+            attended = Mark(shift.id, line.signup_id, "a", page, came_from).pack()
+            no_show = Mark(shift.id, line.signup_id, "n", page, came_from).pack()
+            buttons.append(InlineKeyboardButton(f"✅ {index}", callback_data=attended))
+            buttons.append(InlineKeyboardButton(f"✖ {index}", callback_data=no_show))
+    if buttons:
+        text += ["", t._("Mark who came: ✅ attended, ✖ no-show.")]
+    rows = grid(buttons, 4)
+    rows += pager(t, page, page + 1 < pages, lambda n: RosterPage(shift.id, n, came_from).pack())
+    back = Open(shift.id).pack() if from_manage else PickPage(0).pack()
+    rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=back)])
+    return "\n".join(text), InlineKeyboardMarkup(rows)
+
+
+def pick_shift(t: Translator, shifts: list[Shift], page: int, total: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Which shift's roster: a page of them, a number button each."""
+    if not shifts:
+        return "👥 " + t._("None of your organizations' shifts has a roster to show yet."), None
+    pages = (total + PICK_PAGE_SIZE - 1) // PICK_PAGE_SIZE
+    first = page * PICK_PAGE_SIZE + 1
+    lines = ["👥 <b>" + t._("Which shift's roster?") + "</b>"]
+    if pages > 1:
+        lines.append(views.esc(t._("page {page} of {pages}").format(page=t.number(page + 1), pages=t.number(pages))))
+    lines.append("")
+    lines += [views.list_line(t, first + i, s) + "\n" for i, s in enumerate(shifts)]
+    numbers = [
+        InlineKeyboardButton(str(first + i), callback_data=RosterPage(s.id, 0).pack()) for i, s in enumerate(shifts)
+    ]
+    rows = grid(numbers, 4)
+    rows += pager(t, page, page + 1 < pages, lambda n: PickPage(n).pack())
+    return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
