@@ -344,11 +344,12 @@ async def _start_for(update: Update, context: BotContext, org: Org) -> None:
             await query.answer()
         await show(update, busy_text(context.t, busy), None)
         return
+    draft = Draft(org.id)
+    dialogue = await dialogues.begin(update, context, KIND, "filters", draft.data())
+    if dialogue is None:
+        return  # asked first whether to leave another dialogue
     if query is not None:
         await query.answer()
-    draft = Draft(org.id)
-    if await dialogues.begin(update, context, KIND, "filters", draft.data()) is None:
-        return  # asked first whether to leave another dialogue
     await show(update, *await _filters_view(context, draft, org))
 
 

@@ -243,10 +243,12 @@ async def _problem(update: Update, context: BotContext, shift: Shift, problem: I
 
 
 async def _open(update: Update, context: BotContext, kind: str, step: str, shift: Shift) -> bool:
-    """Answers the button and opens a question about the shift; False when the person is asked first
-    whether to leave another dialogue (then nothing more is shown)."""
+    """Opens a question about the shift and answers the button; False when the person is asked first
+    whether to leave another dialogue (the engine has answered the button then)."""
+    if await dialogues.begin(update, context, kind, step, {"shift": shift.id}) is None:
+        return False
     await update.callback_query.answer()
-    return await dialogues.begin(update, context, kind, step, {"shift": shift.id}) is not None
+    return True
 
 
 # --- editing ------------------------------------------------------------------------------------------------------

@@ -208,7 +208,8 @@ async def _ask_switch(update: Update, context: BotContext, open_: Dialogue) -> N
             [InlineKeyboardButton(t._("Keep going"), callback_data=Switch(False).pack())],
         ]
     )
-    # A pressed button was answered by its handler already (answering twice is refused by Telegram).
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
