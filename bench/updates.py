@@ -528,24 +528,24 @@ def main() -> None:
     print(f"\n(whole benchmark: {time.perf_counter() - started:.0f} s; bot logs in {log})")
 
 
-def _probe(emulator: Emulator, built: Built, args: argparse.Namespace, log: Path) -> list[float]:
-    """/shifts reply p50 per run: one /shifts after another from different users, nothing else (no wave)."""
+def _probe(emulator: Emulator, built: Built, args: argparse.Namespace, log: Path) -> float:
+    """/shifts reply p50: one /shifts after another from different users, nothing else (no wave)."""
     bot = BotProcess("bot", emulator, built.path, args.rate, log)
     try:
         emulator.ask("phase", "closed", 1, 1.0, "shifts")  # warm-up: first-time imports, caches
-        values = []
-        for _ in range(args.runs):
-            result: PhaseResult = emulator.ask("phase", "closed", 1, args.seconds / 2, "shifts")
-            values.append(percentile(result.by_label.get("/shifts", []), 0.5))
-        return values
+        result: PhaseResult = emulator.ask("phase", "closed", 1, args.seconds / 2, "shifts")
+        return percentile(result.by_label.get("/shifts", []), 0.5)
     finally:
         bot.stop()
 
 
 def report(args: argparse.Namespace, emulator: Emulator, big: Built, small: Built, log: Path) -> None:
-    # /shifts on a small database and on the big one, before any wave
-    shifts_small = _probe(emulator, small, args, log)
-    shifts_big = _probe(emulator, big, args, log)
+    # /shifts on a small database and on the big one, before any wave; in turns, so that the load
+    # others put on the machine weighs on both alike
+    shifts_small, shifts_big = [], []
+    for _ in range(args.runs):
+        shifts_small.append(_probe(emulator, small, args, log))
+        shifts_big.append(_probe(emulator, big, args, log))
 
     queued = queue_wave(big)
     bot = BotProcess("bot", emulator, big.path, args.rate, log)

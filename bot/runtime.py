@@ -20,6 +20,8 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     db: Database | None = None  # opened by start_app, closed by stop_app (handlers/app.py)
     dispatcher: Dispatcher | None = None  # started by start_app
+    # The command menu last set per chat (handlers/commands.py), so an unchanged one isn't sent again.
+    published_menus: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def database(self) -> Database:

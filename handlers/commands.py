@@ -108,8 +108,14 @@ async def publish_person_menu(bot: Bot, runtime: Runtime, person: Person) -> Non
     """
     actor = await authz.actor(runtime.database, person.id, person.telegram_id, runtime.settings.admins)
     catalog = translations(runtime.translator_for(person).locale)
-    commands = [BotCommand(name, catalog.gettext(description)) for name, description in commands_for(actor)]
+    entries = tuple((name, catalog.gettext(description)) for name, description in commands_for(actor))
+    if runtime.published_menus.get(person.telegram_id) == entries:
+        return  # Telegram has this very menu for the chat already: no request on every /start
     try:
-        await bot.set_my_commands(commands, scope=BotCommandScopeChat(person.telegram_id))
+        await bot.set_my_commands([BotCommand(*e) for e in entries], scope=BotCommandScopeChat(person.telegram_id))
     except TelegramError:
         log.warning("could not set the command menu for a chat", exc_info=True)
+        return
+    if len(runtime.published_menus) >= 100_000:  # bounded: forgetting only costs a request
+        runtime.published_menus.clear()
+    runtime.published_menus[person.telegram_id] = entries

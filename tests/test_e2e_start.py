@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.i18n import available_locales, language_name, translations
@@ -9,6 +11,7 @@ from bot.services import profile
 from bot.store import people
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
+from tests.factories import make_volunteer
 
 
 async def test_korean_telegram_user_is_greeted_in_korean(emulator: BotAPIEmulator, bot: RunningBot) -> None:
@@ -154,3 +157,25 @@ async def test_help_and_menu_follow_the_persons_roles(emulator: BotAPIEmulator, 
     menu = emulator.calls_to("setMyCommands")[-1]
     assert menu.params["scope"] == {"type": "chat", "chat_id": 5101}
     assert "newshift" in [c["command"] for c in menu.params["commands"]]
+
+
+async def test_an_unchanged_menu_is_not_sent_again_a_changed_one_is(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    await make_volunteer(bot.db, 5201, first_name="Ana")
+    ana = emulator.user(5201, "Ana")
+
+    def menus() -> list[dict[str, Any]]:
+        calls = emulator.calls_to("setMyCommands")
+        return [c.params for c in calls if c.params.get("scope", {}).get("chat_id") == 5201]
+
+    for _ in range(3):
+        await ana.send("/start")
+        await ana.next_reply()
+    assert len(menus()) == 1
+    await ana.send("/language")
+    picker = await ana.next_reply()
+    await ana.press(next(label for label in picker.labels if label.endswith(language_name("ko"))))
+    await ana.next_reply()
+    await ana.send("/start")
+    await ana.next_reply()
+    assert len(menus()) == 2  # the language changed, so did the menu
+    assert menus()[-1]["commands"][0]["description"] == translations("ko").gettext("Start or go back to the main menu")
