@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -65,6 +67,32 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
+# Files SQLite keeps beside the database; the WAL and a rollback journal hold copies of its pages.
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def restrict_to_owner(path: Path) -> None:
+    """Creates the database file readable by its owner only, and tightens one left readable by others.
+
+    It holds phone numbers. SQLite gives the WAL, SHM and journal files the main file's mode whatever
+    the umask, so the main file must exist with 0600 before SQLite opens it; companions left by an
+    older run (created 0644) are tightened here too.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # an existing file is left as it is
+    try:
+        if os.fstat(fd).st_size == 0:
+            os.fchmod(fd, 0o600)  # new (or empty): exactly 0600, even under a stricter umask
+    finally:
+        os.close(fd)
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in _COMPANIONS)):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            os.chmod(file, mode & 0o700)
+
+
 class _Reader:
     """Read helpers shared by the connection and a transaction."""
 
@@ -98,9 +126,11 @@ class Database(_Reader):
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         path = Path(path)
+        restrict_to_owner(path)
         conn = await aiosqlite.connect(path, isolation_level=None)  # we issue BEGIN/COMMIT ourselves
         conn.row_factory = sqlite3.Row
         for pragma in (
+            "PRAGMA secure_delete=ON",  # erased data is overwritten with zeros, not left in free space
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=NORMAL",
             "PRAGMA foreign_keys=ON",
@@ -115,15 +145,30 @@ class Database(_Reader):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. Never await other I/O inside."""
-        async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Transaction(self._conn)
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
-                await self._conn.execute("COMMIT")
+        async with self._write_lock, self._begin() as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[Transaction]:
+        """A write transaction; the caller holds the write lock."""
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Transaction(self._conn)
+        except BaseException:
+            await self._conn.execute("ROLLBACK")
+            raise
+        else:
+            await self._conn.execute("COMMIT")
+
+    async def checkpoint(self) -> bool:
+        """Copies the WAL into the database and empties it, so pages written before an erasure leave
+        the disk; False if another connection's reader kept it from finishing (logged)."""
+        async with self._write_lock:  # never in the middle of another task's transaction
+            row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = row is not None and row[0] != 0
+        if busy:
+            log.warning("WAL checkpoint of %s could not finish: another connection is reading", self.path)
+        return not busy
 
     async def schema_version(self) -> int:
         return int(await self.fetchval("PRAGMA user_version"))
@@ -141,18 +186,40 @@ class Database(_Reader):
         pending = [m for m in migrations if m.version > current]
         if not pending:
             return []
-        async with self.transaction() as tx:
-            for migration in pending:
-                try:
-                    for statement in split_statements(migration.path.read_text(encoding="utf-8")):
-                        await tx.execute(statement)
-                except sqlite3.Error as exc:
-                    raise MigrationError(f"{migration.name} failed: {exc}") from exc
-            # PRAGMA takes no parameters; the value is an int we computed.
-            await tx.execute(f"PRAGMA user_version = {int(pending[-1].version)}")
+        async with self._write_lock:
+            # Off before BEGIN (inside a transaction SQLite ignores it): with foreign keys on, the
+            # documented table rebuild (create, copy, drop, rename) would cascade-delete every child row.
+            await self._conn.execute("PRAGMA foreign_keys=OFF")
+            try:
+                async with self._begin() as tx:
+                    for migration in pending:
+                        try:
+                            for statement in split_statements(migration.path.read_text(encoding="utf-8")):
+                                await tx.execute(statement)
+                        except sqlite3.Error as exc:
+                            raise MigrationError(f"{migration.name} failed: {exc}") from exc
+                        await _refuse_dangling_references(tx, migration)
+                    # PRAGMA takes no parameters; the value is an int we computed.
+                    await tx.execute(f"PRAGMA user_version = {int(pending[-1].version)}")
+            finally:
+                await self._conn.execute("PRAGMA foreign_keys=ON")
         names = [m.name for m in pending]
         log.info("database migrated to version %d (%s)", pending[-1].version, ", ".join(names))
         return names
+
+
+async def _refuse_dangling_references(tx: Transaction, migration: Migration) -> None:
+    """Foreign keys are off while migrating, so a step must prove it left no row pointing nowhere."""
+    problems = await tx.fetchall("PRAGMA foreign_key_check")
+    if not problems:
+        return
+    counts: dict[tuple[str, str], int] = {}
+    for table, _rowid, parent, _fkid in problems:
+        counts[(table, parent)] = counts.get((table, parent), 0) + 1
+    found = "; ".join(
+        f"{count} row(s) of {table} point at missing {parent} rows" for (table, parent), count in sorted(counts.items())
+    )
+    raise MigrationError(f"{migration.name} leaves broken references: {found}")
 
 
 class Transaction(_Reader):

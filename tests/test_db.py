@@ -45,6 +45,7 @@ async def test_fresh_database_gets_the_whole_domain(tmp_path: Path) -> None:
     assert await db.fetchval("PRAGMA journal_mode") == "wal"
     assert await db.fetchval("PRAGMA synchronous") == 1  # NORMAL
     assert await db.fetchval("PRAGMA busy_timeout") == 5000
+    assert await db.fetchval("PRAGMA secure_delete") == 1
     await db.close()
     assert tables(tmp_path / "t.sqlite3") >= DOMAIN_TABLES
     assert version(tmp_path / "t.sqlite3") == LATEST
@@ -104,6 +105,65 @@ async def test_a_gap_in_the_numbering_is_refused(tmp_path: Path, migrations: Pat
     db = await Database.open(tmp_path / "t.sqlite3")
     with pytest.raises(MigrationError, match="out of sequence"):
         await db.migrate(migrations)
+    await db.close()
+
+
+FAMILY = """
+CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE child (
+    id INTEGER PRIMARY KEY,
+    parent_id INTEGER NOT NULL REFERENCES parent (id) ON DELETE CASCADE
+);
+"""
+# SQLite's documented way to change a table beyond ALTER TABLE: new table, copy, drop, rename.
+REBUILD_PARENT = """
+CREATE TABLE new_parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL, nickname TEXT);
+INSERT INTO new_parent (id, name) SELECT id, name FROM parent{where};
+DROP TABLE parent;
+ALTER TABLE new_parent RENAME TO parent;
+"""
+
+
+async def family(path: Path, migrations: Path) -> Database:
+    """A database at version 1 of a private schema: two parents with three children."""
+    db = await Database.open(path)
+    assert await db.migrate(migrations) == ["0001_family.sql"]
+    async with db.transaction() as tx:
+        await tx.executemany("INSERT INTO parent (id, name) VALUES (?, ?)", [(1, "a"), (2, "b")])
+        await tx.executemany("INSERT INTO child (id, parent_id) VALUES (?, ?)", [(10, 1), (11, 1), (12, 2)])
+    return db
+
+
+async def test_a_table_rebuild_keeps_the_rows_that_refer_to_it(tmp_path: Path) -> None:
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "0001_family.sql").write_text(FAMILY)
+    db = await family(tmp_path / "t.sqlite3", migrations)
+    (migrations / "0002_rebuild_parent.sql").write_text(REBUILD_PARENT.format(where=""))
+    assert await db.migrate(migrations) == ["0002_rebuild_parent.sql"]
+    rows = await db.fetchall("SELECT id, parent_id FROM child ORDER BY id")
+    assert [tuple(r) for r in rows] == [(10, 1), (11, 1), (12, 2)]
+    assert await db.fetchval("PRAGMA foreign_keys") == 1  # on again, and still cascading
+    async with db.transaction() as tx:
+        await tx.execute("DELETE FROM parent WHERE id = 1")
+    assert await db.fetchval("SELECT count(*) FROM child") == 1
+    await db.close()
+
+
+async def test_a_migration_that_leaves_a_dangling_reference_is_refused(tmp_path: Path) -> None:
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "0001_family.sql").write_text(FAMILY)
+    db = await family(tmp_path / "t.sqlite3", migrations)
+    # The rebuild forgets parent 1, whose two children would point nowhere.
+    (migrations / "0002_lose_a_parent.sql").write_text(REBUILD_PARENT.format(where=" WHERE id <> 1"))
+    with pytest.raises(MigrationError, match=r"0002_lose_a_parent\.sql .*2 row\(s\) of child .*parent"):
+        await db.migrate(migrations)
+    assert await db.schema_version() == 1  # rolled back: the old table, every row
+    assert await db.fetchval("SELECT count(*) FROM parent") == 2
+    assert await db.fetchval("SELECT count(*) FROM child") == 3
+    assert [r["name"] for r in await db.fetchall("PRAGMA table_info(parent)")] == ["id", "name"]
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
     await db.close()
 
 

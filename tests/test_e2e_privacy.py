@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from datetime import UTC, datetime, timedelta
 
 from bot.i18n import translations
@@ -137,3 +138,27 @@ async def test_deleteme_says_it_worked_when_the_confirmation_cannot_be_edited(
     assert gone is not None and gone.status == "deleted"
     assert [e.method for e in emulator.errors] == ["editMessageText"]  # the refusal we asked for, only
     emulator.errors.clear()
+
+
+async def test_deleteme_leaves_no_copy_on_disk(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    """After /deleteme, the name, username and phone are in none of the files, while the bot runs."""
+    secrets = ("Zephyrine", "Quillfeather", "zephyr_q_4242", "15550104242")
+    path = bot.db.path
+    files = [path, path.with_name(path.name + "-wal")]
+
+    def on_disk() -> set[str]:
+        raw = b"".join(p.read_bytes() for p in files if p.exists())
+        return {s for s in secrets if s.encode() in raw}
+
+    en = translations("en")
+    user = emulator.user(9106, "Zephyrine", last_name="Quillfeather", username="zephyr_q_4242")
+    await onboard(user, "en", phone="15550104242")
+    assert on_disk() == set(secrets)
+    await user.send("/deleteme")
+    await user.next_reply()
+    await user.press("🗑 " + en.gettext("Yes, delete my data"))
+    assert (await user.next_reply()).text == en.gettext(
+        "Your data has been deleted. Thank you for everything you did! If you send /start again, we'll start fresh."
+    )
+    assert on_disk() == set()
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {oct(0o600)}

@@ -9,7 +9,7 @@ from bot.clock import from_ts
 from bot.db import Database
 from bot.services.reminders import ReminderPolicy
 from bot.services.signups import CancelOutcome, withdraw_all
-from bot.store import audit, checkins, orgs, people, reports, roles, signups
+from bot.store import audit, checkins, inbox, orgs, people, reports, roles, signups
 from bot.store.signups import Signup
 
 
@@ -106,11 +106,15 @@ async def erase(db: Database, person_id: int, now: int, *, policy: ReminderPolic
     """Withdraws future signups (promoting waitlists), strips the person to an anonymous row, logs it.
 
     Past signups stay, anonymous, so organizations' counts don't change. Signups are withdrawn again
-    after anonymising: one made by a tap racing this erasure is not left holding a place.
+    after anonymising: one made by a tap racing this erasure is not left holding a place. Last, a
+    checkpoint: the WAL still holds the pages as they were before, name and phone included.
     """
     results = await withdraw_all(db, person_id, now, policy=policy)
+    person = await people.get(db, person_id)
     async with db.transaction() as tx:
         await people.anonymize(tx, person_id, now)
+        if person is not None and person.telegram_id > 0:  # their raw updates, kept for a while after handling
+            await inbox.forget_sender(tx, person.telegram_id)
     results += await withdraw_all(db, person_id, now, policy=policy)
     withdrawn = sum(1 for r in results if r.outcome is CancelOutcome.CANCELLED)
     promoted = [r.promoted for r in results if r.promoted is not None]
@@ -123,4 +127,5 @@ async def erase(db: Database, person_id: int, now: int, *, policy: ReminderPolic
             subject=f"person:{person_id}",
             details={"signups_withdrawn": withdrawn, "waitlist_promotions": len(promoted)},
         )
+    await db.checkpoint()
     return Erased(withdrawn, promoted)

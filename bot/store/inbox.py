@@ -66,6 +66,12 @@ async def prune(tx: Transaction, before: int) -> int:
     )
 
 
+async def forget_sender(tx: Transaction, sender_key: int) -> int:
+    """Deletes every update from one sender, handled or not: they carry the name, username and any
+    phone number the person shared, and erasure must not wait for the prune. Returns how many."""
+    return await tx.execute_rowcount("DELETE FROM inbox WHERE sender_key = ?", (sender_key,))
+
+
 async def counts(db: Database) -> dict[str, int]:
     rows = await db.fetchall("SELECT status, count(*) AS n FROM inbox GROUP BY status")
     return {r["status"]: r["n"] for r in rows}
