@@ -162,7 +162,12 @@ class Inbox:
             failures = 0
             if not raw:
                 continue
-            await self._store(raw)
+            try:
+                await self._store(raw)
+            except Exception:  # the database refused (disk full?): unacknowledged, Telegram sends it again
+                log.exception("could not store a batch of %d update(s); fetching it again", len(raw))
+                await asyncio.sleep(1)
+                continue
             # Only now, with the batch committed, may the next call acknowledge it.
             offset = int(raw[-1]["update_id"]) + 1
 

@@ -29,6 +29,7 @@ class TurnoutBot(ExtBot[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pressers: dict[str, int] = {}  # callback query id -> presser's chat, while handled
+        self._answered: set[str] = set()  # of those, the ones this process has answered
 
     async def get_raw_updates(self, offset: int | None, hold: int, allowed_updates: list[str]) -> list[dict[str, Any]]:
         """getUpdates held open up to `hold` seconds, returning the updates' JSON unparsed (the
@@ -44,15 +45,22 @@ class TurnoutBot(ExtBot[None]):
 
     def forget_presser(self, query_id: str) -> None:
         self._pressers.pop(query_id, None)
+        self._answered.discard(query_id)
 
     async def answer_callback_query(  # type: ignore[override]
         self, callback_query_id: str, text: str | None = None, *args: Any, **kwargs: Any
     ) -> bool:
         try:
-            return await super().answer_callback_query(callback_query_id, text, *args, **kwargs)
+            answered = await super().answer_callback_query(callback_query_id, text, *args, **kwargs)
         except BadRequest as exc:
             if not is_expired_query(exc):
                 raise
+        else:
+            if callback_query_id in self._pressers:
+                self._answered.add(callback_query_id)
+            return answered
+        if callback_query_id in self._answered:
+            return False  # a second answer to the same press (the error path's): the first one stands
         chat_id = self._pressers.get(callback_query_id)
         log.info("a button press was answered too late; %s", "telling them in a message" if text else "carrying on")
         if text and chat_id is not None:
