@@ -202,8 +202,9 @@ async def test_kill_9_with_sign_up_presses_in_flight(
         await users[0].send("/help")  # and a typed command after the restart
         await users[0].next_reply(timeout=15)
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)  # as a service manager stops it
         await asyncio.wait_for(proc.wait(), timeout=30)
+    assert proc.returncode == 0
 
     signups = await db_rows(
         path, f"SELECT person_id, count(*) AS n FROM signup WHERE shift_id = {shift_id} GROUP BY person_id"
