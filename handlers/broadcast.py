@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.runtime import Runtime
 from bot.services import broadcasts
 from bot.services.authz import Actor
@@ -33,15 +31,35 @@ from bot.services.once import AlreadyDone
 from bot.services.posting import Invalid
 from bot.store import broadcasts as broadcast_store
 from bot.store import orgs as org_store
-from bot.store.broadcasts import ProgressMessage, Tally
+from bot.store.broadcasts import ProgressMessage
 from bot.store.dialogues import Dialogue
 from bot.store.orgs import Org
-from bot.vocab import OUTREACH_LANGUAGES, outreach_language_name
-from handlers import shift_views as views
+from bot.vocab import OUTREACH_LANGUAGES
+from handlers.broadcast_views import (
+    Cancel,
+    Draft,
+    Filters,
+    PickOrg,
+    Region,
+    Send,
+    Tick,
+    Write,
+    already_sent,
+    back_row,
+    broadcast_body,
+    busy_text,
+    cancelled_text,
+    filters_view,
+    org_picker,
+    preview,
+    progress_text,
+    stale,
+    tally_text,
+    write_prompt,
+)
 from handlers.context import RUNTIME_KEY, BotContext
 from handlers.guards import require_coordinator
-from handlers.kit import dialogues, pickers
-from handlers.kit.callbacks import Button
+from handlers.kit import dialogues
 from handlers.newshift import explain
 from handlers.notices import Notice, Rendering, Skip, poke_dispatcher, renderer
 from handlers.replies import show
@@ -49,75 +67,7 @@ from handlers.replies import show
 log = logging.getLogger(__name__)
 
 KIND = "bc"  # the dialogue: step 'org', 'filters', 'text', 'preview' (then DONE); data: a Draft
-ORG_BUTTONS = 30
 PROGRESS_LOCK = "broadcast_progress_lock"
-
-
-@dataclass
-class Draft:
-    org_id: int
-    languages: list[str] = field(default_factory=list)
-    regional: bool = False  # only followers in the organization's state
-    text: str | None = None
-
-    @classmethod
-    def of(cls, dialogue: Dialogue) -> Draft | None:
-        """The draft a dialogue holds (None for one that holds no organization yet, or a broken one)."""
-        data = dialogue.data
-        org_id, languages, text = data.get("org_id"), data.get("languages", []), data.get("text")
-        if not isinstance(org_id, int) or not isinstance(languages, list) or not isinstance(text, str | None):
-            return None
-        return cls(org_id, [c for c in languages if c in OUTREACH_LANGUAGES], bool(data.get("regional")), text)
-
-    def data(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-# --- buttons ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PickOrg(Button, prefix="bc:o"):
-    org: int
-
-
-@dataclass(frozen=True)
-class Tick(Button, prefix="bc:l"):
-    """Ticks (or unticks) a language."""
-
-    language: str
-
-
-@dataclass(frozen=True)
-class Region(Button, prefix="bc:r"):
-    """Only (or not only) followers in the organization's state."""
-
-
-@dataclass(frozen=True)
-class Write(Button, prefix="bc:t"):
-    """Asks for the message."""
-
-
-@dataclass(frozen=True)
-class Send(Button, prefix="bc:s"):
-    pass
-
-
-@dataclass(frozen=True)
-class Filters(Button, prefix="bc:b"):
-    """Back to the filters."""
-
-
-@dataclass(frozen=True)
-class Cancel(Button, prefix="bc:x"):
-    pass
-
-
-# --- views ----------------------------------------------------------------------------------------------------
-
-
-def _stale(t: Translator) -> str:
-    return t._("This button no longer works. Please send /start.")
 
 
 def _audience(draft: Draft, org: Org) -> Audience:
@@ -126,110 +76,16 @@ def _audience(draft: Draft, org: Org) -> Audience:
     )
 
 
-def progress_text(t: Translator, tally: Tally) -> str:
-    return "📣 " + t._("Sending your broadcast…") + "\n" + t._("{done} / {total} sent").format(
-        done=t.number(tally.done), total=t.number(tally.total)
-    )
-
-
-def tally_text(t: Translator, tally: Tally) -> str:
-    return "\n".join(
-        [
-            "📣 <b>" + t._("Your broadcast has gone out.") + "</b>",
-            "",
-            "✅ " + t._("Sent: {count}").format(count=t.number(tally.sent)),
-            "🚫 " + t._("Not reachable (they blocked the bot): {count}").format(count=t.number(tally.unreachable)),
-            "⚠️ " + t._("Failed: {count}").format(count=t.number(tally.failed)),
-        ]
-    )
-
-
-def busy_text(t: Translator, busy: Busy) -> str:
-    return "⏳ " + t._(
-        "A broadcast is still going out: {done} / {total}. You can send the next one when it has finished."
-    ).format(done=t.number(busy.tally.done), total=t.number(busy.tally.total))
-
-
-def cancelled_text(t: Translator) -> str:
-    return t._("Cancelled. Nothing was sent.")
-
-
-def _cancel_row(t: Translator) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton("✖ " + t._("Cancel"), callback_data=Cancel().pack())]
-
-
-def _org_picker(t: Translator, orgs: list[Org]) -> tuple[str, InlineKeyboardMarkup]:
-    rows = [[InlineKeyboardButton(o.name[:60], callback_data=PickOrg(o.id).pack())] for o in orgs[:ORG_BUTTONS]]
-    rows.append(_cancel_row(t))
-    return "📣 " + t._("Which organization's followers is it for?"), InlineKeyboardMarkup(rows)
+async def _count(context: BotContext, draft: Draft, org: Org) -> int:
+    return await broadcasts.count(context.runtime.database, _audience(draft, org), context.person.id)
 
 
 async def _filters_view(context: BotContext, draft: Draft, org: Org) -> tuple[str, InlineKeyboardMarkup]:
-    t = context.t
-    count = await broadcasts.count(context.runtime.database, _audience(draft, org), context.person.id)
-    chosen = broadcasts.sorted_languages(draft.languages)
-    languages = ", ".join(outreach_language_name(t, c) for c in chosen) if chosen else t._("any")
-    region = org.state if draft.regional and org.state else t._("everywhere")
-    lines = [
-        "📣 <b>" + t._("Broadcast") + "</b> · " + views.esc(org.name),
-        "",
-        t._("It goes to the organization's followers who have messages turned on."),
-        "🗣 " + t._("Languages they speak: {languages}").format(languages=views.esc(languages)),
-        "📍 " + t._("Where they live: {region}").format(region=views.esc(region)),
-        "",
-        "👥 <b>" + t.ngettext("{count} recipient", "{count} recipients", count).format(count=t.number(count)) + "</b>",
-        "",
-        t._("Tick languages to reach only people who speak one of them."),
-    ]
-    rows = pickers.outreach_language_rows(t, lambda c: Tick(c).pack(), chosen=chosen)
-    if org.state:
-        label = ("✓ " if draft.regional else "") + "📍 " + t._("Only in {state}").format(state=org.state)
-        rows.append([InlineKeyboardButton(label, callback_data=Region().pack())])
-    rows.append([InlineKeyboardButton("✍️ " + t._("Write the message"), callback_data=Write().pack())])
-    rows.append(_cancel_row(t))
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-def _back_row(t: Translator) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton("◀ " + t._("Back"), callback_data=Filters().pack())]
-
-
-def _write_prompt(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    text = "✍️ " + t._(
-        "Type your message (up to 2,000 characters). Volunteers get it as you write it, "
-        "under the organization's name. You'll see a preview first."
-    )
-    return text, InlineKeyboardMarkup([_back_row(t)])
+    return filters_view(context.t, draft, org, await _count(context, draft, org))
 
 
 async def _preview(context: BotContext, draft: Draft, org: Org) -> tuple[str, InlineKeyboardMarkup]:
-    t = context.t
-    assert draft.text is not None
-    count = await broadcasts.count(context.runtime.database, _audience(draft, org), context.person.id)
-    lines = [
-        "👀 <b>" + t._("Preview") + "</b>",
-        "",
-        broadcast_body(org, draft.text),
-        "",
-        "👥 " + t.ngettext("It goes to {count} person.", "It goes to {count} people.", count).format(
-            count=t.number(count)
-        ),
-    ]
-    rows = []
-    if count:
-        label = t.ngettext("Send to {count} person", "Send to {count} people", count).format(count=t.number(count))
-        rows.append([InlineKeyboardButton("✅ " + label, callback_data=Send().pack())])
-    else:
-        lines.append(t._("Nobody matches these filters yet."))
-    rows.append([InlineKeyboardButton("✏️ " + t._("Change the message"), callback_data=Write().pack())])
-    rows.append(_back_row(t))
-    rows.append(_cancel_row(t))
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-def broadcast_body(org: Org, text: str) -> str:
-    """The broadcast as volunteers read it (it has no words of ours to translate)."""
-    return f"📣 <b>{views.esc(org.name)}</b>\n\n{views.esc(text)}"
+    return preview(context.t, draft, org, await _count(context, draft, org))
 
 
 # --- the dialogue -----------------------------------------------------------------------------------------------
@@ -260,9 +116,9 @@ async def _checked(update: Update, context: BotContext, dialogue: Dialogue) -> t
     if draft is None or org is None:
         await dialogues.end(context, KIND)
         if update.callback_query is not None:
-            await update.callback_query.answer(_stale(t), show_alert=True)
+            await update.callback_query.answer(stale(t), show_alert=True)
         else:
-            await dialogues.reply(update, _stale(t))
+            await dialogues.reply(update, stale(t))
         return None
     actor = await require_coordinator(update, context, org.id)
     if actor is None:
@@ -280,7 +136,7 @@ async def _screen(
         if actor is None:
             await dialogues.end(context, KIND)
             return None
-        return _org_picker(context.t, await _orgs(context, actor))
+        return org_picker(context.t, await _orgs(context, actor))
     checked = await _checked(update, context, dialogue)
     if checked is None:
         return None
@@ -288,7 +144,7 @@ async def _screen(
     if dialogue.step == "preview" and draft.text:
         return await _preview(context, draft, org)
     if dialogue.step == "text":
-        return _write_prompt(context.t)
+        return write_prompt(context.t)
     return await _filters_view(context, draft, org)
 
 
@@ -326,7 +182,7 @@ async def _text_typed(update: Update, context: BotContext, dialogue: Dialogue, t
     try:
         draft.text = broadcasts.read_text(text)
     except Invalid as exc:
-        markup = InlineKeyboardMarkup([_back_row(t)])
+        markup = InlineKeyboardMarkup([back_row(t)])
         await update.effective_message.reply_text("⚠️ " + explain(t, exc), reply_markup=markup)
         return
     dialogue.step, dialogue.data = "preview", draft.data()
@@ -368,13 +224,13 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         return
     if await dialogues.begin(update, context, KIND, "org") is None:
         return
-    await update.effective_message.reply_text(*_org_picker(t, orgs))
+    await update.effective_message.reply_text(*org_picker(t, orgs))
 
 
 async def pick_org(update: Update, context: BotContext, button: PickOrg) -> None:
     org = await org_store.get_active(context.runtime.database, button.org)
     if org is None:
-        await update.callback_query.answer(_stale(context.t), show_alert=True)
+        await update.callback_query.answer(stale(context.t), show_alert=True)
         return
     if await require_coordinator(update, context, org.id) is None:
         return  # another organization's id, forged: refused and told
@@ -391,7 +247,7 @@ async def _draft(update: Update, context: BotContext) -> tuple[Dialogue, Draft, 
     """For a button on the draft: the open broadcast dialogue with its organization, checked again."""
     dialogue = await dialogues.current(context)
     if dialogue is None or dialogue.kind != KIND or dialogue.step == "org":
-        await update.callback_query.answer(_stale(context.t), show_alert=True)
+        await update.callback_query.answer(stale(context.t), show_alert=True)
         return None
     checked = await _checked(update, context, dialogue)
     return None if checked is None else (dialogue, *checked)
@@ -410,7 +266,7 @@ async def tick(update: Update, context: BotContext, button: Tick) -> None:
         return
     dialogue, draft, org, _actor = found
     if button.language not in OUTREACH_LANGUAGES:
-        await update.callback_query.answer(_stale(context.t), show_alert=True)
+        await update.callback_query.answer(stale(context.t), show_alert=True)
         return
     if button.language in draft.languages:
         draft.languages.remove(button.language)
@@ -425,7 +281,7 @@ async def region(update: Update, context: BotContext, button: Region) -> None:
         return
     dialogue, draft, org, _actor = found
     if not org.state:
-        await update.callback_query.answer(_stale(context.t), show_alert=True)
+        await update.callback_query.answer(stale(context.t), show_alert=True)
         return
     draft.regional = not draft.regional
     await _show_filters(update, context, dialogue, draft, org)
@@ -446,7 +302,7 @@ async def write(update: Update, context: BotContext, button: Write) -> None:
     dialogue.step = "text"
     await dialogues.save(context, dialogue)
     await update.callback_query.answer()
-    await show(update, *_write_prompt(context.t))
+    await show(update, *write_prompt(context.t))
 
 
 async def send(update: Update, context: BotContext, button: Send) -> None:
@@ -455,14 +311,14 @@ async def send(update: Update, context: BotContext, button: Send) -> None:
     t = context.t
     dialogue = await dialogues.current(context)
     if (dialogue is None or dialogue.kind != KIND) and await dialogues.done(context, KIND) is not None:
-        await query.answer(t._("This was sent already."), show_alert=True)
+        await query.answer(already_sent(t), show_alert=True)
         return
     found = await _draft(update, context)
     if found is None:
         return
     dialogue, draft, org, actor = found
     if dialogue.step != "preview" or not draft.text:
-        await query.answer(_stale(t), show_alert=True)
+        await query.answer(stale(t), show_alert=True)
         return
     await _send(update, context, actor, dialogue, draft, org)
 
@@ -483,7 +339,7 @@ async def _send(update: Update, context: BotContext, actor: Actor, dialogue: Dia
             claim=dialogues.claim(context, dialogue),
         )
     except AlreadyDone:
-        await query.answer(t._("This was sent already."), show_alert=True)
+        await query.answer(already_sent(t), show_alert=True)
         return
     if isinstance(result, Busy):
         await query.answer(busy_text(t, result)[:200], show_alert=True)

@@ -1,0 +1,200 @@
+"""/broadcast's screens and buttons, apart from the handlers (handlers/broadcast.py) that load, check and
+send them. Every button is a codec class under `bc` (handlers/kit/callbacks.py); none carries more than
+an id or a language code, and the draft they act on is the person's dialogue row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.services import broadcasts
+from bot.services.broadcasts import Busy
+from bot.store.broadcasts import Tally
+from bot.store.dialogues import Dialogue
+from bot.store.orgs import Org
+from bot.vocab import OUTREACH_LANGUAGES, outreach_language_name
+from handlers import shift_views as views
+from handlers.kit import pickers
+from handlers.kit.callbacks import Button
+
+ORG_BUTTONS = 30
+
+
+@dataclass
+class Draft:
+    """A broadcast being written, as the dialogue row keeps it (JSON: `of` and `data`)."""
+
+    org_id: int
+    languages: list[str] = field(default_factory=list)
+    regional: bool = False  # only followers in the organization's state
+    text: str | None = None
+
+    @classmethod
+    def of(cls, dialogue: Dialogue) -> Draft | None:
+        """The draft a dialogue holds (None for one that holds no organization yet, or a broken one)."""
+        data = dialogue.data
+        org_id, languages, text = data.get("org_id"), data.get("languages", []), data.get("text")
+        if not isinstance(org_id, int) or not isinstance(languages, list) or not isinstance(text, str | None):
+            return None
+        return cls(org_id, [c for c in languages if c in OUTREACH_LANGUAGES], bool(data.get("regional")), text)
+
+    def data(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- buttons ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickOrg(Button, prefix="bc:o"):
+    org: int
+
+
+@dataclass(frozen=True)
+class Tick(Button, prefix="bc:l"):
+    """Ticks (or unticks) a language."""
+
+    language: str
+
+
+@dataclass(frozen=True)
+class Region(Button, prefix="bc:r"):
+    """Only (or not only) followers in the organization's state."""
+
+
+@dataclass(frozen=True)
+class Write(Button, prefix="bc:t"):
+    """Asks for the message."""
+
+
+@dataclass(frozen=True)
+class Send(Button, prefix="bc:s"):
+    pass
+
+
+@dataclass(frozen=True)
+class Filters(Button, prefix="bc:b"):
+    """Back to the filters."""
+
+
+@dataclass(frozen=True)
+class Cancel(Button, prefix="bc:x"):
+    pass
+
+
+# --- screens ----------------------------------------------------------------------------------------------------
+
+
+def stale(t: Translator) -> str:
+    return t._("This button no longer works. Please send /start.")
+
+
+def progress_text(t: Translator, tally: Tally) -> str:
+    return "📣 " + t._("Sending your broadcast…") + "\n" + t._("{done} / {total} sent").format(
+        done=t.number(tally.done), total=t.number(tally.total)
+    )
+
+
+def tally_text(t: Translator, tally: Tally) -> str:
+    return "\n".join(
+        [
+            "📣 <b>" + t._("Your broadcast has gone out.") + "</b>",
+            "",
+            "✅ " + t._("Sent: {count}").format(count=t.number(tally.sent)),
+            "🚫 " + t._("Not reachable (they blocked the bot): {count}").format(count=t.number(tally.unreachable)),
+            "⚠️ " + t._("Failed: {count}").format(count=t.number(tally.failed)),
+        ]
+    )
+
+
+def busy_text(t: Translator, busy: Busy) -> str:
+    return "⏳ " + t._(
+        "A broadcast is still going out: {done} / {total}. You can send the next one when it has finished."
+    ).format(done=t.number(busy.tally.done), total=t.number(busy.tally.total))
+
+
+def already_sent(t: Translator) -> str:
+    return t._("This was sent already.")
+
+
+def cancelled_text(t: Translator) -> str:
+    return t._("Cancelled. Nothing was sent.")
+
+
+def cancel_row(t: Translator) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton("✖ " + t._("Cancel"), callback_data=Cancel().pack())]
+
+
+def org_picker(t: Translator, orgs: list[Org]) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [[InlineKeyboardButton(o.name[:60], callback_data=PickOrg(o.id).pack())] for o in orgs[:ORG_BUTTONS]]
+    rows.append(cancel_row(t))
+    return "📣 " + t._("Which organization's followers is it for?"), InlineKeyboardMarkup(rows)
+
+
+def filters_view(t: Translator, draft: Draft, org: Org, count: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The filters, with how many they reach now."""
+    chosen = broadcasts.sorted_languages(draft.languages)
+    languages = ", ".join(outreach_language_name(t, c) for c in chosen) if chosen else t._("any")
+    region = org.state if draft.regional and org.state else t._("everywhere")
+    lines = [
+        "📣 <b>" + t._("Broadcast") + "</b> · " + views.esc(org.name),
+        "",
+        t._("It goes to the organization's followers who have messages turned on."),
+        "🗣 " + t._("Languages they speak: {languages}").format(languages=views.esc(languages)),
+        "📍 " + t._("Where they live: {region}").format(region=views.esc(region)),
+        "",
+        "👥 <b>" + t.ngettext("{count} recipient", "{count} recipients", count).format(count=t.number(count)) + "</b>",
+        "",
+        t._("Tick languages to reach only people who speak one of them."),
+    ]
+    rows = pickers.outreach_language_rows(t, lambda c: Tick(c).pack(), chosen=chosen)
+    if org.state:
+        label = ("✓ " if draft.regional else "") + "📍 " + t._("Only in {state}").format(state=org.state)
+        rows.append([InlineKeyboardButton(label, callback_data=Region().pack())])
+    rows.append([InlineKeyboardButton("✍️ " + t._("Write the message"), callback_data=Write().pack())])
+    rows.append(cancel_row(t))
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def back_row(t: Translator) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton("◀ " + t._("Back"), callback_data=Filters().pack())]
+
+
+def write_prompt(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    text = "✍️ " + t._(
+        "Type your message (up to 2,000 characters). Volunteers get it as you write it, "
+        "under the organization's name. You'll see a preview first."
+    )
+    return text, InlineKeyboardMarkup([back_row(t)])
+
+
+def preview(t: Translator, draft: Draft, org: Org, count: int) -> tuple[str, InlineKeyboardMarkup]:
+    assert draft.text is not None
+    lines = [
+        "👀 <b>" + t._("Preview") + "</b>",
+        "",
+        broadcast_body(org, draft.text),
+        "",
+        "👥 " + t.ngettext("It goes to {count} person.", "It goes to {count} people.", count).format(
+            count=t.number(count)
+        ),
+    ]
+    rows = []
+    if count:
+        label = t.ngettext("Send to {count} person", "Send to {count} people", count).format(count=t.number(count))
+        rows.append([InlineKeyboardButton("✅ " + label, callback_data=Send().pack())])
+    else:
+        lines.append(t._("Nobody matches these filters yet."))
+    rows.append([InlineKeyboardButton("✏️ " + t._("Change the message"), callback_data=Write().pack())])
+    rows.append(back_row(t))
+    rows.append(cancel_row(t))
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def broadcast_body(org: Org, text: str) -> str:
+    """The broadcast as volunteers read it (it has no words of ours to translate)."""
+    return f"📣 <b>{views.esc(org.name)}</b>\n\n{views.esc(text)}"
