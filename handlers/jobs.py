@@ -14,7 +14,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.runtime import Runtime
 from bot.scheduler import Dispatcher
-from bot.services import digest, followups
+from bot.services import checkins, digest, followups
 from bot.store import outbox
 from handlers import (
     broadcast,
@@ -79,6 +79,7 @@ async def start(app: Application) -> None:
     assert app.job_queue is not None
     app.job_queue.run_repeating(dispatch, interval=SWEEP_SECONDS, first=0.5, name="dispatch-sweep")
     app.job_queue.run_repeating(plan_digests, interval=3600, first=2, name="plan-digests")
+    app.job_queue.run_repeating(close_check_ins, interval=300, first=4, name="check-outs")
     app.job_queue.run_repeating(mark_no_shows, interval=600, first=5, name="no-shows")
 
 
@@ -87,6 +88,14 @@ async def plan_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = _runtime(context)
     await digest.plan_digests(runtime.database, runtime.clock.now(), runtime.settings.timezone.key)
     await schedule_wake(context.application)
+
+
+async def close_check_ins(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Whoever is still checked in when their shift ends is checked out at the end."""
+    runtime = _runtime(context)
+    closed = await checkins.close_ended(runtime.database, runtime.now_ts())
+    if closed:
+        log.info("checked out %d volunteer(s) at the end of their shift", closed)
 
 
 async def mark_no_shows(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.clock import to_ts
 from bot.db import Database
+from bot.services import checkins
 from bot.store import audit
 from bot.store import shifts as shift_store
 from bot.store import signups as signup_store
@@ -70,6 +71,11 @@ async def mark(db: Database, *, actor_id: int, shift: Shift, signup_id: int, cod
             return MarkOutcome.NOT_ON_SHIFT
         if signup.status != status:
             await signup_store.set_attendance(tx, signup_id, status, actor_id, now)
+            # Hours stay true: attended by hand counts the shift's length; a no-show has none.
+            if status == "attended":
+                await checkins.record_attendance(tx, signup_id, shift.id, actor_id, now)
+            else:
+                await checkins.forget(tx, signup_id, actor_id, now)
             await audit.record(
                 tx, actor_id=actor_id, action=f"signup.{status}", now=now, org_id=shift.org_id,
                 subject=f"signup:{signup_id}", details={"shift_id": shift.id, "person_id": signup.person_id,

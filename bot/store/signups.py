@@ -183,14 +183,19 @@ async def for_shift(db: Database | Transaction, shift_id: int, statuses: tuple[s
 
 
 async def mark_no_shows(tx: Transaction, ended_before: int, now: int) -> int:
-    """Confirmed signups of shifts that ended before the cut-off with no check-in become no-shows;
-    anything a coordinator marked by hand is left alone."""
+    """Confirmed signups of shifts that ended before the cut-off with no check-in become no-shows —
+    only at shifts where check-in was in use (someone checked in, or a coordinator marked attendance),
+    never where nobody could or did use it; anything a coordinator marked by hand is left alone."""
     return await tx.execute_rowcount(
         """
         UPDATE signup SET status = 'no_show', updated_at = ?
         WHERE status = 'confirmed' AND marked_by IS NULL
           AND shift_id IN (SELECT id FROM shift WHERE status != 'cancelled' AND ends_at < ?)
           AND NOT EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = signup.id)
+          AND EXISTS (
+              SELECT 1 FROM signup other LEFT JOIN checkin c ON c.signup_id = other.id
+              WHERE other.shift_id = signup.shift_id AND (c.signup_id IS NOT NULL OR other.marked_by IS NOT NULL)
+          )
         """,
         (now, ended_before),
     )
