@@ -17,7 +17,7 @@ from bot.store import shifts as shift_store
 from bot.store.shifts import Shift
 from handlers import roster_views as views
 from handlers.context import BotContext
-from handlers.guards import require_coordinator
+from handlers.guards import current_actor, require_coordinator
 from handlers.replies import edit_or_keep
 
 
@@ -93,7 +93,7 @@ async def mark(update: Update, context: BotContext, button: views.Mark) -> None:
     signup_id, code = button.signup, button.mark
     page, from_manage = button.page, button.came_from == "m"
     outcome = await roster_service.mark(
-        runtime.database, actor_id=context.person.id, shift=shift, signup_id=signup_id, code=code,
+        runtime.database, actor=await current_actor(context), shift=shift, signup_id=signup_id, code=code,
         now=runtime.now_ts(),
     )
     if outcome is MarkOutcome.TOO_EARLY:

@@ -8,10 +8,24 @@ from bot.clock import to_ts
 from bot.config import load_settings
 from bot.db import Database
 from bot.runtime import Runtime
+from bot.services.authz import Actor
 from bot.store import orgs, people, shifts
 from bot.store.orgs import Org
 from bot.store.people import Person
+from bot.store.roles import Role
 from bot.store.shifts import NewShift
+
+
+def coordinator_of(org_id: int, person_id: int = 0, role: str = "coordinator") -> Actor:
+    """An actor holding one role in one organization, for the services' own permission checks."""
+    return Actor(person_id=person_id, telegram_id=0, is_network_admin=False,
+                 roles=(Role(person_id=person_id, org_id=org_id, role=role, org_name="", org_slug=""),))
+
+
+def volunteer_actor(person_id: int = 0) -> Actor:
+    """A plain volunteer: no roles anywhere."""
+    return Actor(person_id=person_id, telegram_id=0, is_network_admin=False, roles=())
+
 
 # The reminder policy of a network that configured nothing: what unit tests plan reminders with.
 POLICY = Runtime(load_settings({}, require_token=False)).reminder_policy

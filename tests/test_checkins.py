@@ -188,8 +188,8 @@ async def test_attendance_marked_by_hand_counts_the_shift_and_a_no_show_none(db:
     shift = await shifts.get(db, shift_id)
     assert shift is not None
     after = S + 2 * HOUR
-    await roster.mark(db, actor_id=coord.id, shift=shift, signup_id=signup_id, code="a", now=after)
+    await roster.mark(db, actor=coordinator_of(org.id, coord.id), shift=shift, signup_id=signup_id, code="a", now=after)
     checkin = await checkin_store.get(db, signup_id)
     assert checkin is not None and checkin.hours == 1.5 and checkin.method == "coordinator"
-    await roster.mark(db, actor_id=coord.id, shift=shift, signup_id=signup_id, code="n", now=after)
+    await roster.mark(db, actor=coordinator_of(org.id, coord.id), shift=shift, signup_id=signup_id, code="n", now=after)
     assert await checkin_store.get(db, signup_id) is None

@@ -15,12 +15,13 @@ from bot.services import broadcasts, roster, shift_admin
 from bot.services.broadcasts import Audience, Busy, Started
 from bot.services.posting import Invalid
 from bot.services.roster import MarkOutcome
+from bot.services.roster import NotAllowed as MarkNotAllowed
 from bot.services.shift_admin import NotManageable
 from bot.services.signups import sign_up
 from bot.store import broadcasts as broadcast_store
 from bot.store import outbox, people, signups
 from bot.store import shifts as shift_store
-from tests.factories import POLICY, make_org, make_shift, make_volunteer
+from tests.factories import POLICY, coordinator_of, make_org, make_shift, make_volunteer, volunteer_actor
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
 T = to_ts(NOW)
@@ -224,6 +225,7 @@ async def test_a_message_goes_to_the_confirmed_and_optionally_the_waitlist(db: D
 async def test_roster_order_checkins_and_marks(db: Database) -> None:
     org = await make_org(db)
     actor = await coordinator(db)
+    me = coordinator_of(org.id, actor)
     shift_id = await make_shift(db, org, starts=NOW + timedelta(minutes=30), capacity=2)
     a, b, w = await volunteers(db, 3, languages=("ko", "en"))
     await fill(db, shift_id, [a, b, w])
@@ -244,7 +246,7 @@ async def test_roster_order_checkins_and_marks(db: Database) -> None:
     assert listing.marking_open
 
     b_signup = listing.lines[1].signup_id
-    assert await roster.mark(db, actor_id=actor, shift=shift, signup_id=b_signup, code="n", now=T) is MarkOutcome.MARKED
+    assert await roster.mark(db, actor=me, shift=shift, signup_id=b_signup, code="n", now=T) is MarkOutcome.MARKED
     marked = await signups.get(db, b_signup)
     assert marked is not None and (marked.status, marked.marked_by) == ("no_show", actor)
     assert await db.fetchval("SELECT count(*) FROM audit_log WHERE action = 'signup.no_show'") == 1
@@ -254,13 +256,34 @@ async def test_roster_order_checkins_and_marks(db: Database) -> None:
     elsewhere = await signups.find(db, other, a)
     assert elsewhere is not None
     for signup_id in (listing.lines[2].signup_id, elsewhere.id):
-        outcome = await roster.mark(db, actor_id=actor, shift=shift, signup_id=signup_id, code="a", now=T)
+        outcome = await roster.mark(db, actor=me, shift=shift, signup_id=signup_id, code="a", now=T)
         assert outcome is MarkOutcome.NOT_ON_SHIFT
     later = await make_shift(db, org, starts=STARTS)
     later_shift = await shift_store.get(db, later)
     assert later_shift is not None
-    too_early = await roster.mark(db, actor_id=actor, shift=later_shift, signup_id=0, code="a", now=T)
+    too_early = await roster.mark(db, actor=me, shift=later_shift, signup_id=0, code="a", now=T)
     assert too_early is MarkOutcome.TOO_EARLY
+
+
+async def test_only_the_shifts_coordinators_may_mark_attendance(db: Database) -> None:
+    org = await make_org(db)
+    other_org = await make_org(db, "other", "Other Org")
+    actor = await coordinator(db)
+    me = coordinator_of(org.id, actor)
+    shift_id = await make_shift(db, org, starts=NOW + timedelta(minutes=30))
+    [volunteer] = await volunteers(db, 1)
+    await fill(db, shift_id, [volunteer])
+    shift = await shift_store.get(db, shift_id)
+    found = await signups.find(db, shift_id, volunteer)
+    assert shift is not None and found is not None
+    for wrong in (coordinator_of(other_org.id, actor), volunteer_actor(volunteer)):
+        with pytest.raises(MarkNotAllowed):
+            await roster.mark(db, actor=wrong, shift=shift, signup_id=found.id, code="a", now=T)
+    assert await statuses(db, shift_id) == [(volunteer, "confirmed")]
+    assert await db.fetchval("SELECT count(*) FROM audit_log") == 0
+    outcome = await roster.mark(db, actor=me, shift=shift, signup_id=found.id, code="a", now=T)
+    marked = await signups.get(db, found.id)
+    assert outcome is MarkOutcome.MARKED and marked is not None and marked.status == "attended"
 
 
 async def test_broadcast_audience_filters_and_the_tally(db: Database) -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.clock import to_ts
 from bot.db import Database
 from bot.services import checkins
+from bot.services.authz import Actor
 from bot.store import audit
 from bot.store import shifts as shift_store
 from bot.store import signups as signup_store
@@ -54,14 +55,23 @@ async def pickable(
     )
 
 
+class NotAllowed(PermissionError):
+    """The actor may not mark attendance at this shift's organization."""
+
+
 class MarkOutcome(enum.Enum):
     MARKED = "marked"
     NOT_ON_SHIFT = "not_on_shift"  # no such signup on this shift (stale or forged)
     TOO_EARLY = "too_early"
 
 
-async def mark(db: Database, *, actor_id: int, shift: Shift, signup_id: int, code: str, now: int) -> MarkOutcome:
-    """Marks one person on the shift attended or a no-show; recorded in the audit log."""
+async def mark(db: Database, *, actor: Actor, shift: Shift, signup_id: int, code: str, now: int) -> MarkOutcome:
+    """Marks one person on the shift attended or a no-show; recorded in the audit log.
+
+    Checks here, not only in the handler: callback data can be forged and other callers may come."""
+    if not actor.can_coordinate(shift.org_id):
+        raise NotAllowed(shift.id)
+    actor_id = actor.person_id
     status = MARKS[code]
     if not marking_open(shift, now):
         return MarkOutcome.TOO_EARLY
