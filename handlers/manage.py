@@ -358,7 +358,7 @@ async def _apply(
     query = update.callback_query
     try:
         result = await shift_admin.edit_shift(
-            runtime.database, actor_id=actor.person_id, shift_id=shift.id, values=values, now=runtime.now_ts(),
+            runtime.database, actor=actor, shift_id=shift.id, values=values, now=runtime.now_ts(),
             policy=runtime.reminder_policy,
         )
     except NotManageable:
@@ -481,7 +481,7 @@ async def confirm_cancel(
         return
     try:
         result = await shift_admin.cancel_shift(
-            runtime.database, actor_id=actor.person_id, shift_id=shift.id, reason=str(draft.data.get("reason", "")),
+            runtime.database, actor=actor, shift_id=shift.id, reason=str(draft.data.get("reason", "")),
             now=runtime.now_ts(), claim=dialogues.claim(context, draft),
         )
     except (AlreadyDone, NotManageable):  # another press cancelled it already, or it ended meanwhile
@@ -543,7 +543,7 @@ async def _duplicate_to(update: Update, context: BotContext, actor: Actor, shift
     query = update.callback_query
     try:
         created = await shift_admin.duplicate_shift(
-            runtime.database, actor_id=actor.person_id, shift_id=shift.id, day=day, now=runtime.now_ts()
+            runtime.database, actor=actor, shift_id=shift.id, day=day, now=runtime.now_ts()
         )
     except Invalid as exc:
         if query:
@@ -638,7 +638,7 @@ async def send_message(update: Update, context: BotContext, actor: Actor, shift:
         return
     try:
         count = await shift_admin.message_shift(
-            runtime.database, actor_id=actor.person_id, shift_id=shift.id, text=str(draft.data.get("text", "")),
+            runtime.database, actor=actor, shift_id=shift.id, text=str(draft.data.get("text", "")),
             include_waitlist=bool(draft.data.get("waitlist")), now=runtime.now_ts(),
             claim=dialogues.claim(context, draft),
         )

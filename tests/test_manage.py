@@ -12,11 +12,12 @@ import pytest
 from bot.clock import to_ts
 from bot.db import Database
 from bot.services import broadcasts, roster, shift_admin
+from bot.services.authz import Actor
 from bot.services.broadcasts import Audience, Busy, Started
 from bot.services.posting import Invalid
 from bot.services.roster import MarkOutcome
 from bot.services.roster import NotAllowed as MarkNotAllowed
-from bot.services.shift_admin import NotManageable
+from bot.services.shift_admin import NotAllowed, NotManageable
 from bot.services.signups import sign_up
 from bot.store import broadcasts as broadcast_store
 from bot.store import outbox, people, signups
@@ -59,15 +60,15 @@ async def pending(db: Database, kind: str) -> list[outbox.OutboxItem]:
     return [outbox.OutboxItem.from_row(r) for r in rows]
 
 
-async def edit(db: Database, actor: int, shift_id: int, **values: object) -> shift_admin.EditResult:
+async def edit(db: Database, actor: Actor, shift_id: int, **values: object) -> shift_admin.EditResult:
     return await shift_admin.edit_shift(
-        db, actor_id=actor, shift_id=shift_id, values=dict(values), now=T + 100, policy=POLICY
+        db, actor=actor, shift_id=shift_id, values=dict(values), now=T + 100, policy=POLICY
     )
 
 
 async def test_a_capacity_cut_moves_the_latest_confirmed_to_the_top_of_the_waitlist_in_order(db: Database) -> None:
     org = await make_org(db)
-    actor = await coordinator(db)
+    actor = coordinator_of(org.id, await coordinator(db))
     shift_id = await make_shift(db, org, starts=STARTS, capacity=4)
     a, b, c, d, w1, w2 = await volunteers(db, 6)
     await fill(db, shift_id, [a, b, c, d, w1, w2])  # w1 and w2 wait
@@ -96,7 +97,7 @@ async def test_a_capacity_cut_moves_the_latest_confirmed_to_the_top_of_the_waitl
 
 async def test_a_capacity_raise_promotes_from_the_waitlist_in_order(db: Database) -> None:
     org = await make_org(db)
-    actor = await coordinator(db)
+    actor = coordinator_of(org.id, await coordinator(db))
     shift_id = await make_shift(db, org, starts=STARTS, capacity=1)
     a, w1, w2, w3 = await volunteers(db, 4)
     await fill(db, shift_id, [a, w1, w2, w3])
@@ -111,7 +112,7 @@ async def test_a_capacity_raise_promotes_from_the_waitlist_in_order(db: Database
 
 async def test_a_cut_then_a_raise_gives_the_places_back_to_the_same_people_first(db: Database) -> None:
     org = await make_org(db)
-    actor = await coordinator(db)
+    actor = coordinator_of(org.id, await coordinator(db))
     shift_id = await make_shift(db, org, starts=STARTS, capacity=3)
     a, b, c, w = await volunteers(db, 4)
     await fill(db, shift_id, [a, b, c, w])
@@ -123,13 +124,13 @@ async def test_a_cut_then_a_raise_gives_the_places_back_to_the_same_people_first
 
 async def test_cancelling_withdraws_everything_queued_and_tells_confirmed_and_waiting(db: Database) -> None:
     org = await make_org(db)
-    actor = await coordinator(db)
+    actor = coordinator_of(org.id, await coordinator(db))
     shift_id = await make_shift(db, org, starts=STARTS, capacity=1)
     a, w = await volunteers(db, 2)
     await fill(db, shift_id, [a, w])
     assert await pending(db, "reminder")
 
-    result = await shift_admin.cancel_shift(db, actor_id=actor, shift_id=shift_id, reason=" Rain <storm> ", now=T)
+    result = await shift_admin.cancel_shift(db, actor=actor, shift_id=shift_id, reason=" Rain <storm> ", now=T)
 
     assert result.told == 2 and result.shift.status == "cancelled" and result.shift.cancel_reason == "Rain <storm>"
     kinds = {r["kind"] for r in await db.fetchall("SELECT kind FROM outbox WHERE status = 'pending'")}
@@ -137,16 +138,16 @@ async def test_cancelling_withdraws_everything_queued_and_tells_confirmed_and_wa
     told = await pending(db, shift_admin.SHIFT_CANCELLED)
     assert {(i.person_id, i.payload["was_confirmed"]) for i in told} == {(a, True), (w, False)}
     row = await db.fetchone("SELECT actor_id, details FROM audit_log WHERE action = 'shift.cancel'")
-    assert row is not None and row["actor_id"] == actor and "Rain" in row["details"]
+    assert row is not None and row["actor_id"] == actor.person_id and "Rain" in row["details"]
     with pytest.raises(NotManageable):
-        await shift_admin.cancel_shift(db, actor_id=actor, shift_id=shift_id, reason="again", now=T)
+        await shift_admin.cancel_shift(db, actor=actor, shift_id=shift_id, reason="again", now=T)
     with pytest.raises(Invalid):
-        await shift_admin.cancel_shift(db, actor_id=actor, shift_id=shift_id, reason="x" * 501, now=T)
+        await shift_admin.cancel_shift(db, actor=actor, shift_id=shift_id, reason="x" * 501, now=T)
 
 
 async def test_a_new_time_replans_reminders_keeps_the_length_and_tells_everyone(db: Database) -> None:
     org = await make_org(db)
-    actor = await coordinator(db)
+    actor = coordinator_of(org.id, await coordinator(db))
     deadline = STARTS - timedelta(hours=2)
     shift_id = await make_shift(db, org, starts=STARTS, hours=2, capacity=1, signup_deadline=deadline)
     a, w = await volunteers(db, 2)
@@ -171,7 +172,7 @@ async def test_a_new_time_replans_reminders_keeps_the_length_and_tells_everyone(
 
 async def test_edits_obey_the_posting_rules_and_a_finished_shift_cant_change(db: Database) -> None:
     org = await make_org(db)
-    actor = await coordinator(db)
+    actor = coordinator_of(org.id, await coordinator(db))
     shift_id = await make_shift(db, org, starts=STARTS)
     with pytest.raises(Invalid):
         await edit(db, actor, shift_id, starts_at=T - 60)  # in the past
@@ -190,36 +191,68 @@ async def test_edits_obey_the_posting_rules_and_a_finished_shift_cant_change(db:
 
 async def test_duplicate_keeps_the_local_time_across_a_clock_change(db: Database) -> None:
     org = await make_org(db)  # Los Angeles
-    actor = await coordinator(db)
+    actor = coordinator_of(org.id, await coordinator(db))
     october = datetime(2026, 10, 20, 17, 0, tzinfo=UTC)  # 10:00 PDT
     shift_id = await make_shift(db, org, starts=october, languages=("ko",), capacity=7)
     copy = await shift_admin.duplicate_shift(
-        db, actor_id=actor, shift_id=shift_id, day=date(2026, 11, 24), now=to_ts(datetime(2026, 10, 1, tzinfo=UTC))
+        db, actor=actor, shift_id=shift_id, day=date(2026, 11, 24), now=to_ts(datetime(2026, 10, 1, tzinfo=UTC))
     )
     assert copy.id != shift_id
     assert copy.starts_at == datetime(2026, 11, 24, 18, 0, tzinfo=UTC)  # 10:00 PST
     assert (copy.title, copy.capacity, copy.languages, copy.confirmed_count) == ("Phone bank", 7, ("ko",), 0)
     with pytest.raises(Invalid):
-        await shift_admin.duplicate_shift(db, actor_id=actor, shift_id=shift_id, day=date(2026, 11, 22), now=T)
+        await shift_admin.duplicate_shift(db, actor=actor, shift_id=shift_id, day=date(2026, 11, 22), now=T)
 
 
 async def test_a_message_goes_to_the_confirmed_and_optionally_the_waitlist(db: Database) -> None:
     org = await make_org(db)
-    actor = await coordinator(db)
+    actor = coordinator_of(org.id, await coordinator(db))
     shift_id = await make_shift(db, org, starts=STARTS, capacity=1)
     a, w = await volunteers(db, 2)
     await fill(db, shift_id, [a, w])
     assert await shift_admin.audience_counts(db, shift_id) == (1, 1)
     assert await shift_admin.message_shift(
-        db, actor_id=actor, shift_id=shift_id, text="Bring water", include_waitlist=False, now=T
+        db, actor=actor, shift_id=shift_id, text="Bring water", include_waitlist=False, now=T
     ) == 1
     assert await shift_admin.message_shift(
-        db, actor_id=actor, shift_id=shift_id, text="Bring water", include_waitlist=True, now=T
+        db, actor=actor, shift_id=shift_id, text="Bring water", include_waitlist=True, now=T
     ) == 2  # the same words again, the same second: a second message, not a duplicate
     assert len(await pending(db, shift_admin.SHIFT_MESSAGE)) == 3
     with pytest.raises(Invalid):
-        await shift_admin.message_shift(db, actor_id=actor, shift_id=shift_id, text="x" * 1001, include_waitlist=True,
+        await shift_admin.message_shift(db, actor=actor, shift_id=shift_id, text="x" * 1001, include_waitlist=True,
                                         now=T)
+
+
+async def test_only_the_shifts_coordinators_may_edit_cancel_duplicate_or_message_it(db: Database) -> None:
+    org = await make_org(db)
+    other_org = await make_org(db, "other", "Other Org")
+    person = await coordinator(db)
+    shift_id = await make_shift(db, org, starts=STARTS, capacity=3)
+    [volunteer] = await volunteers(db, 1)
+    await fill(db, shift_id, [volunteer])
+    before = await shift_store.get(db, shift_id)
+    day = (STARTS + timedelta(days=1)).date()
+    for wrong in (coordinator_of(other_org.id, person), volunteer_actor(volunteer)):
+        with pytest.raises(NotAllowed):
+            await edit(db, wrong, shift_id, capacity=1, title="Taken over")
+        with pytest.raises(NotAllowed):
+            await shift_admin.cancel_shift(db, actor=wrong, shift_id=shift_id, reason="mine now", now=T)
+        with pytest.raises(NotAllowed):
+            await shift_admin.duplicate_shift(db, actor=wrong, shift_id=shift_id, day=day, now=T)
+        with pytest.raises(NotAllowed):
+            await shift_admin.message_shift(db, actor=wrong, shift_id=shift_id, text="Hi", include_waitlist=True, now=T)
+    assert await shift_store.get(db, shift_id) == before
+    assert await db.fetchval("SELECT count(*) FROM shift") == 1
+    assert await db.fetchval("SELECT count(*) FROM audit_log") == 0
+    assert await pending(db, shift_admin.SHIFT_MESSAGE) == [] and await pending(db, shift_admin.SHIFT_CHANGED) == []
+    rightful = coordinator_of(org.id, person)
+    assert (await edit(db, rightful, shift_id, title="Renamed")).shift.title == "Renamed"
+    assert await shift_admin.message_shift(
+        db, actor=rightful, shift_id=shift_id, text="Hi", include_waitlist=True, now=T
+    ) == 1
+    assert (await shift_admin.duplicate_shift(db, actor=rightful, shift_id=shift_id, day=day, now=T)).id != shift_id
+    result = await shift_admin.cancel_shift(db, actor=rightful, shift_id=shift_id, reason="Rain", now=T)
+    assert result.shift.status == "cancelled"
 
 
 async def test_roster_order_checkins_and_marks(db: Database) -> None:

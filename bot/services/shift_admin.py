@@ -18,6 +18,7 @@ from bot.clock import from_ts, to_ts
 from bot.db import Database, Transaction
 from bot.i18n import N_
 from bot.services import reminders
+from bot.services.authz import Actor
 from bot.services.once import Claim, claimed
 from bot.services.posting import Invalid, check_deadline, check_start, local_moment
 from bot.services.reminders import ReminderPolicy
@@ -57,6 +58,10 @@ class NotManageable(Exception):
     """The shift is gone, cancelled, or over: there is nothing left to change."""
 
 
+class NotAllowed(PermissionError):
+    """The actor does not coordinate the shift's organization."""
+
+
 @dataclass(frozen=True)
 class EditResult:
     shift: Shift
@@ -73,10 +78,17 @@ def place_text(shift: Shift) -> str:
     return ", ".join(p for p in (shift.place_name, shift.address) if p)
 
 
-async def _manageable(tx: Transaction, shift_id: int, now: int) -> Shift:
+def _check(actor: Actor, shift: Shift) -> None:
+    """Checked here, not only in the handler: callback data can be forged, and other callers may come."""
+    if not actor.can_coordinate(shift.org_id):
+        raise NotAllowed(shift.id)
+
+
+async def _manageable(tx: Transaction, shift_id: int, now: int, actor: Actor) -> Shift:
     shift = await shift_store.get(tx, shift_id)
     if shift is None or shift.status != "published" or to_ts(shift.ends_at) <= now:
         raise NotManageable(shift_id)
+    _check(actor, shift)
     return shift
 
 
@@ -115,7 +127,7 @@ def _old(shift: Shift, column: str) -> Any:
 async def edit_shift(
     db: Database,
     *,
-    actor_id: int,
+    actor: Actor,
     shift_id: int,
     values: dict[str, Any],
     now: int,
@@ -128,7 +140,7 @@ async def edit_shift(
     promotes from the waitlist in order; a new time re-plans everyone's reminders.
     """
     async with db.transaction() as tx:
-        before = await _manageable(tx, shift_id, now)
+        before = await _manageable(tx, shift_id, now, actor)
         values = _new_values(before, values, now)
         if "languages" in values:
             values["languages"] = tuple(sorted(dict.fromkeys(values["languages"])))
@@ -153,7 +165,8 @@ async def edit_shift(
             await reminders.replan_shift(tx, shift=shift, policy=policy, now=now)
         told = await _tell_change(tx, before, [t for t in topics if t in TOLD], now)
         await audit.record(
-            tx, actor_id=actor_id, action="shift.edit", now=now, org_id=shift.org_id, subject=f"shift:{shift_id}",
+            tx, actor_id=actor.person_id, action="shift.edit", now=now, org_id=shift.org_id,
+            subject=f"shift:{shift_id}",
             details={
                 "fields": sorted(changed),
                 "moved_to_waitlist": [s.person_id for s in moved],
@@ -234,14 +247,14 @@ class CancelShiftResult:
 
 
 async def cancel_shift(
-    db: Database, *, actor_id: int, shift_id: int, reason: str, now: int, claim: Claim | None = None
+    db: Database, *, actor: Actor, shift_id: int, reason: str, now: int, claim: Claim | None = None
 ) -> CancelShiftResult:
     """Cancels the shift: withdraws everything queued for it and tells everyone confirmed or waiting why.
     With `claim`, a second press raises AlreadyDone (bot/services/once.py)."""
     reason = read_reason(reason)
     async with db.transaction() as tx:
         await claimed(tx, claim)
-        shift = await _manageable(tx, shift_id, now)
+        shift = await _manageable(tx, shift_id, now, actor)
         people = await signup_store.for_shift(tx, shift_id, ("confirmed", "waitlisted"))
         await shift_store.cancel(tx, shift_id, reason, now)
         await outbox.cancel_pending(tx, shift_id=shift_id)  # reminders, follow-ups, unsent notices
@@ -258,7 +271,8 @@ async def cancel_shift(
             now,
         )
         await audit.record(
-            tx, actor_id=actor_id, action="shift.cancel", now=now, org_id=shift.org_id, subject=f"shift:{shift_id}",
+            tx, actor_id=actor.person_id, action="shift.cancel", now=now, org_id=shift.org_id,
+            subject=f"shift:{shift_id}",
             details={"reason": reason, "confirmed": sum(s.status == "confirmed" for s in people),
                      "waitlisted": sum(s.status == "waitlisted" for s in people)},
         )
@@ -288,14 +302,15 @@ def duplicate_of(shift: Shift, day: date, now: datetime, created_by: int) -> New
     )
 
 
-async def duplicate_shift(db: Database, *, actor_id: int, shift_id: int, day: date, now: int) -> Shift:
+async def duplicate_shift(db: Database, *, actor: Actor, shift_id: int, day: date, now: int) -> Shift:
     """Publishes a copy of the shift on another day; returns the new shift. A copy already published
     on that day is returned instead of a second one: pressing the day twice copies once."""
     async with db.transaction() as tx:
         shift = await shift_store.get(tx, shift_id)
         if shift is None:
             raise NotManageable(shift_id)
-        copy = duplicate_of(shift, day, from_ts(now), actor_id)
+        _check(actor, shift)
+        copy = duplicate_of(shift, day, from_ts(now), actor.person_id)
         new_id = await shift_store.published_at(tx, copy.org_id, copy.title, copy.starts_at)
         if new_id is None:
             new_id = await shift_store.create(tx, copy, now)
@@ -337,7 +352,7 @@ async def audience_counts(db: Database, shift_id: int) -> tuple[int, int]:
 async def message_shift(
     db: Database,
     *,
-    actor_id: int,
+    actor: Actor,
     shift_id: int,
     text: str,
     include_waitlist: bool,
@@ -351,7 +366,7 @@ async def message_shift(
     token = secrets.token_hex(4)  # two messages in the same second are two messages
     async with db.transaction() as tx:
         await claimed(tx, claim)
-        await _manageable(tx, shift_id, now)
+        await _manageable(tx, shift_id, now, actor)
         people = await signup_store.for_shift(tx, shift_id, statuses)
         await outbox.enqueue(
             tx,
@@ -359,7 +374,7 @@ async def message_shift(
                 NewItem(
                     person_id=s.person_id, kind=SHIFT_MESSAGE, shift_id=shift_id, due_at=now,
                     dedupe_key=f"{SHIFT_MESSAGE}:{shift_id}:{token}:{s.person_id}",
-                    payload={"signup_id": s.id, "text": text, "sender_id": actor_id},
+                    payload={"signup_id": s.id, "text": text, "sender_id": actor.person_id},
                 )
                 for s in people
             ],
