@@ -106,7 +106,7 @@ async def run(count: int, rate: int) -> dict[str, Any]:
     from bot.runtime import Runtime
     from handlers import jobs
     from handlers.app import build_application
-    from handlers.context import RUNTIME_KEY
+    from handlers.kit.context import RUNTIME_KEY
 
     parent, child = mp.Pipe()
     emulator = mp.get_context("spawn").Process(target=_emulator_process, args=(child, count, rate), daemon=True)

@@ -42,9 +42,9 @@ from handlers import (
 )
 from handlers import settings as settings_menu  # named apart from the Settings passed around here
 from handlers.commands import publish_menus
-from handlers.context import RUNTIME_KEY, BotContext, resolve_user
 from handlers.inbox import INBOX_KEY, Inbox
 from handlers.kit import dialogues
+from handlers.kit.context import RUNTIME_KEY, BotContext, resolve_user
 from handlers.telegram_bot import TurnoutBot
 
 log = logging.getLogger(__name__)

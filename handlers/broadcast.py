@@ -57,12 +57,12 @@ from handlers.broadcast_views import (
     tally_text,
     write_prompt,
 )
-from handlers.context import RUNTIME_KEY, BotContext
-from handlers.guards import require_coordinator
 from handlers.kit import dialogues
+from handlers.kit.context import RUNTIME_KEY, BotContext
+from handlers.kit.guards import require_coordinator
+from handlers.kit.replies import show
 from handlers.newshift import explain
 from handlers.notices import Notice, Rendering, Skip, poke_dispatcher, renderer
-from handlers.replies import show
 
 log = logging.getLogger(__name__)
 

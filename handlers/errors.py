@@ -10,7 +10,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.store import people
-from handlers.context import BotContext
+from handlers.kit.context import BotContext
 from handlers.pacer import OutcomeUnknown
 
 log = logging.getLogger(__name__)

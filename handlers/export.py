@@ -23,8 +23,8 @@ from bot.store.exports import RosterRow
 from bot.vocab import kind_name
 from handlers import export_views as views
 from handlers import shift_views
-from handlers.context import BotContext
-from handlers.guards import require_coordinator
+from handlers.kit.context import BotContext
+from handlers.kit.guards import require_coordinator
 
 SHIFTS_PER_PAGE = 8
 RECENT_DAYS = 30

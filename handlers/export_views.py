@@ -18,8 +18,8 @@ from bot.i18n import N_, Translator
 from bot.services import exports
 from bot.store.exports import ShiftLine
 from handlers import shift_views as views
-from handlers.keyboards import pager
 from handlers.kit.callbacks import Button
+from handlers.kit.keyboards import pager
 
 PERIOD_LABELS = {
     "30": N_("Last 30 days"),

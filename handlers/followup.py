@@ -19,10 +19,10 @@ from bot.store.dialogues import Dialogue
 from bot.store.shifts import Shift
 from bot.text import whole_number_in
 from handlers import shift_views as views
-from handlers.context import BotContext
-from handlers.keyboards import grid
 from handlers.kit import dialogues
 from handlers.kit.callbacks import Button
+from handlers.kit.context import BotContext
+from handlers.kit.keyboards import grid
 from handlers.notices import Notice, Rendering, Skip, renderer
 
 QUICK_VALUES = (0, 5, 10, 20, 30, 50, 100)

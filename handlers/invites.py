@@ -36,11 +36,11 @@ from bot.store.dialogues import Dialogue
 from bot.store.invites import Invite
 from bot.store.orgs import Org
 from handlers.commands import publish_person_menu
-from handlers.context import BotContext
-from handlers.guards import current_actor, require_registered
-from handlers.keyboards import grid
 from handlers.kit import dialogues
 from handlers.kit.callbacks import Button
+from handlers.kit.context import BotContext
+from handlers.kit.guards import current_actor, require_registered
+from handlers.kit.keyboards import grid
 from handlers.shift_views import esc
 
 log = logging.getLogger(__name__)

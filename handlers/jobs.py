@@ -21,7 +21,7 @@ from handlers import (
     shift_notices,  # noqa: F401  (registers reminders' and shift notices' renderers)
 )
 from handlers import digest as digest_notice  # noqa: F401  (registers the digest's renderer)
-from handlers.context import RUNTIME_KEY
+from handlers.kit.context import RUNTIME_KEY
 from handlers.notices import make_deliver
 
 log = logging.getLogger(__name__)

@@ -36,9 +36,10 @@ from bot.store.shifts import Shift
 from bot.vocab import KIND_BY_CODE, OUTREACH_LANGUAGES
 from handlers import manage_views as views
 from handlers import roster
-from handlers.context import BotContext
-from handlers.guards import current_actor, require_coordinator
 from handlers.kit import dialogues
+from handlers.kit.context import BotContext
+from handlers.kit.guards import current_actor, require_coordinator
+from handlers.kit.replies import show
 from handlers.manage_views import (
     AskField,
     AskMessage,
@@ -67,7 +68,6 @@ from handlers.manage_views import (
 )
 from handlers.newshift import explain
 from handlers.notices import poke_dispatcher
-from handlers.replies import show
 
 FIELD = "mg.field"  # step: the TEXT_FIELDS code being typed; data {"shift"}
 CANCEL = "mg.cancel"  # step 'reason', then 'confirm' with data {"shift", "reason"}

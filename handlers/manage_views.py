@@ -20,9 +20,9 @@ from bot.services.shift_admin import EditResult
 from bot.store.shifts import Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, OUTREACH_LANGUAGES
 from handlers import shift_views as views
-from handlers.keyboards import grid, pager
 from handlers.kit import pickers
 from handlers.kit.callbacks import Button
+from handlers.kit.keyboards import grid, pager
 from handlers.newshift import hours_label
 from handlers.shift_notices import clip
 

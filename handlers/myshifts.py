@@ -10,8 +10,8 @@ from bot.services.signups import CancelOutcome, CancelResult, cancel
 from bot.store import shifts as shift_store
 from bot.store import signups
 from handlers import myshifts_views as views
-from handlers.context import BotContext
-from handlers.guards import require_registered
+from handlers.kit.context import BotContext
+from handlers.kit.guards import require_registered
 from handlers.menu import MyShifts
 from handlers.notices import poke_dispatcher
 from handlers.shift_views import AskCancel, CancelPlace

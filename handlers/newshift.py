@@ -37,9 +37,9 @@ from bot.store.shifts import NewShift, Shift
 from bot.vocab import KIND_BY_CODE, KIND_CODES, KIND_EMOJI, KINDS, OUTREACH_LANGUAGES, kind_name, outreach_language_name
 from handlers import settings
 from handlers import shift_views as views
-from handlers.context import BotContext
-from handlers.guards import current_actor, require_coordinator
-from handlers.keyboards import grid, pager
+from handlers.kit.context import BotContext
+from handlers.kit.guards import current_actor, require_coordinator
+from handlers.kit.keyboards import grid, pager
 
 DIALOGUE = "newshift"
 BUTTON_PATTERN = r"^ns:([a-z]{1,3})(?::([a-z0-9_]{1,12}))?$"

@@ -25,7 +25,7 @@ from bot.store.people import Person
 from bot.store.shifts import Shift
 from bot.store.signups import Signup
 from handlers import pacer
-from handlers.context import RUNTIME_KEY
+from handlers.kit.context import RUNTIME_KEY
 
 log = logging.getLogger(__name__)
 

@@ -28,11 +28,11 @@ from bot.store.people import Person
 from bot.vocab import KIND_BY_CODE, OUTREACH_LANGUAGES, OUTSIDE_US
 from handlers import profile_views as views
 from handlers.commands import publish_person_menu
-from handlers.context import BotContext, refresh_translator
 from handlers.kit import dialogues
+from handlers.kit.context import BotContext, refresh_translator
+from handlers.kit.replies import edit_or_keep
 from handlers.menu import main_menu
 from handlers.profile_views import ONBOARDING, esc
-from handlers.replies import edit_or_keep
 
 PAUSED = "paused"  # the onboarding dialogue's step after /cancel: no questions until the next /start
 

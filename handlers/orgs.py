@@ -31,12 +31,12 @@ from bot.services.orgs_admin import (
 )
 from bot.store.dialogues import Dialogue
 from bot.vocab import STATE_ZONES
-from handlers.context import BotContext
-from handlers.guards import require_registered
 from handlers.invites import Role
-from handlers.keyboards import grid
 from handlers.kit import dialogues
 from handlers.kit.callbacks import Button
+from handlers.kit.context import BotContext
+from handlers.kit.guards import require_registered
+from handlers.kit.keyboards import grid
 from handlers.shift_views import esc
 
 KIND = "neworg"  # the dialogue: step 'name', 'slug', 'state', 'zone', 'confirm' (then DONE)

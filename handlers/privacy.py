@@ -11,9 +11,9 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.services import privacy
 from handlers import privacy_views as views
-from handlers.context import BotContext
+from handlers.kit.context import BotContext
+from handlers.kit.replies import edit_or_keep, edit_or_send
 from handlers.notices import poke_dispatcher
-from handlers.replies import edit_or_keep, edit_or_send
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from bot.vocab import (
     normalize_zip,
     outreach_language_name,
 )
-from handlers.keyboards import grid
+from handlers.kit.keyboards import grid
 
 Mode = Literal["ob", "set"]
 ONBOARDING: Mode = "ob"

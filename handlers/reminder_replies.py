@@ -7,9 +7,9 @@ from telegram.ext import Application
 
 from bot.services.signups import CancelOutcome, acknowledge
 from handlers import shift_views as views
-from handlers.context import BotContext
+from handlers.kit.context import BotContext
+from handlers.kit.replies import take_buttons
 from handlers.myshifts import cancel_signup, refuse_cancel
-from handlers.replies import take_buttons
 from handlers.shift_notices import ReminderReply
 
 

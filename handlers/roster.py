@@ -16,9 +16,9 @@ from bot.services.roster import MarkOutcome
 from bot.store import shifts as shift_store
 from bot.store.shifts import Shift
 from handlers import roster_views as views
-from handlers.context import BotContext
-from handlers.guards import current_actor, require_coordinator
-from handlers.replies import edit_or_keep
+from handlers.kit.context import BotContext
+from handlers.kit.guards import current_actor, require_coordinator
+from handlers.kit.replies import edit_or_keep
 
 
 def _stale(t: Translator) -> str:

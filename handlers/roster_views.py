@@ -20,8 +20,8 @@ from bot.store.shifts import Shift
 from bot.store.signups import RosterLine
 from bot.vocab import outreach_language_name
 from handlers import shift_views as views
-from handlers.keyboards import grid, pager
 from handlers.kit.callbacks import Button
+from handlers.kit.keyboards import grid, pager
 from handlers.manage_views import Open
 
 PAGE_SIZE = 10

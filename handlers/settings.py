@@ -24,13 +24,13 @@ from bot.vocab import KIND_BY_CODE, OUTREACH_LANGUAGES, OUTSIDE_US, kind_name, o
 from handlers import onboarding
 from handlers import profile_views as views
 from handlers.commands import publish_person_menu
-from handlers.context import BotContext, refresh_translator
-from handlers.guards import require_registered
-from handlers.keyboards import grid
 from handlers.kit import dialogues
+from handlers.kit.context import BotContext, refresh_translator
+from handlers.kit.guards import require_registered
+from handlers.kit.keyboards import grid
+from handlers.kit.replies import edit_or_keep
 from handlers.menu import MENU_SETTINGS, main_menu
 from handlers.profile_views import SETTINGS, SETTINGS_VIEW, esc
-from handlers.replies import edit_or_keep
 
 KIND = "settings"  # the dialogue: step 'name', 'phone', 'zip' or 'zone'; data {'state', 'zip'} for a new place
 MAX_ORG_BUTTONS = 98  # Telegram allows 100 inline buttons; one row is Back

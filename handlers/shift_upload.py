@@ -28,8 +28,8 @@ from bot.store.orgs import Org
 from bot.store.shifts import NewShift
 from bot.vocab import OUTREACH_LANGUAGES, outreach_language_name
 from handlers import shift_views as views
-from handlers.context import BotContext
-from handlers.guards import current_actor, require_coordinator
+from handlers.kit.context import BotContext
+from handlers.kit.guards import current_actor, require_coordinator
 from handlers.newshift import DIALOGUE, UPLOAD_HOW, UPLOAD_TEMPLATE, DialogueOpen, explain, postable_orgs
 
 BATCH = "shift_upload"

@@ -22,8 +22,8 @@ from bot.services import browse
 from bot.services.browse import Filters
 from bot.store.shifts import Shift
 from bot.vocab import KIND_EMOJI, KINDS, kind_name, outreach_language_name
-from handlers.keyboards import grid, pager
 from handlers.kit.callbacks import Button
+from handlers.kit.keyboards import grid, pager
 
 DESCRIPTION_LIMIT = 1500  # keeps a card far below Telegram's 4096 whatever the other fields hold
 

@@ -19,10 +19,10 @@ from bot.store import signups
 from bot.store.shifts import Shift
 from bot.store.signups import Signup
 from handlers import shift_views as views
-from handlers.context import BotContext
-from handlers.guards import require_registered
+from handlers.kit.context import BotContext
+from handlers.kit.guards import require_registered
+from handlers.kit.replies import edit_or_keep
 from handlers.menu import FindShifts
-from handlers.replies import edit_or_keep
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from bot.i18n import available_locales, language_name
 from bot.services import profile
 from handlers import onboarding
 from handlers.commands import commands_for, publish_person_menu
-from handlers.context import BotContext, refresh_translator
-from handlers.guards import current_actor
 from handlers.invites import INVITE_PREFIX, accept_invite_link
+from handlers.kit.context import BotContext, refresh_translator
+from handlers.kit.guards import current_actor
 from handlers.menu import Help, Language, language_menu, main_menu
 
 

@@ -20,11 +20,11 @@ from bot.services.orgs_admin import RemoveOutcome, administered_orgs, may_remove
 from bot.store import people, roles
 from bot.store.orgs import Org
 from handlers.commands import publish_person_menu
-from handlers.context import BotContext
-from handlers.guards import current_actor, require_registered
 from handlers.invites import administered_org, refuse, role_name, until
-from handlers.keyboards import grid
 from handlers.kit.callbacks import Button
+from handlers.kit.context import BotContext
+from handlers.kit.guards import current_actor, require_registered
+from handlers.kit.keyboards import grid
 from handlers.shift_views import esc
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from bot.config import load_settings
 from bot.db import Database
 from bot.runtime import Runtime
 from handlers import app as composition
-from handlers.context import RUNTIME_KEY
 from handlers.inbox import INBOX_KEY, Inbox
+from handlers.kit.context import RUNTIME_KEY
 from tests.emulator import BotAPIEmulator
 
 ADMIN_ID = 900001

@@ -43,9 +43,9 @@ from bot.db import Transaction
 from bot.services.once import Claim
 from bot.store import dialogues as store
 from bot.store.dialogues import Dialogue
-from handlers.context import BotContext
 from handlers.kit.callbacks import Button, button_for
-from handlers.replies import edit_or_keep_message
+from handlers.kit.context import BotContext
+from handlers.kit.replies import edit_or_keep_message
 
 log = logging.getLogger(__name__)
 

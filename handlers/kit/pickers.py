@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton
 
 from bot.i18n import Translator, available_locales, language_name
 from bot.vocab import KIND_EMOJI, KINDS, OUTREACH_LANGUAGES, kind_name, outreach_language_name
-from handlers.keyboards import grid
+from handlers.kit.keyboards import grid
 
 Rows = list[list[InlineKeyboardButton]]
 DEADLINES = (0, 120, 1440, 2880)  # minutes before the start that signups close; 0: when it starts

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.services import authz
 from bot.services.authz import Actor
-from handlers.context import BotContext
+from handlers.kit.context import BotContext
 
 
 async def require_registered(update: Update, context: BotContext) -> bool:
