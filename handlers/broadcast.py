@@ -332,7 +332,7 @@ async def _send(update: Update, context: BotContext, actor: Actor, dialogue: Dia
         result = await broadcasts.send(
             runtime.database,
             _audience(draft, org),
-            sender_id=actor.person_id,
+            sender=actor,
             text=draft.text,
             now=runtime.now_ts(),
             progress=ProgressMessage(query.message.chat.id, query.message.message_id),

@@ -14,6 +14,7 @@ from bot.db import Database
 from bot.services import broadcasts, roster, shift_admin
 from bot.services.authz import Actor
 from bot.services.broadcasts import Audience, Busy, Started
+from bot.services.broadcasts import NotAllowed as SendNotAllowed
 from bot.services.posting import Invalid
 from bot.services.roster import MarkOutcome
 from bot.services.roster import NotAllowed as MarkNotAllowed
@@ -335,12 +336,13 @@ async def test_broadcast_audience_filters_and_the_tally(db: Database) -> None:
     assert await broadcasts.count(db, Audience(org.id, ("ko",)), sender) == 2
     assert await broadcasts.count(db, Audience(org.id, ("ko",), "CA"), sender) == 1
 
-    started = await broadcasts.send(db, Audience(org.id, ("ko",)), sender_id=sender, text="Hello", now=T)
+    admin = Actor(sender, 0, True, ())  # a network admin: may send for both organizations
+    started = await broadcasts.send(db, Audience(org.id, ("ko",)), sender=admin, text="Hello", now=T)
     assert isinstance(started, Started) and started.recipients == 2
-    busy = await broadcasts.send(db, Audience(org.id), sender_id=sender, text="Again", now=T)
+    busy = await broadcasts.send(db, Audience(org.id), sender=admin, text="Again", now=T)
     assert isinstance(busy, Busy) and (busy.tally.done, busy.tally.total) == (0, 2)
     # Another organization's broadcast is not held up.
-    assert isinstance(await broadcasts.send(db, Audience(other_org.id), sender_id=sender, text="Hi", now=T), Started)
+    assert isinstance(await broadcasts.send(db, Audience(other_org.id), sender=admin, text="Hi", now=T), Started)
 
     items = {i.person_id: i for i in await pending(db, broadcasts.BROADCAST) if i.payload["broadcast_id"] == 1}
     assert set(items) == {ko_ca, ko_ny}
@@ -353,4 +355,18 @@ async def test_broadcast_audience_filters_and_the_tally(db: Database) -> None:
     assert await broadcasts.unfinished(db, T) == []  # nobody watches its progress: done once nothing is pending
     record = await broadcast_store.get(db, started.broadcast_id)
     assert record is not None and record.status == "done" and record.recipients == 2
-    assert isinstance(await broadcasts.send(db, Audience(org.id), sender_id=sender, text="Next", now=T), Started)
+    assert isinstance(await broadcasts.send(db, Audience(org.id), sender=admin, text="Next", now=T), Started)
+
+
+async def test_only_the_organizations_coordinators_may_broadcast_to_its_followers(db: Database) -> None:
+    org = await make_org(db)
+    other_org = await make_org(db, "other", "Other Org")
+    sender = await coordinator(db)
+    follower = (await make_volunteer(db, 1, follows=(org.id,))).id
+    for wrong in (coordinator_of(other_org.id, sender), volunteer_actor(follower)):
+        with pytest.raises(SendNotAllowed):
+            await broadcasts.send(db, Audience(org.id), sender=wrong, text="Hello", now=T)
+    assert await db.fetchval("SELECT count(*) FROM broadcast") == 0
+    assert await pending(db, broadcasts.BROADCAST) == []
+    started = await broadcasts.send(db, Audience(org.id), sender=coordinator_of(org.id, sender), text="Hello", now=T)
+    assert isinstance(started, Started) and started.recipients == 1

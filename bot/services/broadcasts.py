@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.db import Database, Transaction
 from bot.i18n import N_
+from bot.services.authz import Actor
 from bot.services.once import Claim, claimed
 from bot.services.posting import Invalid
 from bot.store import audit, outbox, people
@@ -84,7 +85,7 @@ async def send(
     db: Database,
     audience: Audience,
     *,
-    sender_id: int,
+    sender: Actor,
     text: str,
     now: int,
     progress: ProgressMessage | None = None,
@@ -94,7 +95,11 @@ async def send(
 
     `progress` is the message that shows how it goes, recorded with the broadcast so that whoever
     dispatches its messages, in this process or the next, keeps it up to date (see `unfinished`).
-    With `claim`, a second press of Send raises AlreadyDone (bot/services/once.py) rather than Busy."""
+    With `claim`, a second press of Send raises AlreadyDone (bot/services/once.py) rather than Busy.
+    Only the organization's coordinators may send: checked here too, not only in the handler."""
+    if not sender.can_coordinate(audience.org_id):
+        raise NotAllowed(audience.org_id)
+    sender_id = sender.person_id
     text = read_text(text)
     filters = {"languages": list(audience.languages), "region": audience.region}
     try:
@@ -108,6 +113,10 @@ async def send(
             return await _start(tx, audience, sender_id, text, filters, now, progress)
     except _Refused as refused:
         return refused.busy
+
+
+class NotAllowed(PermissionError):
+    """The sender does not coordinate the audience's organization."""
 
 
 class _Refused(Exception):
