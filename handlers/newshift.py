@@ -778,7 +778,7 @@ async def _publish(update: Update, context: BotContext, dlg: Dialogue) -> None:
     try:
         shifts = posting.build(dlg.draft, org, runtime.clock.now(), context.person.id)
         published = await posting.publish(
-            runtime.database, shifts, actor_id=context.person.id, now=runtime.now_ts(), weekly=len(shifts) > 1
+            runtime.database, shifts, actor=await current_actor(context), now=runtime.now_ts(), weekly=len(shifts) > 1
         )
     except Invalid as exc:
         await query.answer()

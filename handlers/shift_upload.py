@@ -248,7 +248,7 @@ async def confirm(update: Update, context: BotContext) -> None:
         await query.answer(t._("Sorry, only the organization's coordinators can do that."), show_alert=True)
         return
     try:
-        published = await posting.publish(runtime.database, batch.shifts, actor_id=context.person.id,
+        published = await posting.publish(runtime.database, batch.shifts, actor=actor,
                                           now=runtime.now_ts())
     except Invalid as exc:
         await query.answer()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,9 +15,10 @@ from babel.dates import get_month_names
 from bot.clock import from_ts, to_ts
 from bot.db import Database
 from bot.services import posting
+from bot.services.authz import Actor
 from bot.services.posting import Draft, Invalid
 from bot.store import shifts as shift_store
-from tests.factories import make_org
+from tests.factories import coordinator_of, make_org, make_volunteer, volunteer_actor
 
 LA = ZoneInfo("America/Los_Angeles")
 TODAY = date(2026, 11, 20)
@@ -182,6 +184,14 @@ def draft(**changes: object) -> Draft:
     return base
 
 
+_telegram_ids = itertools.count(9200)
+
+
+async def poster(db: Database, org_id: int) -> Actor:
+    """A real person coordinating the organization: the audit log names them."""
+    return coordinator_of(org_id, (await make_volunteer(db, next(_telegram_ids))).id)
+
+
 async def test_weekly_series_keeps_the_local_wall_time_across_dst(db: Database) -> None:
     org = await make_org(db, state="CA")
     now = datetime(2026, 10, 20, tzinfo=UTC)
@@ -193,7 +203,7 @@ async def test_weekly_series_keeps_the_local_wall_time_across_dst(db: Database) 
     assert all(s.ends_at - s.starts_at == 7200 for s in shifts)
     assert {s.region for s in shifts} == {"CA"} and {s.timezone for s in shifts} == {"America/Los_Angeles"}
 
-    published = await posting.publish(db, shifts, actor_id=None, now=to_ts(now), weekly=True)
+    published = await posting.publish(db, shifts, actor=await poster(db, org.id), now=to_ts(now), weekly=True)
     assert len(published.shift_ids) == 4 and published.series_id is not None
     rows = await db.fetchall("SELECT series_id FROM shift ORDER BY starts_at")
     assert {r["series_id"] for r in rows} == {published.series_id}
@@ -232,12 +242,12 @@ async def test_publish_is_all_or_nothing(db: Database) -> None:
     good = posting.build(draft(org_id=org.id, weeks=3), org, now, created_by=None)
     broken = [good[0], replace(good[1], capacity=0), good[2]]  # the database refuses the second
     with pytest.raises(Exception, match="CHECK"):
-        await posting.publish(db, broken, actor_id=None, now=to_ts(now), weekly=True)
+        await posting.publish(db, broken, actor=await poster(db, org.id), now=to_ts(now), weekly=True)
     assert await shift_store.count_all(db) == 0
     assert await db.fetchval("SELECT count(*) FROM series") == 0
 
     with pytest.raises(Invalid):  # the moment passed while they were deciding
-        await posting.publish(db, good, actor_id=None, now=good[0].starts_at + 1)
+        await posting.publish(db, good, actor=await poster(db, org.id), now=good[0].starts_at + 1)
     assert await shift_store.count_all(db) == 0
 
 
@@ -245,7 +255,7 @@ async def test_publish_records_who_posted(db: Database) -> None:
     org = await make_org(db)
     now = datetime(2026, 10, 20, tzinfo=UTC)
     shifts = posting.build(draft(org_id=org.id), org, now, created_by=None)
-    published = await posting.publish(db, shifts, actor_id=None, now=to_ts(now))
+    published = await posting.publish(db, shifts, actor=await poster(db, org.id), now=to_ts(now))
     row = await db.fetchone("SELECT action, subject, org_id FROM audit_log")
     assert row is not None and (row["action"], row["subject"], row["org_id"]) == (
         "shifts.publish", f"shift:{published.shift_ids[0]}", org.id,
@@ -254,3 +264,18 @@ async def test_publish_records_who_posted(db: Database) -> None:
     assert (await shift_store.get(db, published.shift_ids[0])) is not None
     assert shifts[0].starts_at == to_ts(datetime(2026, 10, 24, 18, 30, tzinfo=LA))
     assert timedelta(seconds=shifts[0].ends_at - shifts[0].starts_at) == timedelta(hours=2)
+
+
+async def test_only_the_organizations_coordinators_may_publish_its_shifts(db: Database) -> None:
+    org = await make_org(db)
+    other_org = await make_org(db, "other", "Other Org")
+    person = (await make_volunteer(db, 9100)).id
+    now = datetime(2026, 10, 20, tzinfo=UTC)
+    shifts = posting.build(draft(org_id=org.id, weeks=2), org, now, created_by=person)
+    for wrong in (coordinator_of(other_org.id, person), volunteer_actor(person)):
+        with pytest.raises(posting.NotAllowed):
+            await posting.publish(db, shifts, actor=wrong, now=to_ts(now), weekly=True)
+    assert await db.fetchval("SELECT count(*) FROM shift") == 0
+    assert await db.fetchval("SELECT count(*) FROM audit_log") == 0
+    published = await posting.publish(db, shifts, actor=coordinator_of(org.id, person), now=to_ts(now), weekly=True)
+    assert len(published.shift_ids) == 2 and published.series_id is not None

@@ -22,6 +22,7 @@ from babel.dates import get_month_names
 from bot.clock import to_ts
 from bot.db import Database
 from bot.i18n import N_
+from bot.services.authz import Actor
 from bot.store import audit
 from bot.store import shifts as shift_store
 from bot.store.orgs import Org
@@ -44,6 +45,10 @@ TYPED_MAX = 80  # characters: no date, time or length is longer, and longer text
 
 class MonthName(int):
     """A month number shown to the reader as the month's name in their language."""
+
+
+class NotAllowed(PermissionError):
+    """The actor does not coordinate the organization they would publish for."""
 
 
 class Invalid(ValueError):
@@ -503,12 +508,16 @@ class Published:
 
 
 async def publish(
-    db: Database, shifts: Sequence[NewShift], *, actor_id: int, now: int, weekly: bool = False
+    db: Database, shifts: Sequence[NewShift], *, actor: Actor, now: int, weekly: bool = False
 ) -> Published:
     """Creates every shift (and their weekly series) in one transaction: all of them or none.
 
-    Refuses, creating nothing, when any would start in the past by now (the dialogue may have been slow).
+    Refuses, creating nothing, when any would start in the past by now (the dialogue may have been slow),
+    or when the actor doesn't coordinate every shift's organization (checked here, not only in handlers).
     """
+    if not all(actor.can_coordinate(s.org_id) for s in shifts):
+        raise NotAllowed(sorted({s.org_id for s in shifts}))
+    actor_id = actor.person_id
     if not shifts:
         return Published([], None)
     if any(s.starts_at <= now for s in shifts):
