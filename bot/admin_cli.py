@@ -91,7 +91,7 @@ async def _create_org(settings: Settings, args: argparse.Namespace) -> None:
     db = await _open(settings)
     try:
         org = await create_org(
-            db, name=args.name, slug=args.slug, state=state, timezone=timezone, actor_id=None, now=_now()
+            db, name=args.name, slug=args.slug, state=state, timezone=timezone, actor=None, now=_now()
         )
     except InvalidOrg as exc:
         raise CliError(_org_problem(exc, args, state, timezone)) from None

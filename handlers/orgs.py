@@ -35,7 +35,7 @@ from handlers.invites import Role
 from handlers.kit import dialogues
 from handlers.kit.callbacks import Button
 from handlers.kit.context import BotContext
-from handlers.kit.guards import require_registered
+from handlers.kit.guards import current_actor, require_registered
 from handlers.kit.keyboards import grid
 from handlers.shift_views import esc
 
@@ -383,7 +383,7 @@ async def create(update: Update, context: BotContext, button: Create) -> None:
     try:
         org = await create_org(
             runtime.database, name=data["name"], slug=data["slug"], state=data.get("state"),
-            timezone=data["timezone"], actor_id=context.person.id, now=runtime.now_ts(),
+            timezone=data["timezone"], actor=await current_actor(context), now=runtime.now_ts(),
             claim=dialogues.claim(context, draft),
         )
     except AlreadyDone:

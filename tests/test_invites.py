@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.db import Database
+from bot.services import orgs_admin
 from bot.services.authz import Actor, actor
 from bot.services.invites import (
     DAY,
@@ -36,7 +37,7 @@ from bot.services.orgs_admin import (
 )
 from bot.store import roles
 from bot.store.orgs import Org
-from tests.factories import make_org, make_volunteer
+from tests.factories import coordinator_of, make_org, make_volunteer, volunteer_actor
 
 NOW = 1_800_000_000
 ADMINS = frozenset({1})
@@ -227,7 +228,7 @@ async def test_removing_members(db: Database) -> None:
 
 async def test_creating_organizations_validates_every_field(db: Database) -> None:
     org = await create_org(
-        db, name="  KAYA   Network ", slug="kaya", state="HI", timezone=None, actor_id=None, now=NOW
+        db, name="  KAYA   Network ", slug="kaya", state="HI", timezone=None, actor=None, now=NOW
     )
     assert (org.name, org.state, org.timezone) == ("KAYA Network", "HI", "Pacific/Honolulu")
     bad = [
@@ -246,13 +247,26 @@ async def test_creating_organizations_validates_every_field(db: Database) -> Non
     for fields, problem in bad:
         args = {"state": "CA", "timezone": None, **fields}
         with pytest.raises(InvalidOrg) as caught:
-            await create_org(db, actor_id=None, now=NOW, **args)
+            await create_org(db, actor=None, now=NOW, **args)
         assert caught.value.problem is problem, fields
     national = await create_org(
-        db, name="National", slug="natl", state=None, timezone="America/Chicago", actor_id=None, now=NOW
+        db, name="National", slug="natl", state=None, timezone="America/Chicago", actor=None, now=NOW
     )
     assert national.state is None and national.timezone == "America/Chicago"
     assert [r["action"] for r in await db.fetchall("SELECT action FROM audit_log")] == ["org.create"] * 2
+
+
+async def test_only_network_admins_create_organizations(db: Database) -> None:
+    org = await make_org(db)
+    person = (await make_volunteer(db, 7100)).id
+    fields = dict(name="New Org", slug="neworg", state="CA", timezone=None, now=NOW)
+    for wrong in (coordinator_of(org.id, person, role="org_admin"), volunteer_actor(person)):
+        with pytest.raises(orgs_admin.NotAllowed):
+            await create_org(db, actor=wrong, **fields)
+    assert await db.fetchval("SELECT count(*) FROM org") == 1
+    assert await db.fetchval("SELECT count(*) FROM audit_log") == 0
+    created = await create_org(db, actor=Actor(person, 0, True, ()), **fields)
+    assert created.slug == "neworg"
 
 
 def test_slug_suggestions() -> None:

@@ -37,6 +37,10 @@ class OrgProblem(enum.Enum):
     TIMEZONE = "timezone"  # not an IANA zone, or none given and no state to take one from
 
 
+class NotAllowed(PermissionError):
+    """Only network admins create organizations."""
+
+
 class InvalidOrg(ValueError):
     """The organization can't be created as asked; `problem` says which field is wrong."""
 
@@ -95,12 +99,17 @@ async def create_org(
     slug: str,
     state: str | None,
     timezone: str | None,
-    actor_id: int | None,
+    actor: Actor | None,
     now: int,
     claim: Claim | None = None,
 ) -> Org:
     """Creates the organization (time zone defaults to the state's) and records who did it; with a
-    `claim`, only if it can be claimed in the same transaction (raises AlreadyDone otherwise)."""
+    `claim`, only if it can be claimed in the same transaction (raises AlreadyDone otherwise).
+
+    Only network admins may, checked here too (NotAllowed); `actor` None is the operator's CLI."""
+    if actor is not None and not actor.is_network_admin:
+        raise NotAllowed(actor.person_id)
+    actor_id = actor.person_id if actor is not None else None
     name = check_name(name)
     slug = check_slug(slug)
     if state is not None and state not in STATE_ZONES:
