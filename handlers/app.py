@@ -96,8 +96,8 @@ def register_handlers(app: Application) -> None:
     newshift.register(app)  # a dialogue too; its typed answers and /cancel only while it is open
     shift_upload.register(app)  # /cancel only while an upload waits; CSV documents from coordinators
     start.register(app)
-    onboarding.register(app)  # its typed answers in group 1, only while someone is onboarding
-    settings_menu.register(app)  # its typed answers in group 2, only while an editor waits for them
+    onboarding.register(app)  # the profile editors in onboarding mode; typed answers via its flow
+    settings_menu.register(app)  # the same editors in settings mode; typed answers via its flow
     privacy.register(app)
     shifts.register(app)
     myshifts.register(app)

@@ -3,40 +3,46 @@
 The step lives in the database (`person.onboarding_step`), so it survives restarts: /start or any
 message continues where the person left off. Onboarding is a flow of the dialogue engine
 (handlers/kit/dialogues.py): while someone is not set up, their messages (typed name or ZIP, their
-contact card, anything else) come to `OnboardingFlow`. Buttons carry `ob:` callback data and only work
-at their own step. /cancel pauses it (a `paused` dialogue row) until the next /start.
+contact card, anything else) come to `OnboardingFlow`. The questions after the language are the profile
+editors (handlers/profile_editors.py) in onboarding's mode, `Onboarding`: their buttons carry `ob:` data
+and only work at their own step, and each saved answer asks the next question. /cancel pauses it (a
+`paused` dialogue row) until the next /start.
 """
 
 from __future__ import annotations
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
-from telegram.ext import Application, CallbackQueryHandler
+from dataclasses import dataclass
 
-from bot.i18n import N_, Translator, available_locales, language_name
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram.ext import Application
+
+from bot.i18n import N_, Translator, language_name
 from bot.services import profile
-from bot.services.profile import InvalidName, InvalidPhone, InvalidZip
 from bot.store import people
 from bot.store.dialogues import Dialogue
 from bot.store.people import Person
-from bot.vocab import KIND_BY_CODE, OUTREACH_LANGUAGES, OUTSIDE_US
+from bot.vocab import OUTSIDE_US
+from handlers import profile_editors as editors
 from handlers import profile_views as views
-from handlers.commands import publish_person_menu
 from handlers.kit import dialogues
-from handlers.kit.context import BotContext, refresh_translator
+from handlers.kit.callbacks import Button
+from handlers.kit.context import BotContext
 from handlers.kit.replies import edit_or_keep
 from handlers.menu import main_menu
-from handlers.profile_views import ONBOARDING, esc
+from handlers.profile_editors import Question
+from handlers.profile_views import ONBOARDING, ChangeState, KeepName, esc
 
 PAUSED = "paused"  # the onboarding dialogue's step after /cancel: no questions until the next /start
 
-ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+
+@dataclass(frozen=True)
+class Consent(Button, prefix="ob:consent"):
+    answer: str  # yes | no
+
+
+@dataclass(frozen=True)
+class UiLanguage(Button, prefix="ob:ui"):
+    choice: str  # keep | more
 
 
 # --- what each step shows --------------------------------------------------------------------------
@@ -71,8 +77,8 @@ def consent_view(t: Translator, name: str) -> tuple[str, InlineKeyboardMarkup]:
     )
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("✅ " + t._("I agree"), callback_data="ob:consent:yes")],
-            [InlineKeyboardButton(t._("No, thanks"), callback_data="ob:consent:no")],
+            [InlineKeyboardButton("✅ " + t._("I agree"), callback_data=Consent("yes").pack())],
+            [InlineKeyboardButton(t._("No, thanks"), callback_data=Consent("no").pack())],
         ]
     )
     return text, markup
@@ -88,8 +94,12 @@ def language_view(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     )
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t._("Continue in {language}").format(language=language), callback_data="ob:ui:keep")],
-            [InlineKeyboardButton("🌐 " + t._("Choose another language"), callback_data="ob:ui:more")],
+            [
+                InlineKeyboardButton(
+                    t._("Continue in {language}").format(language=language), callback_data=UiLanguage("keep").pack()
+                )
+            ],
+            [InlineKeyboardButton("🌐 " + t._("Choose another language"), callback_data=UiLanguage("more").pack())],
         ]
     )
     return text, markup
@@ -99,7 +109,7 @@ def menu_prompt(t: Translator, person: Person) -> str:
     return t._("Hi, {name}! What would you like to do?").format(name=esc(person.name))
 
 
-async def render_step(context: BotContext, person: Person) -> tuple[str, ReplyMarkup]:
+async def render_step(context: BotContext, person: Person) -> Question:
     """The question for the person's current step, in their language."""
     t = context.t
     step = profile.current_step(person)
@@ -229,65 +239,107 @@ def _now(context: BotContext) -> int:
     return context.runtime.now_ts()
 
 
-def _updated(context: BotContext, person: Person) -> Person:
-    context.person = person
-    return person
+def _nice_to_meet(t: Translator, person: Person) -> str:
+    return t._("Nice to meet you, {name}!").format(name=esc(person.name))
 
 
-# --- buttons ----------------------------------------------------------------------------------------
+class Onboarding(editors.Editing):
+    """The editors while onboarding: each works at its own step, and a saved answer asks the next question.
+    Everything is saved on the person row as it is answered (the step too), so a restart loses nothing."""
+
+    mode = ONBOARDING
+
+    async def may_press(self, update: Update, context: BotContext, *steps: str) -> bool:
+        return await _at_step(update, context, *steps)
+
+    async def after(
+        self, update: Update, context: BotContext, *, answered: str, query: CallbackQuery | None = None
+    ) -> None:
+        person = context.person
+        intro = _nice_to_meet(context.t, person) if answered == profile.NAME else None
+        await show_step(context, update.effective_chat.id, person, query=query, intro=intro)
+
+    async def waiting_for(self, context: BotContext, dialogue: Dialogue) -> str | None:
+        person = context.person
+        step = profile.current_step(person)
+        if step == profile.ZIP and (not person.state or person.state == OUTSIDE_US):
+            return None  # no ZIP to ask for: showing the step sends them back to the state
+        return step if step in editors.TYPED else None
+
+    async def reask(self, update: Update, context: BotContext, dialogue: Dialogue, intro: str | None) -> None:
+        if profile.current_step(context.person) == profile.CONSENT:
+            intro = None  # the terms say what is asked
+        await show_step(context, update.effective_chat.id, context.person, intro=intro)
+
+    async def finish(self, context: BotContext, step: str) -> None:
+        db, person_id = context.runtime.database, context.person.id
+        finish = profile.finish_languages if step == profile.LANGUAGES else profile.finish_interests
+        context.person = await finish(db, person_id, _now(context))
+
+    async def start_place(self, update: Update, context: BotContext, state: str) -> bool:
+        db, person_id = context.runtime.database, context.person.id
+        context.person = await profile.choose_state(db, person_id, state, _now(context))
+        return True
+
+    async def place(self, context: BotContext) -> tuple[str | None, str | None]:
+        return context.person.state, context.person.zip
+
+    async def keep_zip(self, context: BotContext, state: str, zip_code: str) -> None:
+        db, person_id = context.runtime.database, context.person.id
+        context.person = await profile.set_zip(db, person_id, zip_code, _now(context))
+
+    async def save_place(self, context: BotContext, state: str, zip_code: str | None, zone: str) -> None:
+        db, person_id, now = context.runtime.database, context.person.id, _now(context)
+        if profile.current_step(context.person) == profile.ZIP:  # one zone: chosen with the state already
+            context.person = await profile.set_zip(db, person_id, zip_code or "", now)
+        else:
+            context.person = await profile.set_timezone(db, person_id, zone, now)
 
 
-async def consent_answer(update: Update, context: BotContext) -> None:
+ONBOARDING_EDITING = Onboarding()
+
+
+# --- onboarding's own buttons -------------------------------------------------------------------------
+
+
+async def consent_answer(update: Update, context: BotContext, button: Consent) -> None:
     """Agreeing opens the questions; declining forgets the person entirely."""
     query = update.callback_query
     if not await _at_step(update, context, profile.CONSENT):
         return
+    if button.answer not in ("yes", "no"):
+        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
+        return
     await query.answer()
     db = context.runtime.database
-    if context.match.group(1) == "no":
+    if button.answer == "no":
         await profile.decline(db, context.person.id)
         await edit_or_keep(
             query, context.t._("OK, I haven't kept anything about you. If you change your mind, send /start."), None
         )
         return
-    person = _updated(context, await profile.agree(db, context.person.id, _now(context)))
+    person = await profile.agree(db, context.person.id, _now(context))
+    context.person = person
     # The terms they agreed to stay readable in the chat; the questions start below them.
     await show_step(context, query.message.chat.id, person, query=query, keep_pressed=True)
 
 
-async def ui_language(update: Update, context: BotContext) -> None:
+async def ui_language(update: Update, context: BotContext, button: UiLanguage) -> None:
     """Keeps the suggested language, or opens the picker."""
     query = update.callback_query
     if not await _at_step(update, context, profile.LANGUAGE):
         return
-    await query.answer()
-    if context.match.group(1) == "more":
-        await edit_or_keep(query, context.t._("Choose your language:"), views.locale_picker(context.t, ONBOARDING))
-        return
-    await _save_locale(update, context, context.t.locale)
-
-
-async def locale_chosen(update: Update, context: BotContext) -> None:
-    """A language from the picker: stored, and the next question already comes in it."""
-    query = update.callback_query
-    if not await _at_step(update, context, profile.LANGUAGE):
-        return
-    if context.match.group(1) not in available_locales():
-        await query.answer(context.t._("That language is not available."), show_alert=True)
+    if button.choice not in ("keep", "more"):
+        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
         return
     await query.answer()
-    await _save_locale(update, context, context.match.group(1))
+    if button.choice == "more":
+        await editors.show_locale_picker(query, context, ONBOARDING)
+        return
+    await editors.save_locale(update, context, ONBOARDING_EDITING, context.t.locale)
 
 
-async def _save_locale(update: Update, context: BotContext, locale: str) -> None:
-    query = update.callback_query
-    person = await profile.set_locale(context.runtime.database, context.person.id, locale, _now(context))
-    refresh_translator(context, person)
-    await publish_person_menu(context.bot, context.runtime, person)
-    await show_step(context, query.message.chat.id, person, query=query)
-
-
-async def name_keep(update: Update, context: BotContext) -> None:
+async def name_keep(update: Update, context: BotContext, button: KeepName) -> None:
     """Uses the Telegram first name as it is."""
     query = update.callback_query
     if not await _at_step(update, context, profile.NAME):
@@ -297,114 +349,21 @@ async def name_keep(update: Update, context: BotContext) -> None:
         await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
         return
     await query.answer()
-    person = _updated(
-        context, await profile.set_name(context.runtime.database, context.person.id, suggestion, _now(context))
-    )
-    await show_step(context, query.message.chat.id, person, query=query, intro=_nice_to_meet(context.t, person))
+    await editors.save_name(update, context, ONBOARDING_EDITING, suggestion)
 
 
-def _nice_to_meet(t: Translator, person: Person) -> str:
-    return t._("Nice to meet you, {name}!").format(name=esc(person.name))
-
-
-async def state_chosen(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if not await _at_step(update, context, profile.STATE):
-        return
-    state = context.match.group(1)
-    if not profile.is_known_state(state):
-        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
-        return
-    await query.answer()
-    person = _updated(
-        context, await profile.choose_state(context.runtime.database, context.person.id, state, _now(context))
-    )
-    await show_step(context, query.message.chat.id, person, query=query)
-
-
-async def change_state(update: Update, context: BotContext) -> None:
+async def change_state(update: Update, context: BotContext, button: ChangeState) -> None:
     """Back from the ZIP or zone question to the list of states."""
     query = update.callback_query
     if not await _at_step(update, context, profile.ZIP, profile.TIMEZONE):
         return
     await query.answer()
-    person = _updated(context, await profile.back_to_state(context.runtime.database, context.person.id, _now(context)))
+    person = await profile.back_to_state(context.runtime.database, context.person.id, _now(context))
+    context.person = person
     await show_step(context, query.message.chat.id, person, query=query)
 
 
-async def zone_chosen(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if not await _at_step(update, context, profile.TIMEZONE):
-        return
-    state = context.person.state or ""
-    zones = profile.zones_for(state) if profile.is_known_state(state) else ()
-    index = int(context.match.group(1))
-    if index >= len(zones):
-        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
-        return
-    await query.answer()
-    person = await profile.set_timezone(context.runtime.database, context.person.id, zones[index], _now(context))
-    refresh_translator(context, person)  # times from now on in their zone
-    await show_step(context, query.message.chat.id, person, query=query)
-
-
-async def language_toggled(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if not await _at_step(update, context, profile.LANGUAGES):
-        return
-    if context.match.group(1) not in OUTREACH_LANGUAGES:
-        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
-        return
-    await query.answer()
-    chosen = await profile.toggle_language(context.runtime.database, context.person.id, context.match.group(1))
-    await edit_or_keep(query, None, views.languages_markup(context.t, ONBOARDING, chosen))
-
-
-async def languages_done(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if not await _at_step(update, context, profile.LANGUAGES):
-        return
-    await query.answer()
-    person = _updated(
-        context, await profile.finish_languages(context.runtime.database, context.person.id, _now(context))
-    )
-    await show_step(context, query.message.chat.id, person, query=query)
-
-
-async def interest_toggled(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if not await _at_step(update, context, profile.INTERESTS):
-        return
-    kind = KIND_BY_CODE.get(context.match.group(1))
-    if kind is None:
-        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
-        return
-    await query.answer()
-    chosen = await profile.toggle_interest(context.runtime.database, context.person.id, kind)
-    await edit_or_keep(query, None, views.interests_markup(context.t, ONBOARDING, chosen))
-
-
-async def interests_done(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if not await _at_step(update, context, profile.INTERESTS):
-        return
-    await query.answer()
-    person = _updated(
-        context, await profile.finish_interests(context.runtime.database, context.person.id, _now(context))
-    )
-    await show_step(context, query.message.chat.id, person, query=query)
-
-
-# --- typed answers and the contact card ----------------------------------------------------------------
-
-
-def own_phone(update: Update) -> str | None:
-    """The shared contact's number when it is the sender's own card; None for someone else's."""
-    contact = update.effective_message.contact
-    user = update.effective_user
-    if contact is None or user is None or contact.user_id != user.id:
-        return None
-    return contact.phone_number
+# --- messages -----------------------------------------------------------------------------------------
 
 
 async def _paused(update: Update, context: BotContext) -> bool:
@@ -416,90 +375,17 @@ async def _paused(update: Update, context: BotContext) -> bool:
     return True
 
 
-async def on_text(update: Update, context: BotContext) -> None:
-    """Takes a typed answer (name, ZIP, Skip) for someone onboarding; re-asks anything else."""
-    person = context.person
-    if person.is_registered or await _paused(update, context):
-        return
-    t, db, now = context.t, context.runtime.database, _now(context)
-    message = update.effective_message
-    chat_id = update.effective_chat.id
-    text = message.text or ""
-    step = profile.current_step(person)
-    if step == profile.NAME:
-        try:
-            person = _updated(context, await profile.set_name(db, person.id, text, now))
-        except InvalidName as error:
-            await message.reply_text(views.name_error(t, error))
-            return
-        await show_step(context, chat_id, person, intro=_nice_to_meet(t, person))
-    elif step == profile.ZIP and person.state and person.state != OUTSIDE_US:
-        try:
-            person = _updated(context, await profile.set_zip(db, person.id, text, now))
-        except InvalidZip as error:
-            reply, markup = views.zip_error(t, ONBOARDING, error, person.state, text)
-            await message.reply_text(reply, reply_markup=markup)
-            return
-        await show_step(context, chat_id, person)
-    elif step == profile.PHONE and text.strip() == views.skip_label(t):
-        person = _updated(context, await profile.set_phone(db, person.id, None, now))
-        await message.reply_text(t._("OK, no phone number."), reply_markup=ReplyKeyboardRemove())
-        await show_step(context, chat_id, person)
-    elif step == profile.PHONE:
-        _, keyboard = views.phone_prompt(t, ONBOARDING, None)
-        await message.reply_text(
-            t._("Please use the button below to share your number, or skip."), reply_markup=keyboard
-        )
-    elif step == profile.CONSENT:
-        await show_step(context, chat_id, person)
-    else:
-        await show_step(context, chat_id, person, intro=t._("Please answer with the buttons below."))
-
-
-async def on_contact(update: Update, context: BotContext) -> None:
-    """Saves the person's own phone number at the phone step; refuses anyone else's card."""
-    person = context.person
-    if person.is_registered or await _paused(update, context):
-        return
-    t = context.t
-    message = update.effective_message
-    if profile.current_step(person) != profile.PHONE:
-        await show_step(context, update.effective_chat.id, person, intro=t._("Please answer with the buttons below."))
-        return
-    _, keyboard = views.phone_prompt(t, ONBOARDING, None)
-    phone = own_phone(update)
-    if phone is None:
-        await message.reply_text(
-            t._("That's someone else's contact. I can only save your own number: use the button below, or skip."),
-            reply_markup=keyboard,
-        )
-        return
-    try:
-        person = _updated(context, await profile.set_phone(context.runtime.database, person.id, phone, _now(context)))
-    except InvalidPhone:
-        await message.reply_text(
-            t._("I couldn't read that phone number. Please use the button below, or skip."), reply_markup=keyboard
-        )
-        return
-    await message.reply_text(t._("Thanks, I've saved your number."), reply_markup=ReplyKeyboardRemove())
-    await show_step(context, update.effective_chat.id, person)
-
-
-class OnboardingFlow(dialogues.Flow):
+class OnboardingFlow(editors.EditorFlow):
     """Messages from someone who is not set up yet: the answer to the current question, or a re-ask."""
 
     kind = dialogues.ONBOARDING
     name = N_("setting up your profile")
+    editing = ONBOARDING_EDITING
 
     async def on_message(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
-        message = update.effective_message
-        if message.contact is not None:
-            await on_contact(update, context)
-        elif message.text is not None:
-            await on_text(update, context)
-        elif not await _paused(update, context):
-            # A photo, sticker or voice note where a tap or a typed answer is wanted: ask again.
-            await show_step(context, update.effective_chat.id, context.person)
+        if context.person.is_registered or await _paused(update, context):
+            return
+        await super().on_message(update, context, dialogue)
 
     async def resume(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
         await resume(update, context)
@@ -524,15 +410,9 @@ class OnboardingFlow(dialogues.Flow):
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(consent_answer, pattern=r"^ob:consent:(yes|no)$"))
-    app.add_handler(CallbackQueryHandler(ui_language, pattern=r"^ob:ui:(keep|more)$"))
-    app.add_handler(CallbackQueryHandler(locale_chosen, pattern=views.pattern(ONBOARDING, "loc")))
-    app.add_handler(CallbackQueryHandler(name_keep, pattern=views.pattern(ONBOARDING, "name")))
-    app.add_handler(CallbackQueryHandler(state_chosen, pattern=views.pattern(ONBOARDING, "st")))
-    app.add_handler(CallbackQueryHandler(change_state, pattern=rf"^{views.RESTATE}$"))
-    app.add_handler(CallbackQueryHandler(zone_chosen, pattern=views.pattern(ONBOARDING, "tz")))
-    app.add_handler(CallbackQueryHandler(language_toggled, pattern=views.pattern(ONBOARDING, "lg")))
-    app.add_handler(CallbackQueryHandler(languages_done, pattern=views.pattern(ONBOARDING, "lgok")))
-    app.add_handler(CallbackQueryHandler(interest_toggled, pattern=views.pattern(ONBOARDING, "in")))
-    app.add_handler(CallbackQueryHandler(interests_done, pattern=views.pattern(ONBOARDING, "inok")))
+    app.add_handler(Consent.handler(consent_answer))
+    app.add_handler(UiLanguage.handler(ui_language))
+    app.add_handler(KeepName.handler(name_keep))
+    app.add_handler(ChangeState.handler(change_state))
+    editors.register(app, ONBOARDING_EDITING)
     dialogues.register_flow(OnboardingFlow())

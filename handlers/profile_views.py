@@ -1,15 +1,17 @@
 """The profile questions as widgets — text and buttons — shared by onboarding and /settings.
 
 Each widget is written once and takes a mode: `ob` while onboarding, `set` in /settings. The mode is
-the first part of every button's callback data, so each feature's handlers only see their own
-buttons, and a settings editor gets a Back button where onboarding moves on.
+the first part of every button's callback data (`ob:st:CA`, `set:st:CA`: one codec class per widget,
+with a subclass per mode, so buttons already in people's chats keep working), and a settings editor gets
+a Back button where onboarding moves on. What the buttons do is handlers/profile_editors.py.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import ClassVar, Literal, Self, TypeVar
 
 from babel.dates import get_timezone_location, get_timezone_name
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
@@ -29,13 +31,13 @@ from bot.vocab import (
     normalize_zip,
     outreach_language_name,
 )
+from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid
 
 Mode = Literal["ob", "set"]
 ONBOARDING: Mode = "ob"
 SETTINGS: Mode = "set"
-SETTINGS_VIEW = "set:view"  # the settings screen: where every editor's Back button goes
-RESTATE = "ob:restate"  # onboarding: back from the ZIP or zone question to the state
+MODES: tuple[Mode, ...] = (ONBOARDING, SETTINGS)
 
 # Babel 2.18's CLDR data has no metazone for this zone's canonical name; it is plain Eastern Time.
 _LABEL_ZONE = {"America/Indiana/Indianapolis": "America/New_York"}
@@ -46,14 +48,101 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def cb(mode: Mode, *parts: str) -> str:
-    return ":".join((mode, *parts))
+# --- the buttons ------------------------------------------------------------------------------------
+
+W = TypeVar("W", bound="Widget")
+
+
+class Widget(Button):
+    """A button of an editor both modes have; `Pick.of(mode)(value)` is that mode's button."""
+
+    mode: ClassVar[Mode]
+    _by_mode: ClassVar[dict[Mode, type[Widget]]]
+
+    @classmethod
+    def of(cls, mode: Mode) -> type[Self]:
+        return cls._by_mode[mode]  # type: ignore[return-value]
+
+
+def in_both_modes(widget: str) -> Callable[[type[W]], type[W]]:
+    """Makes the `ob:<widget>` and `set:<widget>` subclasses of a Widget dataclass."""
+
+    def make(base: type[W]) -> type[W]:
+        base._by_mode = {
+            mode: type(
+                f"{base.__name__}_{mode}",
+                (base,),
+                {"mode": mode, "__module__": base.__module__},
+                prefix=f"{mode}:{widget}",
+            )
+            for mode in MODES
+        }
+        return base
+
+    return make
+
+
+@in_both_modes("loc")
+@dataclass(frozen=True)
+class PickLocale(Widget):
+    code: str
+
+
+@in_both_modes("st")
+@dataclass(frozen=True)
+class PickState(Widget):
+    state: str
+
+
+@in_both_modes("tz")
+@dataclass(frozen=True)
+class PickZone(Widget):
+    index: int  # into profile.zones_for(state)
+
+
+@in_both_modes("lg")
+@dataclass(frozen=True)
+class ToggleLanguage(Widget):
+    code: str
+
+
+@in_both_modes("lgok")
+@dataclass(frozen=True)
+class LanguagesDone(Widget):
+    pass
+
+
+@in_both_modes("in")
+@dataclass(frozen=True)
+class ToggleInterest(Widget):
+    code: str  # bot.vocab.KIND_CODES
+
+
+@in_both_modes("inok")
+@dataclass(frozen=True)
+class InterestsDone(Widget):
+    pass
+
+
+@dataclass(frozen=True)
+class KeepName(Button, prefix="ob:name"):
+    """Onboarding: use the Telegram first name as it is."""
+
+
+@dataclass(frozen=True)
+class ChangeState(Button, prefix="ob:restate"):
+    """Onboarding: back from the ZIP or zone question to the states."""
+
+
+@dataclass(frozen=True)
+class SettingsView(Button, prefix="set:view"):
+    """The settings screen: where every settings editor's Back button goes."""
 
 
 def back_row(t: Translator, mode: Mode) -> list[list[InlineKeyboardButton]]:
     """Settings editors go back to the settings screen; onboarding has no Back."""
     if mode == SETTINGS:
-        return [[InlineKeyboardButton("« " + t._("Back"), callback_data=SETTINGS_VIEW)]]
+        return [[InlineKeyboardButton("« " + t._("Back"), callback_data=SettingsView().pack())]]
     return []
 
 
@@ -71,7 +160,9 @@ def ticked(label: str, on: bool) -> str:
 def locale_picker(t: Translator, mode: Mode) -> InlineKeyboardMarkup:
     """Every UI language in its own script, the current one ticked."""
     buttons = [
-        InlineKeyboardButton(ticked(language_name(code), code == t.locale), callback_data=cb(mode, "loc", code))
+        InlineKeyboardButton(
+            ticked(language_name(code), code == t.locale), callback_data=PickLocale.of(mode)(code).pack()
+        )
         for code in available_locales()
     ]
     return InlineKeyboardMarkup(grid(buttons, 2) + back_row(t, mode))
@@ -83,7 +174,7 @@ def locale_picker(t: Translator, mode: Mode) -> InlineKeyboardMarkup:
 def name_prompt(t: Translator, mode: Mode, suggestion: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
     if mode == ONBOARDING and suggestion:
         text = t._("What should I call you? Send me your name, or tap the button to use “{name}”.")
-        button = InlineKeyboardButton(t._("Use “{name}”").format(name=suggestion), callback_data=cb(mode, "name"))
+        button = InlineKeyboardButton(t._("Use “{name}”").format(name=suggestion), callback_data=KeepName().pack())
         return text.format(name=esc(suggestion)), InlineKeyboardMarkup([[button]])
     rows = back_row(t, mode)
     return t._("What should I call you? Send me your name."), InlineKeyboardMarkup(rows) if rows else None
@@ -139,20 +230,85 @@ def phone_prompt(t: Translator, mode: Mode, current: str | None) -> tuple[str, R
     return text, ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
+PhoneAnswer = Literal["remove", "keep"]
+
+
+def phone_answer(t: Translator, mode: Mode, text: str) -> PhoneAnswer | None:
+    """Which of the phone question's typed buttons this is (Skip, Remove my number, Keep it), if any."""
+    text = text.strip()
+    if mode == ONBOARDING:
+        return "remove" if text == skip_label(t) else None
+    return {remove_label(t): "remove", keep_label(t): "keep"}.get(text)  # type: ignore[return-value]
+
+
+def phone_said(t: Translator, mode: Mode, answer: PhoneAnswer) -> str:
+    if answer == "keep":
+        return t._("OK, nothing changed.")
+    return t._("OK, no phone number.") if mode == ONBOARDING else t._("I've removed your phone number.")
+
+
+def phone_use_buttons(t: Translator, mode: Mode) -> str:
+    if mode == ONBOARDING:
+        return t._("Please use the button below to share your number, or skip.")
+    return t._("Please use the buttons below.")
+
+
+def phone_not_theirs(t: Translator, mode: Mode) -> str:
+    if mode == ONBOARDING:
+        return t._("That's someone else's contact. I can only save your own number: use the button below, or skip.")
+    return t._("That's someone else's contact. I can only save your own number: use the button below.")
+
+
+def phone_unreadable(t: Translator, mode: Mode) -> str:
+    if mode == ONBOARDING:
+        return t._("I couldn't read that phone number. Please use the button below, or skip.")
+    return t._("I couldn't read that phone number. Please use the button below.")
+
+
+def phone_saved(t: Translator) -> str:
+    return t._("Thanks, I've saved your number.")
+
+
+# --- what a question waits for -------------------------------------------------------------------------
+
+
+def waiting_for(t: Translator, step: str) -> str:
+    """Said when a photo, sticker, voice note or location comes where a typed answer or a contact is wanted."""
+    if step == profile.NAME:
+        return t._("I'm waiting for your name. Please type it.")
+    if step == profile.ZIP:
+        return t._("I'm waiting for your ZIP code. Please type it.")
+    if step == profile.PHONE:
+        return t._("I'm waiting for your phone number. Please use the buttons below.")
+    return use_the_buttons(t)
+
+
+def use_the_buttons(t: Translator) -> str:
+    return t._("Please answer with the buttons below.")
+
+
+def choose_language(t: Translator) -> str:
+    return t._("Choose your language:")
+
+
 # --- where they are ----------------------------------------------------------------------------------
 
 
 def state_prompt(t: Translator, mode: Mode) -> tuple[str, InlineKeyboardMarkup]:
-    buttons = [InlineKeyboardButton(code, callback_data=cb(mode, "st", code)) for code in sorted(STATE_ZONES)]
+    buttons = [
+        InlineKeyboardButton(code, callback_data=PickState.of(mode)(code).pack()) for code in sorted(STATE_ZONES)
+    ]
     rows = grid(buttons, 6)
-    rows.append([InlineKeyboardButton("🌏 " + t._("Outside the US"), callback_data=cb(mode, "st", OUTSIDE_US))])
+    rows.append(
+        [InlineKeyboardButton("🌏 " + t._("Outside the US"), callback_data=PickState.of(mode)(OUTSIDE_US).pack())]
+    )
     return t._("Where are you? Choose your state, or “Outside the US”."), InlineKeyboardMarkup(rows + back_row(t, mode))
 
 
 def _place_back(t: Translator, mode: Mode) -> list[list[InlineKeyboardButton]]:
     """Under the ZIP and zone questions: back to the state while onboarding, to settings otherwise."""
     if mode == ONBOARDING:
-        return [[InlineKeyboardButton("« " + t._("Change state"), callback_data=RESTATE)]]
+        return [[InlineKeyboardButton("« " + t._("Change state"), callback_data=ChangeState().pack())]]
     return back_row(t, mode)
 
 
@@ -192,7 +348,7 @@ def zone_prompt(t: Translator, mode: Mode, state: str) -> tuple[str, InlineKeybo
     """The zones of a state that spans several (or the world list), by index into `zones_for`."""
     zones = profile.zones_for(state)
     buttons = [
-        InlineKeyboardButton(label, callback_data=cb(mode, "tz", str(i)))
+        InlineKeyboardButton(label, callback_data=PickZone.of(mode)(i).pack())
         for i, label in enumerate(_zone_labels(t, zones))
     ]
     if state == OUTSIDE_US:
@@ -221,11 +377,13 @@ def languages_markup(t: Translator, mode: Mode, selected: Iterable[str]) -> Inli
     chosen = set(selected)
     buttons = [
         InlineKeyboardButton(
-            ticked(outreach_language_name(t, code), code in chosen), callback_data=cb(mode, "lg", code)
+            ticked(outreach_language_name(t, code), code in chosen), callback_data=ToggleLanguage.of(mode)(code).pack()
         )
         for code in OUTREACH_LANGUAGES
     ]
-    return InlineKeyboardMarkup([*grid(buttons, 2), [done_button(t, cb(mode, "lgok"))]])  # names run long
+    return InlineKeyboardMarkup(
+        [*grid(buttons, 2), [done_button(t, LanguagesDone.of(mode)().pack())]]
+    )  # names run long
 
 
 def interests_prompt(t: Translator, mode: Mode, selected: Iterable[str]) -> tuple[str, InlineKeyboardMarkup]:
@@ -241,23 +399,8 @@ def interests_markup(t: Translator, mode: Mode, selected: Iterable[str]) -> Inli
     buttons = [
         InlineKeyboardButton(
             ticked(f"{KIND_EMOJI[kind]} {kind_name(t, kind)}", kind in chosen),
-            callback_data=cb(mode, "in", KIND_CODES[kind]),
+            callback_data=ToggleInterest.of(mode)(KIND_CODES[kind]).pack(),
         )
         for kind in KINDS
     ]
-    return InlineKeyboardMarkup([*grid(buttons, 2), [done_button(t, cb(mode, "inok"))]])
-
-
-# Callback-data patterns, anchored; the handlers of each mode register their own.
-def pattern(mode: Mode, widget: str) -> str:
-    values = {
-        "loc": r"loc:([A-Za-z_]{2,12})",
-        "st": r"st:([A-Z]{2}|" + OUTSIDE_US + ")",
-        "tz": r"tz:(\d{1,2})",
-        "lg": r"lg:([a-z]{2,3})",
-        "lgok": "lgok",
-        "in": r"in:([a-z]{2})",
-        "inok": "inok",
-        "name": "name",
-    }
-    return rf"^{mode}:{values[widget]}$"
+    return InlineKeyboardMarkup([*grid(buttons, 2), [done_button(t, InterestsDone.of(mode)().pack())]])

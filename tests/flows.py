@@ -81,3 +81,18 @@ NOTHING_OPEN = "I'm not waiting for a message from you right now. Send /help to 
 async def expect_pointer(user: TestUser, locale: str = "en") -> None:
     """A message with no dialogue open gets the one-line pointer to /help (and changes nothing)."""
     assert (await user.next_reply()).text == tr(locale, NOTHING_OPEN)
+
+
+NOT_TEXT = ("photo", "sticker", "voice", "location")
+
+
+async def send_not_text(user: TestUser, what: str) -> None:
+    """Sends what a question for typed text can't take: a photo, a sticker, a voice note or a location."""
+    if what == "photo":
+        await user.send_photo()
+    elif what == "sticker":
+        await user.send_sticker()
+    elif what == "voice":
+        await user.send_voice()
+    else:
+        await user.share_location(37.77, -122.42)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from babel.dates import get_timezone_location, get_timezone_name
 
 from bot.i18n import language_name, translations
+from bot.services import profile
 from bot.store import orgs, people
 from tests.conftest import RunningBot, start_bot, stop_bot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift
-from tests.flows import expect_pointer, gettext, onboard, replies
+from tests.flows import NOT_TEXT, expect_pointer, gettext, onboard, replies, send_not_text
+from tests.test_e2e_double_taps import double_tap, said
 
 STALE = "This button no longer works. Please send /start."
 
@@ -396,3 +399,76 @@ async def test_forged_and_stale_buttons_get_a_clear_answer(emulator: BotAPIEmula
     await eve.next_reply()
     answer = await eve.press_data("ob:consent:yes")
     assert answer.show_alert and answer.text == "You're already set up. Use /settings to change your answers."
+
+
+# --- what isn't an answer ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("step", ["name", "zip", "phone"])
+async def test_a_photo_sticker_voice_or_location_for_a_typed_answer_is_asked_again(
+    emulator: BotAPIEmulator, bot: RunningBot, step: str
+) -> None:
+    ko = gettext("ko")
+    minji = emulator.user(8040 + ("name", "zip", "phone").index(step), "민지", language_code="ko")
+    await to_step(minji, "ko", step)
+    waiting, question = {
+        "name": (
+            "I'm waiting for your name. Please type it.",
+            ko("What should I call you? Send me your name, or tap the button to use “{name}”.").format(name="민지"),
+        ),
+        "zip": (
+            "I'm waiting for your ZIP code. Please type it.",
+            ko("What's your ZIP code? For example: {example}").format(example=profile.example_zip("CA")),
+        ),
+        "phone": (
+            "I'm waiting for your phone number. Please use the buttons below.",
+            ko(
+                "Would you like to share your phone number? Coordinators use it only to reach you about "
+                "shifts you sign up for. It's optional."
+            ),
+        ),
+    }[step]
+    for what in NOT_TEXT:
+        await send_not_text(minji, what)
+        again = await minji.next_reply()
+        assert again.text.startswith(ko(waiting)), what
+        assert question in again.text, what
+        if step == "phone":
+            assert again.reply_keyboard == [["📱 " + ko("Share my phone number")], [ko("Skip")]], what
+        assert (await person_of(bot, minji)).onboarding_step == step, what
+    # The question still takes its answer.
+    if step == "name":
+        await minji.send("김민지")
+        assert (await minji.next_reply()).text.startswith(ko("Nice to meet you, {name}!").format(name="김민지"))
+    elif step == "zip":
+        await minji.send("94103")
+        languages = ko(
+            "Which languages can you use to talk with voters and neighbors? Tap all that apply, then “Done”."
+        )
+        assert languages in (await minji.next_reply()).text
+    else:
+        await minji.tap(ko("Skip"))
+        await replies(minji, 2)
+    assert (await person_of(bot, minji)).onboarding_step != step
+
+
+async def test_a_sticker_where_a_tap_is_wanted_points_to_the_buttons(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    sam = emulator.user(8045, "Sam")
+    await to_step(sam, "en", "state")
+    await sam.send_sticker()
+    again = await sam.next_reply()
+    assert again.text.startswith("Please answer with the buttons below.")
+    assert "Where are you? Choose your state, or “Outside the US”." in again.text and "CA" in again.labels
+
+
+async def test_done_pressed_twice_finishes_once(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    sam = emulator.user(8046, "Sam")
+    await to_step(sam, "en", "zip")
+    await sam.send("94103")
+    await sam.next_reply()
+    await sam.press("✅ Done")
+    await sam.next_reply()  # the interests
+    _, second = await double_tap(bot, sam, "✅ Done")
+    assert second.show_alert and second.text == "You're already set up. Use /settings to change your answers."
+    assert said(sam, "You're all set, Sam! 🎉") == 1
+    assert (await person_of(bot, sam)).is_registered

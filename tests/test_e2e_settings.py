@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from babel.dates import get_timezone_location, get_timezone_name
 
+from bot.services import profile
 from bot.store import orgs, people
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_volunteer
-from tests.flows import expect_pointer, gettext, onboard, replies
+from tests.flows import NOT_TEXT, expect_pointer, gettext, onboard, replies, send_not_text
+from tests.test_e2e_double_taps import double_tap, said
 
 STALE = "This button no longer works. Please send /start."
 
@@ -248,3 +251,81 @@ async def test_forged_settings_buttons(emulator: BotAPIEmulator, bot: RunningBot
     person = await person_of(bot, sam)
     assert (person.state, person.locale) == ("CA", None)
     assert await people.languages(bot.db, person.id) == ["en"]
+
+
+# --- what isn't an answer, and double taps --------------------------------------------------------------
+
+
+async def open_editor(user: TestUser, step: str) -> None:
+    """Opens the settings editor that waits for a typed `step` (name, zip or phone)."""
+    await open_settings(user)
+    if step == "zip":
+        await user.press("📍 Place and time zone")
+        await user.next_reply()
+        await user.press("TX")
+    else:
+        await user.press({"name": "👤 Name", "phone": "📱 Phone"}[step])
+    await user.next_reply()
+
+
+@pytest.mark.parametrize("step", ["name", "zip", "phone"])
+async def test_a_photo_sticker_voice_or_location_for_a_typed_answer_is_asked_again(
+    emulator: BotAPIEmulator, bot: RunningBot, step: str
+) -> None:
+    sam = await registered(bot, emulator, 9010 + ("name", "zip", "phone").index(step))
+    await profile.set_phone(bot.db, (await person_of(bot, sam)).id, "+14155550123", 1)
+    await open_editor(sam, step)
+    waiting, question = {
+        "name": ("I'm waiting for your name. Please type it.", "What should I call you? Send me your name."),
+        "zip": ("I'm waiting for your ZIP code. Please type it.", "What's your ZIP code? For example: 75001"),
+        "phone": (
+            "I'm waiting for your phone number. Please use the buttons below.",
+            "Your number is +14155550123. Share a new one with the button below, or remove it.",
+        ),
+    }[step]
+    for what in NOT_TEXT:
+        await send_not_text(sam, what)
+        again = await sam.next_reply()
+        assert again.text == f"{waiting}\n\n{question}", what
+        if step == "phone":
+            assert again.reply_keyboard == [["📱 Share my phone number"], ["Remove my number"], ["Keep it as it is"]]
+        else:
+            assert again.labels == ["« Back"], what
+    person = await person_of(bot, sam)
+    assert (person.display_name, person.state, person.phone) == ("Sam", "CA", "+14155550123")
+    # The editor is still open and takes its answer.
+    answer = {"name": "Samuel", "zip": "78701", "phone": "Keep it as it is"}[step]
+    await sam.send(answer)
+    *_, view = await replies(sam, 2 if step == "phone" else 1)
+    assert {"name": "👤 Name: Samuel", "zip": "TX has more than one time zone", "phone": "📱 Phone: +14155550123"}[
+        step
+    ] in view.text
+
+
+async def test_a_voice_note_at_the_zone_question_points_to_the_buttons(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    sam = await registered(bot, emulator, 9013)
+    await open_editor(sam, "zip")
+    await sam.send("79901")
+    await sam.next_reply()
+    await sam.send_voice()
+    again = await sam.next_reply()
+    assert (
+        again.text == "Please answer with the buttons below.\n\nTX has more than one time zone. Which one are you in?"
+    )
+    assert again.labels == ["Central Time", "Mountain Time", "« Back"]
+    await sam.press("Mountain Time", message=again)
+    assert "📍 Place: TX 79901" in (await sam.next_reply()).text
+
+
+async def test_a_zone_pressed_twice_saves_the_place_once(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    sam = await registered(bot, emulator, 9014)
+    await open_editor(sam, "zip")
+    await sam.send("79901")
+    await sam.next_reply()
+    _, second = await double_tap(bot, sam, "Mountain Time")
+    assert second.show_alert and second.text == STALE
+    assert said(sam, "📍 Place: TX 79901") == 1
+    person = await person_of(bot, sam)
+    assert (person.state, person.zip, person.timezone) == ("TX", "79901", "America/Denver")

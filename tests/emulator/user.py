@@ -107,6 +107,27 @@ class TestUser:
     async def share_location(self, latitude: float, longitude: float) -> dict[str, Any]:
         return await self._post({"location": {"latitude": latitude, "longitude": longitude}})
 
+    async def send_photo(self, data: bytes = b"\xff\xd8 fake jpeg", *, caption: str | None = None) -> dict[str, Any]:
+        stored = self.emulator._store_file(data, None, "image/jpeg", "photo")
+        size = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 90, "height": 90}
+        payload: dict[str, Any] = {"photo": [{**size, "file_size": len(data)}]}
+        if caption is not None:
+            payload["caption"] = caption
+        return await self._post(payload)
+
+    async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
+        stored = self.emulator._store_file(b"RIFF fake webp", None, "image/webp", "sticker")
+        sticker = {
+            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "type": "regular",
+            "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": emoji,
+        }  # fmt: skip
+        return await self._post({"sticker": sticker})
+
+    async def send_voice(self, seconds: int = 3) -> dict[str, Any]:
+        stored = self.emulator._store_file(b"OggS fake voice", None, "audio/ogg", "voice")
+        voice = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "duration": seconds}
+        return await self._post({"voice": voice})
+
     async def send_document(
         self,
         filename: str,
