@@ -39,9 +39,6 @@ class Language(Button, prefix="lang"):
     code: str
 
 
-MENU_SETTINGS = OpenSettings().pack()  # until handlers/settings.py registers OpenSettings.handler
-
-
 def main_menu(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [

@@ -12,6 +12,7 @@ and only work at their own step, and each saved answer asks the next question. /
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.ext import Application
@@ -37,12 +38,12 @@ PAUSED = "paused"  # the onboarding dialogue's step after /cancel: no questions 
 
 @dataclass(frozen=True)
 class Consent(Button, prefix="ob:consent"):
-    answer: str  # yes | no
+    answer: Literal["yes", "no"]
 
 
 @dataclass(frozen=True)
 class UiLanguage(Button, prefix="ob:ui"):
-    choice: str  # keep | more
+    choice: Literal["keep", "more"]
 
 
 # --- what each step shows --------------------------------------------------------------------------
@@ -307,9 +308,6 @@ async def consent_answer(update: Update, context: BotContext, button: Consent) -
     query = update.callback_query
     if not await _at_step(update, context, profile.CONSENT):
         return
-    if button.answer not in ("yes", "no"):
-        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
-        return
     await query.answer()
     db = context.runtime.database
     if button.answer == "no":
@@ -328,9 +326,6 @@ async def ui_language(update: Update, context: BotContext, button: UiLanguage) -
     """Keeps the suggested language, or opens the picker."""
     query = update.callback_query
     if not await _at_step(update, context, profile.LANGUAGE):
-        return
-    if button.choice not in ("keep", "more"):
-        await query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
         return
     await query.answer()
     if button.choice == "more":

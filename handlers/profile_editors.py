@@ -76,7 +76,8 @@ class Editing:
 
     # A place is a state, then its ZIP (in the US), then its zone (where the state has more than one).
     async def start_place(self, update: Update, context: BotContext, state: str) -> bool:
-        """Keeps the chosen state; False when nothing may be asked yet (asked to leave another dialogue)."""
+        """Keeps the chosen state; False when nothing may be asked yet: the person was asked whether to
+        leave another dialogue (and the press answered). Otherwise the press is still to be answered."""
         raise NotImplementedError
 
     async def place(self, context: BotContext) -> tuple[str | None, str | None]:
@@ -197,9 +198,9 @@ async def state_chosen(update: Update, context: BotContext, button: PickState) -
     if not profile.is_known_state(state):
         await _stale(query, context)
         return
-    await query.answer()
     if not await editing.start_place(update, context, state):
-        return
+        return  # asked first whether to leave another dialogue (which answers the press)
+    await query.answer()
     ask = views.zone_prompt if state == OUTSIDE_US else views.zip_prompt
     await edit_or_keep(query, *ask(context.t, editing.mode, state))
 

@@ -16,21 +16,17 @@ from typing import ClassVar, Literal, Self, TypeVar
 from babel.dates import get_timezone_location, get_timezone_name
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.i18n import Translator, available_locales, language_name
+from bot.i18n import Translator
 from bot.services import profile
 from bot.services.profile import InvalidName, InvalidZip
 from bot.vocab import (
     KIND_CODES,
-    KIND_EMOJI,
-    KINDS,
-    OUTREACH_LANGUAGES,
     OUTSIDE_US,
     STATE_ZONES,
     WORLD_ZONES,
-    kind_name,
     normalize_zip,
-    outreach_language_name,
 )
+from handlers.kit import pickers
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid
 
@@ -150,22 +146,13 @@ def done_button(t: Translator, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton("✅ " + t._("Done"), callback_data=data)
 
 
-def ticked(label: str, on: bool) -> str:
-    return ("✓ " if on else "") + label
-
-
 # --- UI language -------------------------------------------------------------------------------------
 
 
 def locale_picker(t: Translator, mode: Mode) -> InlineKeyboardMarkup:
     """Every UI language in its own script, the current one ticked."""
-    buttons = [
-        InlineKeyboardButton(
-            ticked(language_name(code), code == t.locale), callback_data=PickLocale.of(mode)(code).pack()
-        )
-        for code in available_locales()
-    ]
-    return InlineKeyboardMarkup(grid(buttons, 2) + back_row(t, mode))
+    rows = pickers.locale_rows(t.locale, lambda code: PickLocale.of(mode)(code).pack())
+    return InlineKeyboardMarkup(rows + back_row(t, mode))
 
 
 # --- name --------------------------------------------------------------------------------------------
@@ -374,16 +361,13 @@ def languages_prompt(t: Translator, mode: Mode, selected: Iterable[str]) -> tupl
 
 
 def languages_markup(t: Translator, mode: Mode, selected: Iterable[str]) -> InlineKeyboardMarkup:
-    chosen = set(selected)
-    buttons = [
-        InlineKeyboardButton(
-            ticked(outreach_language_name(t, code), code in chosen), callback_data=ToggleLanguage.of(mode)(code).pack()
-        )
-        for code in OUTREACH_LANGUAGES
-    ]
-    return InlineKeyboardMarkup(
-        [*grid(buttons, 2), [done_button(t, LanguagesDone.of(mode)().pack())]]
-    )  # names run long
+    rows = pickers.outreach_language_rows(
+        t,
+        lambda code: ToggleLanguage.of(mode)(code).pack(),
+        set(selected),
+        columns=2,  # names run long
+    )
+    return InlineKeyboardMarkup([*rows, [done_button(t, LanguagesDone.of(mode)().pack())]])
 
 
 def interests_prompt(t: Translator, mode: Mode, selected: Iterable[str]) -> tuple[str, InlineKeyboardMarkup]:
@@ -395,12 +379,5 @@ def interests_prompt(t: Translator, mode: Mode, selected: Iterable[str]) -> tupl
 
 
 def interests_markup(t: Translator, mode: Mode, selected: Iterable[str]) -> InlineKeyboardMarkup:
-    chosen = set(selected)
-    buttons = [
-        InlineKeyboardButton(
-            ticked(f"{KIND_EMOJI[kind]} {kind_name(t, kind)}", kind in chosen),
-            callback_data=ToggleInterest.of(mode)(KIND_CODES[kind]).pack(),
-        )
-        for kind in KINDS
-    ]
-    return InlineKeyboardMarkup([*grid(buttons, 2), [done_button(t, InterestsDone.of(mode)().pack())]])
+    rows = pickers.kind_rows(t, lambda kind: ToggleInterest.of(mode)(KIND_CODES[kind]).pack(), set(selected))
+    return InlineKeyboardMarkup([*rows, [done_button(t, InterestsDone.of(mode)().pack())]])

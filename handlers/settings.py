@@ -10,12 +10,13 @@ kept in that dialogue until its ZIP and zone are known, so a half-changed place 
 from __future__ import annotations
 
 import contextlib
+import typing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from babel.lists import format_list
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import N_, Translator, language_name
 from bot.services import profile
@@ -26,13 +27,13 @@ from bot.vocab import OUTSIDE_US, kind_name, outreach_language_name
 from handlers import onboarding
 from handlers import profile_editors as editors
 from handlers import profile_views as views
-from handlers.kit import dialogues
+from handlers.kit import dialogues, pickers
 from handlers.kit.callbacks import Button
 from handlers.kit.context import BotContext
 from handlers.kit.guards import require_registered
 from handlers.kit.keyboards import grid
 from handlers.kit.replies import edit_or_keep
-from handlers.menu import MENU_SETTINGS, main_menu
+from handlers.menu import OpenSettings, main_menu
 from handlers.profile_editors import Question
 from handlers.profile_views import SETTINGS, SettingsView, esc
 
@@ -40,12 +41,13 @@ KIND = "settings"  # the dialogue: step 'name', 'phone', 'zip' or 'zone'; data {
 MAX_ORG_BUTTONS = 98  # Telegram allows 100 inline buttons; one row is Back
 SHOWN_FOLLOWS = 5
 
-EDITORS = ("name", "loc", "place", "phone", "langs", "ints", "orgs", "rem")
+Editor = Literal["name", "loc", "place", "phone", "langs", "ints", "orgs", "rem"]
+EDITORS: tuple[Editor, ...] = typing.get_args(Editor)
 
 
 @dataclass(frozen=True)
 class OpenEditor(Button, prefix="set:open"):
-    editor: str  # one of EDITORS
+    editor: Editor
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class ToggleFollow(Button, prefix="set:org"):
 
 @dataclass(frozen=True)
 class ToggleReminder(Button, prefix="set:rem"):
-    which: str  # a key of profile.REMINDERS
+    which: Literal["24", "2"]  # profile.REMINDERS
 
 
 def _joined(t: Translator, items: list[str], empty: str) -> str:
@@ -150,7 +152,7 @@ async def settings_command(update: Update, context: BotContext) -> None:
     await _send_view(update, context)
 
 
-async def settings_button(update: Update, context: BotContext, button: object = None) -> None:
+async def settings_button(update: Update, context: BotContext, button: OpenSettings | SettingsView) -> None:
     """The main menu's Settings button and every editor's Back: the settings screen, in place."""
     query = update.callback_query
     if not await require_registered(update, context):
@@ -177,15 +179,12 @@ async def open_editor(update: Update, context: BotContext, button: OpenEditor) -
     if not await require_registered(update, context):
         return
     t, editor = context.t, button.editor
-    if editor not in EDITORS:
-        await _stale(update, context)
-        return
-    await query.answer()
     await cancel_editor(context)
     prof = await profile.load(context.runtime.database, context.person.id)
+    if editor in ("name", "phone") and await dialogues.begin(update, context, KIND, editor) is None:
+        return  # asked first whether to leave another dialogue (which answers the press)
+    await query.answer()
     if editor == "name":
-        if await dialogues.begin(update, context, KIND, "name") is None:
-            return  # asked first whether to leave another dialogue
         text, markup = views.name_prompt(t, SETTINGS, None)
         await edit_or_keep(query, text, markup)
     elif editor == "loc":
@@ -194,8 +193,6 @@ async def open_editor(update: Update, context: BotContext, button: OpenEditor) -
         await edit_or_keep(query, *views.state_prompt(t, SETTINGS))
     elif editor == "phone":
         # The share-contact button lives on a reply keyboard, which needs a message of its own.
-        if await dialogues.begin(update, context, KIND, "phone") is None:
-            return
         text, keyboard = views.phone_prompt(t, SETTINGS, prof.person.phone)
         await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
     elif editor == "langs":
@@ -305,7 +302,7 @@ async def _orgs_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
         return t._("There are no partner organizations yet."), InlineKeyboardMarkup(back)
     following = await orgs.followed_ids(db, context.person.id)
     rows = [
-        [InlineKeyboardButton(views.ticked(org.name, org.id in following), callback_data=ToggleFollow(org.id).pack())]
+        [InlineKeyboardButton(pickers.ticked(org.name, org.id in following), callback_data=ToggleFollow(org.id).pack())]
         for org in active
     ]
     text = t._("Follow the organizations whose shifts you'd like to see first. Tap one to follow or unfollow it.")
@@ -332,12 +329,12 @@ def _reminders_view(t: Translator, prof: Profile) -> tuple[str, InlineKeyboardMa
     rows = [
         [
             InlineKeyboardButton(
-                views.ticked(t._("24 hours before"), person.remind_24h), callback_data=ToggleReminder("24").pack()
+                pickers.ticked(t._("24 hours before"), person.remind_24h), callback_data=ToggleReminder("24").pack()
             )
         ],
         [
             InlineKeyboardButton(
-                views.ticked(t._("2 hours before"), person.remind_2h), callback_data=ToggleReminder("2").pack()
+                pickers.ticked(t._("2 hours before"), person.remind_2h), callback_data=ToggleReminder("2").pack()
             )
         ],
     ]
@@ -348,9 +345,6 @@ def _reminders_view(t: Translator, prof: Profile) -> tuple[str, InlineKeyboardMa
 async def reminder_toggled(update: Update, context: BotContext, button: ToggleReminder) -> None:
     query = update.callback_query
     if not await require_registered(update, context):
-        return
-    if button.which not in profile.REMINDERS:
-        await _stale(update, context)
         return
     await query.answer()
     runtime = context.runtime
@@ -372,7 +366,7 @@ class SettingsFlow(editors.EditorFlow):
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("settings", settings_command, filters=private))
-    app.add_handler(CallbackQueryHandler(settings_button, pattern=rf"^{MENU_SETTINGS}$"))
+    app.add_handler(OpenSettings.handler(settings_button))
     app.add_handler(SettingsView.handler(settings_button))
     app.add_handler(Close.handler(close))
     app.add_handler(OpenEditor.handler(open_editor))
