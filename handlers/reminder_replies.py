@@ -10,7 +10,7 @@ from handlers import shift_views as views
 from handlers.kit.context import BotContext
 from handlers.kit.replies import take_buttons
 from handlers.myshifts import cancel_signup, refuse_cancel
-from handlers.shift_notices import ReminderReply
+from handlers.shift_notices import ReminderReply, answered_reminder_markup
 
 
 async def reminder_reply(update: Update, context: BotContext, button: ReminderReply) -> None:
@@ -24,7 +24,7 @@ async def reminder_reply(update: Update, context: BotContext, button: ReminderRe
             await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
             return
         await query.answer(t._("Thank you! See you there."))
-        if not await take_buttons(query):
+        if not await take_buttons(query, answered_reminder_markup(t, shift)):
             return  # pressed twice: said already
         await context.bot.send_message(
             query.message.chat.id,

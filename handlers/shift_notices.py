@@ -178,6 +178,12 @@ def _place_button(t: Translator, shift: Shift) -> InlineKeyboardButton | None:
     return InlineKeyboardButton("📍 " + t._("Map"), url=url) if url else None
 
 
+def answered_reminder_markup(t: Translator, shift: Shift) -> InlineKeyboardMarkup | None:
+    """A reminder after "I'll be there": the pair goes, the link or map stays (needed on the day)."""
+    place = _place_button(t, shift)
+    return InlineKeyboardMarkup([[place]]) if place else None
+
+
 @renderer("reminder")
 async def render_reminder(r: Rendering) -> Notice:
     """'Your shift starts in 2 hours', with I'll be there / I can't make it."""

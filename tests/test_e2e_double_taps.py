@@ -289,7 +289,7 @@ async def test_reminder_ill_be_there(emulator: BotAPIEmulator, bot: RunningBot) 
     _, vol = await _reminder(emulator, bot, 8101)
     await double_tap(bot, vol, "✅ " + tr("en", "I'll be there"))
     assert said(vol, tr("en", "Great, see you at <b>{title}</b>!").split("<b>")[0]) == 1
-    assert not vol.messages[0].buttons
+    assert vol.messages[0].labels == ["📍 " + tr("en", "Map")]  # the answer pair went once, the map stays
 
 
 async def test_reminder_i_cant_make_it(emulator: BotAPIEmulator, bot: RunningBot) -> None:

@@ -258,3 +258,31 @@ async def test_signing_up_from_the_card_honours_the_configured_lead_and_quiet_ho
     finally:
         await stop_bot(running)
     emulator.assert_no_errors()
+
+
+@pytest.mark.parametrize("online", [True, False])
+async def test_ill_be_there_keeps_the_join_link_and_the_map(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock, online: bool
+) -> None:
+    """Issue 13 item 5: only the confirm / can't-make-it pair goes; the button needed on the day stays."""
+    db = bot.db
+    org = await make_org(db)
+    url = "https://meet.example.org/phone-bank"
+    shift_id = await make_shift(db, org, title="Phone bank", starts=SHIFT_AT, online_url=url if online else None)
+    holder = await make_volunteer(db, 3201, first_name="Linh", locale="vi")
+    await sign_up(db, holder.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
+    linh = emulator.user(3201, "Linh", language_code="vi")
+
+    clock.set(SHIFT_AT - timedelta(hours=24))
+    await bot.dispatch()
+    reminder = await linh.next_reply()
+    place = "💻 " + tr("vi", "Join online") if online else "📍 " + tr("vi", "Map")
+    assert place in reminder.labels
+    await linh.press("✅ " + tr("vi", "I'll be there"))
+    edited = await linh.next_reply()
+    assert edited.edited and edited.message_id == reminder.message_id
+    assert edited.labels == [place]  # the pair is gone, the place stays
+    assert edited.button(place) == reminder.button(place)
+    if online:
+        assert edited.button(place)[1] == url
+    await linh.next_reply()  # "see you there"

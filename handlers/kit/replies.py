@@ -10,11 +10,11 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 log = logging.getLogger(__name__)
 
 
-async def take_buttons(query: CallbackQuery) -> bool:
-    """Removes the pressed message's buttons; False when they were gone already, i.e. this press
-    was handled before (a double tap, or a press handled again after a crash)."""
+async def take_buttons(query: CallbackQuery, keep: InlineKeyboardMarkup | None = None) -> bool:
+    """Removes the pressed message's buttons (leaving `keep`); False when that was done already,
+    i.e. this press was handled before (a double tap, or a press handled again after a crash)."""
     try:
-        await query.edit_message_reply_markup(reply_markup=None)
+        await query.edit_message_reply_markup(reply_markup=keep)
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise
