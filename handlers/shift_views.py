@@ -51,12 +51,24 @@ def places(t: Translator, shift: Shift) -> str:
     )
 
 
-def list_line(t: Translator, index: int, shift: Shift) -> str:
+def standing_mark(t: Translator, mine: tuple[str, int] | None) -> str:
+    """What the reader already is on a shift, for lists: "✅ You're signed up." / "⏳ You're #2 on the waitlist."."""
+    if mine is None:
+        return ""
+    status, rank = mine
+    if status == "waitlisted":
+        return "⏳ " + t._("You're #{rank} on the waitlist.").format(rank=t.number(rank))
+    return "✅ " + t._("You're signed up.")
+
+
+def list_line(t: Translator, index: int, shift: Shift, mine: tuple[str, int] | None = None) -> str:
+    mark = standing_mark(t, mine)
     return (
         f"<b>{index}.</b> {esc(t.weekday_date(shift.starts_at))} {esc(t.time(shift.starts_at))} · "
         f"{KIND_EMOJI[shift.kind]} <b>{esc(shift.title)}</b>\n"
         f"    {esc(shift.org_name)} · {esc(places(t, shift))}"
         + (" · 💻" if shift.is_online else "")
+        + (f"\n    <b>{esc(mark)}</b>" if mark else "")
     )
 
 
@@ -220,7 +232,7 @@ def shift_list(t: Translator, page: browse.Page) -> tuple[str, InlineKeyboardMar
         pages = t._("page {page} of {pages}").format(page=t.number(filters_.page + 1), pages=t.number(page.pages))
         lines = [header, esc(f"{counter} · {pages}"), ""]
         first = filters_.page * browse.PAGE_SIZE + 1
-        lines += [list_line(t, first + i, s) + "\n" for i, s in enumerate(page.shifts)]
+        lines += [list_line(t, first + i, s, page.mine.get(s.id)) + "\n" for i, s in enumerate(page.shifts)]
     state = filters_.encode()
     open_buttons = [
         InlineKeyboardButton(str(filters_.page * browse.PAGE_SIZE + 1 + i), callback_data=Card(s.id, state).pack())

@@ -207,3 +207,37 @@ async def test_unregistered_people_are_sent_to_start(emulator: BotAPIEmulator, b
     assert "send /start" in (await newbie.next_reply()).text
     answer = await newbie.press_data("sj:1")
     assert answer.show_alert and "send /start" in (answer.text or "")
+
+
+async def test_the_list_and_the_card_mark_what_you_are_already_on(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    """Issue 13 item 4: a shift you signed up for, or wait for, says so in /shifts, not just "places left"."""
+    db = bot.db
+    org = await make_org(db)
+    mine = await make_shift(db, org, title="Phone bank", starts=soon(1), capacity=10)
+    full = await make_shift(db, org, title="Door knocking", starts=soon(2), capacity=1)
+    await make_shift(db, org, title="Voter guide drop", starts=soon(3), capacity=10)
+    holder = await make_volunteer(db, 2601, first_name="Ana", locale="en")
+    linh_row = await make_volunteer(db, 2602, first_name="Linh", locale="vi")
+    now = bot.runtime.now_ts()
+    await sign_up(db, holder.id, full, now, policy=bot.runtime.reminder_policy)
+    await sign_up(db, linh_row.id, mine, now, policy=bot.runtime.reminder_policy)
+    await sign_up(db, linh_row.id, full, now, policy=bot.runtime.reminder_policy)
+    linh = emulator.user(2602, "Linh", language_code="vi")
+
+    await linh.send("/shifts")
+    listing = await linh.next_reply()
+    entries = listing.text.split("\n\n")[1:]  # one entry per shift, in date order
+    signed = "✅ " + tr("vi", "You're signed up.")
+    waiting = "⏳ " + tr("vi", "You're #{rank} on the waitlist.").format(rank="1")
+    assert "Phone bank" in entries[0] and signed in entries[0]
+    assert "Door knocking" in entries[1] and waiting in entries[1]
+    assert "Voter guide drop" in entries[2] and "✅" not in entries[2] and "⏳" not in entries[2]
+
+    await linh.press("1")
+    card = await linh.next_reply()
+    assert signed in card.text
+    await linh.press("◀ " + tr("vi", "All shifts"))
+    await linh.next_reply()
+    await linh.press("2")
+    card = await linh.next_reply()
+    assert waiting in card.text

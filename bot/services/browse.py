@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import to_ts
 from bot.db import Database
 from bot.store import shifts as shift_store
+from bot.store import signups as signup_store
 from bot.store.people import Person
 from bot.store.shifts import Shift, ShiftQuery
 from bot.vocab import KIND_BY_CODE, KIND_CODES
@@ -68,6 +69,7 @@ class Page:
     shifts: list[Shift]
     total: int
     filters: Filters
+    mine: dict[int, tuple[str, int]] = field(default_factory=dict)  # shift id -> (their status, waitlist rank)
 
     @property
     def pages(self) -> int:
@@ -92,4 +94,5 @@ async def find_shifts(db: Database, person: Person, filters: Filters, now: datet
         # The page they were on emptied out (shifts filled or started): show the last one there is.
         last = (total - 1) // PAGE_SIZE
         return await find_shifts(db, person, replace(filters, page=last), now, tz)
-    return Page(shifts, total, filters)
+    mine = await signup_store.standings(db, person.id, [s.id for s in shifts])
+    return Page(shifts, total, filters, mine)

@@ -93,6 +93,26 @@ async def waitlist_rank(db: Database | Transaction, signup: Signup) -> int:
     )
 
 
+async def standings(db: Database | Transaction, person_id: int, shift_ids: list[int]) -> dict[int, tuple[str, int]]:
+    """Shift id -> (status, waitlist rank or 0) of this person's active signups among these shifts, in one query."""
+    if not shift_ids:
+        return {}
+    marks = ",".join("?" * len(shift_ids))
+    rows = await db.fetchall(
+        f"""
+        SELECT g.shift_id, g.status,
+               CASE WHEN g.status = 'waitlisted' THEN (
+                   SELECT count(*) FROM signup w
+                   WHERE w.shift_id = g.shift_id AND w.status = 'waitlisted' AND w.position <= g.position
+               ) ELSE 0 END AS rank
+        FROM signup g
+        WHERE g.person_id = ? AND g.status IN ('confirmed', 'waitlisted') AND g.shift_id IN ({marks})
+        """,  # only placeholders are interpolated
+        (person_id, *shift_ids),
+    )
+    return {r["shift_id"]: (r["status"], int(r["rank"])) for r in rows}
+
+
 async def overlapping(tx: Transaction, person_id: int, starts_at: int, ends_at: int, exclude_shift: int) -> list[int]:
     """Shift ids of this person's confirmed shifts that overlap the given time."""
     rows = await tx.fetchall(
