@@ -26,6 +26,8 @@ Moment = datetime  # for annotations inside Translator, whose `datetime` method 
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
+# Zones named through another key, the way their people know them (Indianapolis keeps Eastern Time).
+_NAME_ZONE = {"America/Indiana/Indianapolis": "America/New_York"}
 _OFFSET = re.compile(r"^(GMT|UTC)|^[+\-\u2212]\d")  # what CLDR falls back to when a zone has no short name
 
 # The picker's order: the network's languages roughly by how many of its volunteers read them.
@@ -162,13 +164,23 @@ class Translator:
         pattern = self.babel.datetime_formats["medium"]
         return pattern.replace("{1}", self.weekday_date(local)).replace("{0}", self.time(local))
 
+    def zone_name(self, zone: str) -> str:
+        """The zone's generic name ('Pacific Time', 'Giờ Việt Nam'), as the time-zone picker shows it.
+        Named by its IANA key, not a moment: from a moment CLDR falls back to 'GMT+07:00' for zones
+        whose metazone has no generic name in the language (Vietnam, Guam)."""
+        return babel_dates.get_timezone_name(
+            _NAME_ZONE.get(zone, zone), width="long", zone_variant="generic", locale=self.babel
+        )
+
     def zone(self, moment: Moment) -> str:
-        """The zone as readers know it: an abbreviation where their language has one (PST), else its
-        generic name (미 태평양 시간) rather than a bare offset like -0800."""
+        """The zone as readers know it: an abbreviation where their language has one (PST), else the
+        name the picker showed them (미 태평양 시간, Giờ Việt Nam) rather than a bare offset like -0800."""
         local = self.local(moment)
         short = babel_dates.get_timezone_name(local, width="short", locale=self.babel)
-        if not _OFFSET.match(short):
+        if not _OFFSET.match(short) and short != babel_dates.get_timezone_gmt(local, "short", locale=self.babel):
             return short
+        if self.tz.key:
+            return self.zone_name(self.tz.key)
         return babel_dates.get_timezone_name(local, width="long", zone_variant="generic", locale=self.babel)
 
     def number(self, value: float) -> str:

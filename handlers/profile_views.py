@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Literal, Self, TypeVar
 
-from babel.dates import get_timezone_location, get_timezone_name
+from babel.dates import get_timezone_location
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.i18n import Translator
@@ -36,8 +36,6 @@ SETTINGS: Mode = "set"
 MODES: tuple[Mode, ...] = (ONBOARDING, SETTINGS)
 
 # Babel 2.18's CLDR data has no metazone for this zone's canonical name; it is plain Eastern Time.
-_LABEL_ZONE = {"America/Indiana/Indianapolis": "America/New_York"}
-
 
 def esc(text: str) -> str:
     """User-provided text made safe for parse_mode HTML."""
@@ -315,8 +313,8 @@ def zip_error(t: Translator, mode: Mode, error: InvalidZip, state: str, sent: st
 
 
 def zone_label(t: Translator, zone: str) -> str:
-    """'Pacific Time' and the like, in the reader's language."""
-    return get_timezone_name(_LABEL_ZONE.get(zone, zone), width="long", zone_variant="generic", locale=t.babel)
+    """'Pacific Time' and the like, in the reader's language (the same name shift times fall back to)."""
+    return t.zone_name(zone)
 
 
 def _zone_labels(t: Translator, zones: Iterable[str]) -> list[str]:
