@@ -28,7 +28,7 @@ from handlers import (
     jobs,
     manage,
     myshifts,
-    newshift,
+    newshift_dialogue,
     onboarding,
     orgs,
     pacer,
@@ -93,8 +93,8 @@ def register_handlers(app: Application) -> None:
     Groups: -2 who is this (resolve_user); -1 the dialogue watcher; 0 commands, buttons, and last every
     other message, routed to the one open dialogue (handlers/kit/dialogues.py)."""
     app.add_handler(TypeHandler(Update, resolve_user), group=-2)
-    newshift.register(app)  # a dialogue too; its typed answers and /cancel only while it is open
-    shift_upload.register(app)  # /cancel only while an upload waits; CSV documents from coordinators
+    newshift_dialogue.register(app)  # on the dialogue engine: its answers come through the router
+    shift_upload.register(app)  # on the engine too; CSV files nobody asked for are taken unasked
     start.register(app)
     onboarding.register(app)  # the profile editors in onboarding mode; typed answers via its flow
     settings_menu.register(app)  # the same editors in settings mode; typed answers via its flow

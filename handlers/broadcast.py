@@ -61,8 +61,8 @@ from handlers.kit import dialogues
 from handlers.kit.context import RUNTIME_KEY, BotContext
 from handlers.kit.guards import require_coordinator
 from handlers.kit.replies import show
-from handlers.newshift import explain
 from handlers.notices import Notice, Rendering, Skip, poke_dispatcher, renderer
+from handlers.shift_views import explain
 
 log = logging.getLogger(__name__)
 

@@ -66,8 +66,8 @@ from handlers.manage_views import (
     is_open,
     stale,
 )
-from handlers.newshift import explain
 from handlers.notices import poke_dispatcher
+from handlers.shift_views import explain
 
 FIELD = "mg.field"  # step: the TEXT_FIELDS code being typed; data {"shift"}
 CANCEL = "mg.cancel"  # step 'reason', then 'confirm' with data {"shift", "reason"}

@@ -23,8 +23,8 @@ from handlers import shift_views as views
 from handlers.kit import pickers
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid, pager
-from handlers.newshift import hours_label
 from handlers.shift_notices import clip
+from handlers.shift_views import hours_label
 
 PAGE_SIZE = 8
 DEADLINES = pickers.DEADLINES

@@ -1,5 +1,6 @@
 """How a shift reads in the chat: list lines and the full card, in the reader's language and zone; the
-/shifts list, its filters and the card's buttons (handlers/shifts.py loads and sends them).
+/shifts list, its filters and the card's buttons (handlers/shifts.py loads and sends them); why a value
+typed for a shift was refused (explain), and lengths in hours (shared by /newshift and /manage).
 
 Button data keeps the shapes it had before the codec (`sl:<filters>`, `sf:<w|k|o>:<filters>`,
 `sc:<shift>[:<filters>]`, `sj:<shift>[:o]`, `mc:<signup>`, `mx:<signup>`): cards and lists already in
@@ -15,11 +16,13 @@ from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import quote_plus
 
+from babel.dates import get_month_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.services import browse
 from bot.services.browse import Filters
+from bot.services.posting import Invalid, MonthName
 from bot.store.shifts import Shift
 from bot.vocab import KIND_EMOJI, KINDS, kind_name, outreach_language_name
 from handlers.kit.callbacks import Button
@@ -30,6 +33,26 @@ DESCRIPTION_LIMIT = 1500  # keeps a card far below Telegram's 4096 whatever the 
 
 def esc(text: str | None) -> str:
     return html.escape(text or "", quote=False)
+
+
+def explain(t: Translator, problem: Invalid, *, html: bool = True) -> str:
+    """A broken posting rule in the reader's language; numbers and month names formatted for them."""
+    params: dict[str, str] = {}
+    for key, value in problem.params.items():
+        if isinstance(value, MonthName):
+            params[key] = get_month_names("wide", locale=t.locale)[int(value)]
+        elif isinstance(value, int):
+            params[key] = t.number(value)
+        else:
+            params[key] = esc(str(value)) if html else str(value)
+    return t._(problem.message).format(**params)
+
+
+def hours_label(t: Translator, minutes: int) -> str:
+    hours = minutes / 60
+    # ngettext wants a whole count; a fraction reads as plural ("1.5 hours") in our languages.
+    count = int(hours) if hours.is_integer() else 2
+    return t.ngettext("{count} hour", "{count} hours", count).format(count=t.number(round(hours, 2)))
 
 
 def when(t: Translator, shift: Shift) -> str:

@@ -18,7 +18,7 @@ from bot.store import shifts as shift_store
 from bot.store.orgs import Org
 from bot.store.people import Person
 from bot.vocab import outreach_language_name
-from handlers.newshift import hours_label
+from handlers.shift_views import hours_label
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.emulator import BotAPIEmulator, BotMessage, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
@@ -401,7 +401,7 @@ async def test_csv_upload_report_then_confirm(emulator: BotAPIEmulator, bot: Run
     assert await shift_store.count_all(bot.db) == 0  # nothing until confirmed
     publish = "✅ " + trn(ko, "Publish {count} shift", "Publish {count} shifts", 2).format(count="2")
     publish_data = summary.button(publish)[1]
-    assert publish_data is not None and len(publish_data) < 20  # the shifts wait in user_data, not in the button
+    assert publish_data is not None and len(publish_data) < 20  # the shifts wait in the dialogue row, not in the button
     await user.press(publish)
     done = await reply(user)
     assert trn(ko, "Published {count} shift from {file}.", "Published {count} shifts from {file}.", 2).format(

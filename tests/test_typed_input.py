@@ -20,8 +20,8 @@ from bot.services import broadcasts, orgs_admin, posting, profile, shift_admin, 
 from bot.services.posting import Invalid
 from bot.store.orgs import Org
 from bot.text import HUGE, REORDERING, fold_digits, is_visible, whole_number, whole_number_in
-from handlers.newshift import explain
 from handlers.profile_views import name_error, zip_error
+from handlers.shift_views import explain
 
 NATIVE_TWELVE = {
     "ascii": "12", "arabic_indic": "١٢", "persian_urdu": "۱۲", "devanagari": "१२", "bengali": "১২", "thai": "๑๒",

@@ -10,9 +10,10 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from bot.clock import to_ts
 from bot.db import Database
 from bot.i18n import N_
 from bot.services.authz import Actor
+from bot.services.once import Claim, claimed
 from bot.store import audit
 from bot.store import shifts as shift_store
 from bot.store.orgs import Org
@@ -419,6 +421,23 @@ class Draft:
     def has_place(self) -> bool:
         return bool(self.online_url or self.address or self.place_name)
 
+    def as_data(self) -> dict[str, Any]:
+        """JSON-able (for the dialogue row): the day as ISO date, the start as HH:MM."""
+        data = asdict(self)
+        data["day"] = self.day.isoformat() if self.day else None
+        data["start"] = self.start.strftime("%H:%M") if self.start else None
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Draft:
+        """The draft `as_data` wrote; unknown keys (from an older release) are left out."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["day"] = date.fromisoformat(values["day"]) if values.get("day") else None
+        values["start"] = time.fromisoformat(values["start"]) if values.get("start") else None
+        values["languages"] = list(values.get("languages") or [])
+        return cls(**values)
+
 
 def region_for(org: Org, online: bool) -> str | None:
     """An in-person shift is in its organization's state; an online one is anywhere."""
@@ -508,12 +527,15 @@ class Published:
 
 
 async def publish(
-    db: Database, shifts: Sequence[NewShift], *, actor: Actor, now: int, weekly: bool = False
+    db: Database, shifts: Sequence[NewShift], *, actor: Actor, now: int, weekly: bool = False,
+    claim: Claim | None = None,
 ) -> Published:
     """Creates every shift (and their weekly series) in one transaction: all of them or none.
 
     Refuses, creating nothing, when any would start in the past by now (the dialogue may have been slow),
     or when the actor doesn't coordinate every shift's organization (checked here, not only in handlers).
+    With `claim` (the dialogue that holds the draft), a second press of Publish, or the same press handled
+    again after a crash, raises AlreadyDone and creates nothing (bot/services/once.py).
     """
     if not all(actor.can_coordinate(s.org_id) for s in shifts):
         raise NotAllowed(sorted({s.org_id for s in shifts}))
@@ -525,6 +547,7 @@ async def publish(
     series_id = None
     ids: list[int] = []
     async with db.transaction() as tx:
+        await claimed(tx, claim)
         if weekly:
             series_id = await shift_store.create_series(tx, shifts[0].org_id, "weekly", actor_id, now)
         for shift in shifts:

@@ -159,13 +159,16 @@ async def save(context: BotContext, dialogue: Dialogue) -> None:
 
 
 async def end(context: BotContext, kind: str | None = None) -> bool:
-    """Closes the open dialogue (only of that kind, when given); True when one was closed."""
+    """Closes the open dialogue (only of that kind, when given); True when this update closed it.
+
+    False when another update (a second press of Cancel) closed it a moment ago, so a button that
+    ends a dialogue can tell the second press that there is nothing left to do."""
     open_ = await current(context)
     if open_ is None or (kind is not None and open_.kind != kind):
         return False
-    await store.close(context.runtime.database, context.person.id)
+    closed = await store.close(context.runtime.database, context.person.id, open_.kind)
     _remember(context, None)
-    return True
+    return closed
 
 
 async def begin(
@@ -174,7 +177,8 @@ async def begin(
     """Opens a dialogue of `kind` and returns it; the caller then asks its first question.
 
     When another flow is open (one the person could lose work in), nothing opens yet: the person is
-    asked whether to leave it, and None is returned. The same kind, or a one-question flow, is replaced."""
+    asked whether to leave it, and None is returned (a pressed button is answered then: the caller answers
+    it only when a dialogue is returned). The same kind, or a one-question flow, is replaced."""
     if kind not in FLOWS:
         raise KeyError(f"no flow registered for {kind!r}")
     new = Dialogue(kind=kind, step=step, data=dict(data or {}))

@@ -6,6 +6,8 @@ from telegram import Update
 
 from bot.services import authz
 from bot.services.authz import Actor
+from bot.store import orgs as org_store
+from bot.store.orgs import Org
 from handlers.kit.context import BotContext
 
 
@@ -41,3 +43,12 @@ async def require_coordinator(update: Update, context: BotContext, org_id: int |
     elif update.effective_message:
         await update.effective_message.reply_text(text)
     return None
+
+
+async def postable_orgs(context: BotContext, actor: Actor) -> list[Org]:
+    """The organizations this person may post for: all active ones for network admins."""
+    db = context.runtime.database
+    if actor.is_network_admin:
+        return await org_store.list_active(db)
+    found = [await org_store.get(db, role.org_id) for role in actor.roles]
+    return [o for o in found if o is not None and o.status == "active"]

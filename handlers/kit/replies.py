@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 log = logging.getLogger(__name__)
@@ -72,3 +73,11 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -
         await update.effective_message.reply_text(text, reply_markup=markup)
     else:
         await edit_or_keep(update.callback_query, text, markup)
+
+
+async def drop_buttons(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """Takes the buttons off an earlier question (known by id), so they can't be pressed any more."""
+    if message_id is None:
+        return
+    with contextlib.suppress(BadRequest):  # already without buttons, or too old to edit: nothing to take away
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)

@@ -1,0 +1,363 @@
+"""What /newshift shows: its buttons, each step's question above a summary of the draft, the preview.
+
+Rendering only: handlers/newshift_dialogue.py decides the step and sends what these functions return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton
+
+from bot.clock import from_ts
+from bot.i18n import N_, Translator
+from bot.services.posting import Draft
+from bot.store.orgs import Org
+from bot.store.shifts import NewShift, Shift
+from bot.vocab import KIND_CODES, KIND_EMOJI, KINDS, OUTREACH_LANGUAGES, kind_name, outreach_language_name
+from handlers import shift_views as views
+from handlers.kit.callbacks import Button
+from handlers.kit.keyboards import grid, pager
+from handlers.shift_upload_views import upload_buttons
+from handlers.shift_views import esc, hours_label
+
+Rows = list[list[InlineKeyboardButton]]
+
+ORG, TITLE, KIND, DATE, TIME, LENGTH = "org", "title", "kind", "date", "time", "length"
+PLACE, PLACE_NAME, LINK, CAPACITY, LANGUAGES = "place", "place_name", "link", "capacity", "languages"
+DESCRIPTION, DEADLINE, REPEAT, PREVIEW, EDIT = "description", "deadline", "repeat", "preview", "edit"
+EDITABLE = {
+    ORG: N_("Organization"), TITLE: N_("Title"), KIND: N_("Kind"), DATE: N_("Date"), TIME: N_("Start time"),
+    LENGTH: N_("Length"), PLACE: N_("Place"), CAPACITY: N_("Volunteers needed"), LANGUAGES: N_("Languages"),
+    DESCRIPTION: N_("Description"), DEADLINE: N_("Signup deadline"), REPEAT: N_("Repeat"),
+}
+DATE_BUTTONS = 14
+TIME_SLOTS = tuple(time(h, m) for h, m in ((9, 0), (10, 0), (11, 0), (12, 0), (13, 0), (14, 0), (15, 0),
+                                           (16, 0), (17, 0), (18, 0), (18, 30), (19, 0)))
+LENGTHS = (60, 90, 120, 180, 240)  # minutes
+CAPACITIES = (5, 10, 15, 20, 30, 50)
+DEADLINES = (0, 120, 1440, 2880)  # minutes before the start; 0: none
+REPEATS = (1, 2, 4, 8, 12)
+ORGS_PER_PAGE = 10
+
+
+# --- the buttons (callback data) -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickOrg(Button, prefix="ns:o"):
+    org: int
+
+
+@dataclass(frozen=True)
+class OrgPage(Button, prefix="ns:op"):
+    page: int
+
+
+@dataclass(frozen=True)
+class PickKind(Button, prefix="ns:k"):
+    code: str
+
+
+@dataclass(frozen=True)
+class PickDate(Button, prefix="ns:d"):
+    day: str  # YYYYMMDD
+
+
+@dataclass(frozen=True)
+class PickTime(Button, prefix="ns:t"):
+    start: str  # HHMM
+
+
+@dataclass(frozen=True)
+class PickLength(Button, prefix="ns:l"):
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Online(Button, prefix="ns:on"):
+    pass
+
+
+@dataclass(frozen=True)
+class PickCapacity(Button, prefix="ns:c"):
+    count: int
+
+
+@dataclass(frozen=True)
+class ToggleLanguage(Button, prefix="ns:g"):
+    code: str
+
+
+@dataclass(frozen=True)
+class LanguagesDone(Button, prefix="ns:gd"):
+    pass
+
+
+@dataclass(frozen=True)
+class NoDescription(Button, prefix="ns:sk"):
+    pass
+
+
+@dataclass(frozen=True)
+class PickDeadline(Button, prefix="ns:dl"):
+    minutes: int  # before the start; 0: when it starts
+
+
+@dataclass(frozen=True)
+class PickRepeat(Button, prefix="ns:r"):
+    weeks: int
+
+
+@dataclass(frozen=True)
+class Publish(Button, prefix="ns:pub"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditMenu(Button, prefix="ns:ed"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditField(Button, prefix="ns:ef"):
+    step: str
+
+
+@dataclass(frozen=True)
+class Back(Button, prefix="ns:bk"):
+    pass
+
+
+@dataclass(frozen=True)
+class Cancel(Button, prefix="ns:x"):
+    pass
+
+
+# --- the screens ------------------------------------------------------------------------------------------
+
+
+def org_translator(t: Translator, org: Org) -> Translator:
+    """The reader's language on the organization's clock: a shift's dates are the organization's dates."""
+    return Translator(locale=t.locale, tz=ZoneInfo(org.timezone))
+
+
+def _noon(ot: Translator, day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=ot.tz)
+
+
+def card_shift(new: NewShift, org: Org) -> Shift:
+    """A not-yet-saved shift as the card renders it: nobody signed up yet."""
+    return Shift(
+        id=0, org_id=org.id, org_name=org.name, org_slug=org.slug, title=new.title, kind=new.kind,
+        description=new.description, place_name=new.place_name, address=new.address, latitude=new.latitude,
+        longitude=new.longitude, online_url=new.online_url, region=new.region, starts_at=from_ts(new.starts_at),
+        ends_at=from_ts(new.ends_at), timezone=new.timezone, capacity=new.capacity,
+        signup_deadline=from_ts(new.signup_deadline) if new.signup_deadline else None, status="published",
+        cancel_reason=None, confirmed_count=0, waitlist_count=0, languages=new.languages,
+    )
+
+
+def draft_summary(t: Translator, draft: Draft, org: Org | None) -> list[str]:
+    """What they have said so far, a few short lines above each question."""
+    head = "📝 <b>" + t._("New shift") + "</b>" + (f" · {esc(org.name)}" if org else "")
+    lines = [head]
+    if draft.title:
+        kind = f" · {KIND_EMOJI[draft.kind]} {esc(kind_name(t, draft.kind))}" if draft.kind else ""
+        lines.append(f"<b>{esc(draft.title)}</b>{kind}")
+    if draft.day and org:
+        ot = org_translator(t, org)
+        parts = [ot.weekday_date(_noon(ot, draft.day))]
+        if draft.start:
+            parts.append(ot.time(datetime.combine(draft.day, draft.start, tzinfo=ot.tz)))
+        if draft.minutes:
+            parts.append(hours_label(t, draft.minutes))
+        lines.append("🗓 " + esc(" · ".join(parts)))
+    if draft.online_url:
+        lines.append("💻 " + esc(draft.online_url))
+    elif draft.has_place:
+        lines.append("📍 " + esc(", ".join(p for p in (draft.place_name, draft.address) if p) or "📌"))
+    return lines
+
+
+def nav_row(t: Translator, back: bool) -> list[InlineKeyboardButton]:
+    row = [InlineKeyboardButton("◀ " + t._("Back"), callback_data=Back().pack())] if back else []
+    return [*row, InlineKeyboardButton("✖ " + t._("Cancel"), callback_data=Cancel().pack())]
+
+
+def question(
+    t: Translator,
+    step: str,
+    draft: Draft,
+    org: Org | None,
+    now: datetime,
+    *,
+    back: bool,
+    editing: bool,
+    several_orgs: bool,
+    orgs: Sequence[Org] = (),
+    org_page: int = 0,
+) -> tuple[str, Rows]:
+    """The text and buttons of one step's question (`orgs`: the organizations offered at ORG)."""
+    rows: Rows = []
+    if step == ORG:
+        text = t._("Which organization is the shift for?")
+        first = org_page * ORGS_PER_PAGE
+        for o in orgs[first : first + ORGS_PER_PAGE]:
+            rows.append([InlineKeyboardButton(o.name[:60], callback_data=PickOrg(o.id).pack())])
+        rows += pager(t, org_page, first + ORGS_PER_PAGE < len(orgs), lambda n: OrgPage(n).pack())
+        rows += upload_buttons(t)
+    elif step == TITLE:
+        text = t._("What is the shift called? For example: <i>Weekly phone bank for Korean speakers</i>")
+        if not editing:
+            rows += upload_buttons(t)
+    elif step == KIND:
+        text = t._("What kind of shift is it?")
+        rows = grid(
+            [InlineKeyboardButton(f"{KIND_EMOJI[k]} {kind_name(t, k)}", callback_data=PickKind(KIND_CODES[k]).pack())
+             for k in KINDS],
+            2,
+        )
+    elif step == DATE:
+        assert org is not None
+        ot = org_translator(t, org)
+        today = now.astimezone(ot.tz).date()
+        text = t._("Which day? Tap one, or type a date (for example 12/5 or Dec 5).")
+        days = (today + timedelta(days=i) for i in range(DATE_BUTTONS))
+        rows = grid(
+            [InlineKeyboardButton(ot.weekday_date(_noon(ot, d)), callback_data=PickDate(f"{d:%Y%m%d}").pack())
+             for d in days],
+            2,
+        )
+    elif step == TIME:
+        assert org is not None and draft.day is not None
+        ot = org_translator(t, org)
+        text = t._("What time does it start? Tap one, or type a time (for example 18:30 or 6:30pm).")
+        slots = [s for s in TIME_SLOTS if datetime.combine(draft.day, s, tzinfo=ot.tz) > now]
+        rows = grid(
+            [InlineKeyboardButton(ot.time(datetime.combine(draft.day, s, tzinfo=ot.tz)),
+                                  callback_data=PickTime(f"{s:%H%M}").pack()) for s in slots],
+            4,
+        )
+    elif step == LENGTH:
+        text = t._("How long is it? Tap one, or type hours (for example 2.5) or minutes (90m).")
+        rows = [[InlineKeyboardButton(hours_label(t, m), callback_data=PickLength(m).pack()) for m in LENGTHS]]
+    elif step == PLACE:
+        text = t._(
+            "Where is it? Type the address, share a location (📎 → Location), or tap Online if it happens online."
+        )
+        rows = [[InlineKeyboardButton("💻 " + t._("Online"), callback_data=Online().pack())]]
+    elif step == PLACE_NAME:
+        text = t._(
+            "Got the location. What should volunteers look for there? For example: <i>KAYA office, 2nd floor</i>"
+        )
+    elif step == LINK:
+        text = t._("Send the link volunteers will join, for example https://zoom.us/j/123456789")
+    elif step == CAPACITY:
+        text = t._("How many volunteers can sign up? Tap one, or type a number from 1 to 10,000.")
+        rows = [[InlineKeyboardButton(t.number(n), callback_data=PickCapacity(n).pack()) for n in CAPACITIES]]
+    elif step == LANGUAGES:
+        text = t._(
+            "Which languages must volunteers speak? Tap all that apply, then Done. "
+            "Leave them all unticked if any language will do."
+        )
+        rows = grid(
+            [
+                InlineKeyboardButton(
+                    ("✓ " if code in draft.languages else "") + outreach_language_name(t, code),
+                    callback_data=ToggleLanguage(code).pack(),
+                )
+                for code in OUTREACH_LANGUAGES
+            ],
+            3,
+        )
+        rows.append([InlineKeyboardButton("✅ " + t._("Done"), callback_data=LanguagesDone().pack())])
+    elif step == DESCRIPTION:
+        text = t._(
+            "Anything else volunteers should know: what to bring, parking, training? Type it, or tap No description."
+        )
+        rows = [[InlineKeyboardButton(t._("No description"), callback_data=NoDescription().pack())]]
+    elif step == DEADLINE:
+        text = t._("When do signups close? Tap one, or type a date and time (for example Dec 4 18:00).")
+        labels = {
+            0: t._("When it starts"),
+            120: t._("2 hours before"),
+            1440: t._("1 day before"),
+            2880: t._("2 days before"),
+        }
+        rows = grid([InlineKeyboardButton(labels[m], callback_data=PickDeadline(m).pack()) for m in DEADLINES], 2)
+    elif step == REPEAT:
+        text = t._("Does it repeat every week? Tap how many weeks in all, or type a number from 1 to 12.")
+        buttons = [InlineKeyboardButton(t._("Just once"), callback_data=PickRepeat(1).pack())] + [
+            InlineKeyboardButton(
+                t.ngettext("Weekly, {count} week", "Weekly, {count} weeks", n).format(count=t.number(n)),
+                callback_data=PickRepeat(n).pack(),
+            )
+            for n in REPEATS[1:]
+        ]
+        rows = grid(buttons, 2)
+    elif step == EDIT:
+        text = t._("What would you like to change?")
+        fields = [s for s in EDITABLE if s != ORG or several_orgs]
+        rows = grid([InlineKeyboardButton(t._(EDITABLE[s]), callback_data=EditField(s).pack()) for s in fields], 2)
+    else:
+        raise AssertionError(f"no question for step {step}")
+    rows.append(nav_row(t, back))
+    return "\n".join([*draft_summary(t, draft, org), "", text]), rows
+
+
+def preview(t: Translator, shifts: list[NewShift], org: Org) -> str:
+    """The first shift's card exactly as volunteers get it, then what the card doesn't say (repeats, deadline)."""
+    ot = org_translator(t, org)
+    body = views.card(ot, card_shift(shifts[0], org))
+    extras = []
+    if len(shifts) > 1:
+        dates = ", ".join(ot.weekday_date(from_ts(s.starts_at)) for s in shifts)
+        extras.append(
+            "🔁 " + t.ngettext("Every week, {count} time: {dates}", "Every week, {count} times: {dates}",
+                              len(shifts)).format(count=t.number(len(shifts)), dates=esc(dates))
+        )
+    if shifts[0].signup_deadline:
+        closes = ot.datetime(from_ts(shifts[0].signup_deadline)) + " " + ot.zone(from_ts(shifts[0].signup_deadline))
+        extras.append("⏰ " + t._("Signups close {when}.").format(when=esc(closes)))
+        if len(shifts) > 1:
+            extras[-1] += " " + t._("The same time before each of the others.")
+    return "\n".join([body, *(["", *extras] if extras else [])])
+
+
+def preview_screen(t: Translator, shifts: list[NewShift], org: Org, *, back: bool) -> tuple[str, Rows]:
+    """The last step: the card, Publish, Edit."""
+    heading = "👀 <b>" + t._("Preview: this is what volunteers will see.") + "</b>"
+    label = (
+        t._("Publish")
+        if len(shifts) == 1
+        else t.ngettext("Publish {count} shift", "Publish {count} shifts", len(shifts)).format(
+            count=t.number(len(shifts))
+        )
+    )
+    rows = [
+        [InlineKeyboardButton("✅ " + label, callback_data=Publish().pack())],
+        [InlineKeyboardButton("✏️ " + t._("Edit"), callback_data=EditMenu().pack())],
+        nav_row(t, back),
+    ]
+    return heading + "\n\n" + preview(t, shifts, org), rows
+
+
+def published(t: Translator, shifts: list[NewShift], org: Org, shift_ids: list[int], bot_username: str) -> str:
+    """What the preview becomes once published: done, the card, a link to share."""
+    count = len(shift_ids)
+    done = (
+        t._("✅ Published! Volunteers who match it can find it on /shifts now.")
+        if count == 1
+        else t.ngettext(
+            "✅ Published {count} shift! Volunteers who match them can find them on /shifts now.",
+            "✅ Published {count} shifts! Volunteers who match them can find them on /shifts now.",
+            count,
+        ).format(count=t.number(count))
+    )
+    link = f"https://t.me/{bot_username}?start=shift-{shift_ids[0]}"
+    share = t._("Share it with this link: {link}").format(link=link)
+    return f"<b>{done}</b>\n\n{preview(t, shifts, org)}\n\n{share}"
