@@ -20,6 +20,7 @@ from bot.runtime import Runtime
 from bot.scheduler import default_concurrency
 from handlers import (
     broadcast,
+    checkin,
     errors,
     export,
     followup,
@@ -101,6 +102,7 @@ def register_handlers(app: Application) -> None:
     privacy.register(app)
     shifts.register(app)
     myshifts.register(app)
+    checkin.register(app)
     reminder_replies.register(app)
     followup.register(app)
     invites.register(app)

@@ -20,6 +20,7 @@ VOLUNTEER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start or go back to the main menu")),
     ("shifts", N_("Find open shifts")),
     ("myshifts", N_("Your upcoming shifts")),
+    ("checkin", N_("Check in at your shift")),
     ("help", N_("What this bot can do")),
     ("language", N_("Change the language")),
     ("settings", N_("Your name, place, phone, languages, interests and reminders")),
