@@ -5,13 +5,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.services import checkins
+from bot.services import checkins, profile
 from bot.services.checkins import CheckInResult, NotAllowed
 from bot.store import shifts as shift_store
 from handlers import checkin_views as views
-from handlers.checkin_views import CheckIn, CheckOut
+from handlers.checkin_views import CheckIn, CheckOut, QrCode
 from handlers.context import BotContext
-from handlers.guards import require_registered
+from handlers.guards import require_coordinator, require_registered
+from handlers.invites import qr_png
 from handlers.kit import dialogues
 
 
@@ -28,11 +29,26 @@ async def checkin_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-async def checked_in_reply(update: Update, context: BotContext, result: CheckInResult) -> None:
+async def checked_in_reply(chat_id: int, context: BotContext, result: CheckInResult) -> None:
     """Says how a check-in went as a new message; a done one carries the Check out button."""
     t = context.t
     markup = views.out_markup(t, result.signup_id) if result.done and result.signup_id else None
-    await context.bot.send_message(update.effective_chat.id, views.outcome(t, result), reply_markup=markup)
+    await context.bot.send_message(chat_id, views.outcome(t, result), reply_markup=markup)
+
+
+async def check_in_by_code(chat_id: int, context: BotContext, token: str) -> None:
+    """A scanned QR code (/start ci-<token>, or after onboarding): checks in, signing up a walk-in."""
+    runtime = context.runtime
+    db = runtime.database
+    shift_id = await checkins.shift_for_token(db, token)
+    if shift_id is None:
+        text = context.t._("This check-in code no longer works. Please ask the coordinator for the new one.")
+        await context.bot.send_message(chat_id, text)
+        return
+    result = await checkins.check_in(
+        db, person_id=context.person.id, shift_id=shift_id, method="qr", now=runtime.now_ts()
+    )
+    await checked_in_reply(chat_id, context, result)
 
 
 async def press_here(update: Update, context: BotContext, button: CheckIn) -> None:
@@ -48,7 +64,7 @@ async def press_here(update: Update, context: BotContext, button: CheckIn) -> No
         await query.answer(views.outcome(t, result).replace("<b>", "").replace("</b>", ""), show_alert=True)
         return
     await query.answer()
-    await checked_in_reply(update, context, result)
+    await checked_in_reply(update.effective_chat.id, context, result)
 
 
 async def press_out(update: Update, context: BotContext, button: CheckOut) -> None:
@@ -68,6 +84,33 @@ async def press_out(update: Update, context: BotContext, button: CheckOut) -> No
     await query.edit_message_text(views.checked_out(t, result.outcome, result.hours))
 
 
+async def press_qr(update: Update, context: BotContext, button: QrCode) -> None:
+    """The shift's check-in QR code as a picture, the link in the caption (`new`: a fresh code)."""
+    query = update.callback_query
+    runtime, t = context.runtime, context.t
+    db = runtime.database
+    shift = await shift_store.get(db, button.shift)
+    if shift is None:
+        await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
+        return
+    actor = await require_coordinator(update, context, shift.org_id)
+    if actor is None:
+        return
+    try:
+        token = await checkins.token_for(db, actor=actor, shift_id=shift.id, now=runtime.now_ts(), replace=button.new)
+    except NotAllowed:
+        await query.answer(t._("Sorry, only the organization's coordinators can do that."), show_alert=True)
+        return
+    await query.answer()
+    link = f"https://t.me/{context.bot.username}?start={profile.StartLink('checkin', token=token).payload}"
+    await context.bot.send_photo(
+        query.message.chat.id,
+        photo=qr_png(link),
+        caption=views.qr_caption(t, shift, link, replaced=button.new),
+        reply_markup=views.qr_markup(t, shift.id),
+    )
+
+
 async def shared_location(update: Update, context: BotContext) -> bool:
     """A location nobody asked for: checks in at the nearest open shift when close enough."""
     if not context.person.is_registered:
@@ -83,7 +126,7 @@ async def shared_location(update: Update, context: BotContext) -> bool:
         longitude=location.longitude,
         now=runtime.now_ts(),
     )
-    await checked_in_reply(update, context, result)
+    await checked_in_reply(update.effective_chat.id, context, result)
     return True
 
 
@@ -91,4 +134,5 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("checkin", checkin_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(CheckIn.handler(press_here))
     app.add_handler(CheckOut.handler(press_out))
+    app.add_handler(QrCode.handler(press_qr))
     dialogues.take_unasked(filters.LOCATION, shared_location)

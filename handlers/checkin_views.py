@@ -30,6 +30,32 @@ class CheckOut(Button, prefix="ci:out"):
     signup: int
 
 
+@dataclass(frozen=True)
+class QrCode(Button, prefix="ci:qr"):
+    """A coordinator's check-in QR code for one shift; `new`: replace the code (the old stops working)."""
+
+    shift: int
+    new: bool = False
+
+
+def qr_button(t: Translator, shift_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton("📷 " + t._("Check-in QR code"), callback_data=QrCode(shift_id).pack())
+
+
+def qr_caption(t: Translator, shift: Shift, link: str, *, replaced: bool) -> str:
+    lines = [t._("Check-in QR code for {title}: volunteers scan it at the door with their phone camera.").format(
+        title=f"<b>{html.escape(shift.title)}</b>"
+    ), link]
+    if replaced:
+        lines.append(t._("This is a new code: the old one no longer works."))
+    return "\n".join(lines)
+
+
+def qr_markup(t: Translator, shift_id: int) -> InlineKeyboardMarkup:
+    label = "🔄 " + t._("New code")
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=QrCode(shift_id, True).pack())]])
+
+
 def when(t: Translator, ts: int) -> str:
     """A moment in the reader's language and zone."""
     return t.datetime(from_ts(ts))

@@ -202,6 +202,10 @@ async def _finish(context: BotContext, chat_id: int, person: Person, query: Call
         from handlers.shifts import send_shift_card  # late: shifts imports more than onboarding needs
 
         await send_shift_card(chat_id, context, link.shift_id)
+    if link is not None and link.kind == "checkin":  # the QR code at the door that brought them here
+        from handlers.checkin import check_in_by_code  # late, as above
+
+        await check_in_by_code(chat_id, context, link.token)
 
 
 async def follow_line(context: BotContext, slug: str) -> str:

@@ -20,6 +20,7 @@ from bot.store.shifts import Shift
 from bot.store.signups import RosterLine
 from bot.vocab import outreach_language_name
 from handlers import shift_views as views
+from handlers.checkin_views import qr_button
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid, pager
 from handlers.manage_views import Open
@@ -119,6 +120,8 @@ def roster_page(
         text += ["", t._("Mark who came: ✅ attended, ✖ no-show.")]
     rows = grid(buttons, 4)
     rows += pager(t, page, page + 1 < pages, lambda n: RosterPage(shift.id, n, came_from).pack())
+    if shift.status != "cancelled":
+        rows.append([qr_button(t, shift.id)])
     back = Open(shift.id).pack() if from_manage else PickPage(0).pack()
     rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=back)])
     return "\n".join(text), InlineKeyboardMarkup(rows)

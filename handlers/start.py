@@ -7,7 +7,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import available_locales, language_name
 from bot.services import profile
-from handlers import onboarding
+from handlers import checkin, onboarding
 from handlers.commands import commands_for, publish_person_menu
 from handlers.invites import INVITE_PREFIX, accept_invite_link
 from handlers.kit.context import BotContext, refresh_translator
@@ -28,6 +28,9 @@ async def start(update: Update, context: BotContext) -> None:
         if link is not None:  # acted on once they finish
             await profile.remember_start(runtime.database, person.id, link, runtime.now_ts())
         await onboarding.resume(update, context)
+        return
+    if link is not None and link.kind == "checkin":
+        await checkin.check_in_by_code(update.effective_chat.id, context, link.token)
         return
     if link is not None and link.kind == "shift":
         from handlers.shifts import send_shift_card  # late: shifts imports more than /start needs

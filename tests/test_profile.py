@@ -149,7 +149,9 @@ def test_default_outreach_language() -> None:
         ("shift-abc", None),
         ("org-", None),
         ("inv-abc", None),
-        ("ci-abc", None),
+        ("ci-abc", None),  # too short to be a code
+        ("ci-Ab3_x-9Qr7TkLmNoPqRsTu", profile.StartLink("checkin", token="Ab3_x-9Qr7TkLmNoPqRsTu")),
+        ("ci-bad/token1", None),
         ("", None),
         (None, None),
     ],

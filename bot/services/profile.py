@@ -174,29 +174,35 @@ def default_outreach_language(locale: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class StartLink:
-    """A deep link this feature acts on: follow an org, or open a shift."""
+    """A deep link this feature acts on: follow an org, open a shift, or check in by a scanned code."""
 
-    kind: Literal["org", "shift"]
+    kind: Literal["org", "shift", "checkin"]
     slug: str = ""
     shift_id: int = 0
+    token: str = ""
 
     @property
     def payload(self) -> str:
+        if self.kind == "checkin":
+            return f"ci-{self.token}"
         return f"org-{self.slug}" if self.kind == "org" else f"shift-{self.shift_id}"
 
 
 _ORG_LINK = re.compile(r"org-([A-Za-z0-9][A-Za-z0-9_-]{1,31})")
 _SHIFT_LINK = re.compile(r"shift-([1-9]\d{0,11})")
+_CHECKIN_LINK = re.compile(r"ci-([A-Za-z0-9_-]{8,60})")  # a check-in QR code's token (Telegram: ≤ 64 chars)
 
 
 def parse_start_link(payload: str | None) -> StartLink | None:
-    """`org-<slug>` or `shift-<id>`; anything else (including later issues' `inv-`, `ci-`) is None."""
+    """`org-<slug>`, `shift-<id>` or `ci-<token>`; anything else (including `inv-`) is None."""
     if not payload:
         return None
     if match := _ORG_LINK.fullmatch(payload):
         return StartLink("org", slug=match.group(1).lower())
     if match := _SHIFT_LINK.fullmatch(payload):
         return StartLink("shift", shift_id=int(match.group(1)))
+    if match := _CHECKIN_LINK.fullmatch(payload):
+        return StartLink("checkin", token=match.group(1))
     return None
 
 
