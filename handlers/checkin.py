@@ -10,10 +10,10 @@ from bot.services.checkins import CheckInResult, NotAllowed
 from bot.store import shifts as shift_store
 from handlers import checkin_views as views
 from handlers.checkin_views import CheckIn, CheckOut, QrCode
-from handlers.context import BotContext
-from handlers.guards import require_coordinator, require_registered
 from handlers.invites import qr_png
 from handlers.kit import dialogues
+from handlers.kit.context import BotContext
+from handlers.kit.guards import require_coordinator, require_registered
 
 
 async def checkin_command(update: Update, context: BotContext) -> None:
