@@ -53,7 +53,6 @@ async def confirm(update: Update, context: BotContext, button: views.Erase | vie
     erased = await privacy.erase(
         runtime.database, context.person.id, runtime.now_ts(), policy=runtime.reminder_policy
     )
-    context.user_data.clear()
     if erased.promoted:
         poke_dispatcher(context)  # their notices were queued with their promotion
     # Erased: from here on no failure may read as "something went wrong", so a refused edit becomes a new message.

@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.i18n import translations
 from bot.services.signups import sign_up
+from bot.store import dialogues as dialogue_store
 from bot.store import orgs, people, signups
+from bot.store.dialogues import Dialogue
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
 from tests.factories import make_org, make_shift, make_volunteer
@@ -81,6 +83,8 @@ async def test_deleteme_erases_withdraws_and_promotes(emulator: BotAPIEmulator, 
     assert (await minji.next_reply()).text == ko.gettext("OK, nothing was deleted.")
     assert (await people.get(bot.db, leaving.id)).display_name == "민지"  # type: ignore[union-attr]
 
+    # A draft left open (its words are theirs) goes with the rest.
+    await dialogue_store.put(bot.db, leaving.id, Dialogue(kind="neworg", step="slug", data={"name": "민지네"}), now)
     await minji.send("/deleteme")
     await minji.next_reply()
     await minji.press("🗑 " + ko.gettext("Yes, delete my data"))
@@ -97,6 +101,7 @@ async def test_deleteme_erases_withdraws_and_promotes(emulator: BotAPIEmulator, 
     assert (gone.display_name, gone.first_name, gone.phone, gone.zip, gone.state) == (None, None, None, None, None)
     assert await people.languages(bot.db, leaving.id) == [] and await people.interests(bot.db, leaving.id) == []
     assert await orgs.followed_ids(bot.db, leaving.id) == set()
+    assert await dialogue_store.get(bot.db, leaving.id) is None
     for shift_id in (full, other):  # rows kept, anonymous, for the counts
         assert (await signups.find(bot.db, shift_id, leaving.id)).status == "cancelled"  # type: ignore[union-attr]
     assert (await signups.find(bot.db, full, waiting.id)).status == "confirmed"  # type: ignore[union-attr]
