@@ -94,3 +94,26 @@ async def bot(emulator: BotAPIEmulator, tmp_path: Path, clock: Clock) -> AsyncIt
     finally:
         await stop_bot(running)
     emulator.assert_no_errors()
+
+
+# The "leave it?" question of the dialogue engine, for tests that open one dialogue over another.
+SWITCH = "You're in the middle of {current}. Leave it and start {new}?"
+
+
+@pytest.fixture
+async def restartable(emulator: BotAPIEmulator, tmp_path: Path, clock: Clock) -> AsyncIterator[list[RunningBot]]:
+    """The bot, in a list whose one item a test may replace by stopping and starting it again."""
+    bots = [await start_bot(emulator, tmp_path / "turnout.sqlite3", clock=clock)]
+    try:
+        yield bots
+    finally:
+        await stop_bot(bots[0])
+    emulator.assert_no_errors()
+
+
+async def restart(bots: list[RunningBot], emulator: BotAPIEmulator, clock: Clock) -> RunningBot:
+    """Stops the bot and starts it again on the same database, as a deploy or a crash-restart would."""
+    db_path = bots[0].db.path
+    await stop_bot(bots[0])
+    bots[0] = await start_bot(emulator, db_path, clock=clock)
+    return bots[0]

@@ -4,10 +4,9 @@ and typed text reaches exactly one dialogue, whichever of them were opened in tu
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,12 +15,11 @@ from bot.services.signups import sign_up
 from bot.store import dialogues as dialogue_store
 from bot.store import orgs, people, reports, roles, shifts
 from handlers import followup
-from tests.conftest import ADMIN_ID, RunningBot, start_bot, stop_bot
+from tests.conftest import ADMIN_ID, SWITCH, RunningBot, restart
 from tests.emulator import BotAPIEmulator, BotMessage, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
 from tests.flows import expect_pointer, tr
 
-SWITCH = "You're in the middle of {current}. Leave it and start {new}?"
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
 SHIFT_AT = START + timedelta(days=3)
 
@@ -29,24 +27,6 @@ SHIFT_AT = START + timedelta(days=3)
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-@pytest.fixture
-async def restartable(emulator: BotAPIEmulator, tmp_path: Path, clock: ManualClock) -> AsyncIterator[list[RunningBot]]:
-    """The bot, in a list whose one item a test may replace by stopping and starting it again."""
-    bots = [await start_bot(emulator, tmp_path / "turnout.sqlite3", clock=clock)]
-    try:
-        yield bots
-    finally:
-        await stop_bot(bots[0])
-    emulator.assert_no_errors()
-
-
-async def restart(bots: list[RunningBot], emulator: BotAPIEmulator, clock: ManualClock) -> RunningBot:
-    db_path = bots[0].db.path
-    await stop_bot(bots[0])
-    bots[0] = await start_bot(emulator, db_path, clock=clock)
-    return bots[0]
 
 
 async def said(bot: RunningBot, user: TestUser, text: str) -> list[BotMessage]:

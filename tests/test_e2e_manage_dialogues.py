@@ -5,8 +5,6 @@ typed text with another dialogue, and a confirm pressed twice acts once (issue 1
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -14,37 +12,17 @@ from bot.clock import ManualClock
 from bot.store import dialogues as dialogue_store
 from bot.store import people, shifts
 from handlers import manage_views as mv
-from tests.conftest import RunningBot, start_bot, stop_bot
+from tests.conftest import SWITCH, RunningBot, restart
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.emulator.models import CallbackAnswer
 from tests.factories import make_org, make_shift
 from tests.flows import expect_pointer, tr
 from tests.test_e2e_manage import SHIFT_AT, START, coordinator, dispatcher_held, join, open_panel, volunteer
 
-SWITCH = "You're in the middle of {current}. Leave it and start {new}?"
-
 
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-@pytest.fixture
-async def restartable(emulator: BotAPIEmulator, tmp_path: Path, clock: ManualClock) -> AsyncIterator[list[RunningBot]]:
-    """The bot, in a list whose one item a test may replace by stopping and starting it again."""
-    bots = [await start_bot(emulator, tmp_path / "turnout.sqlite3", clock=clock)]
-    try:
-        yield bots
-    finally:
-        await stop_bot(bots[0])
-    emulator.assert_no_errors()
-
-
-async def restart(bots: list[RunningBot], emulator: BotAPIEmulator, clock: ManualClock) -> RunningBot:
-    db_path = bots[0].db.path
-    await stop_bot(bots[0])
-    bots[0] = await start_bot(emulator, db_path, clock=clock)
-    return bots[0]
 
 
 def press_twice(user: TestUser, label: str) -> asyncio.Future[tuple[CallbackAnswer, CallbackAnswer]]:
