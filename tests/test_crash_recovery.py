@@ -220,8 +220,9 @@ async def test_kill_9_with_sign_up_presses_in_flight(
     assert min(counts) >= 1  # nobody left unanswered
     twice = sum(c > 1 for c in counts)
     assert twice <= answered_before  # only someone told before the kill can hear it again
-    left = await db_rows(path, "SELECT update_id FROM inbox WHERE status = 'new'")
-    assert not left
+    left = await db_rows(path, "SELECT update_id, sender_key, attempts, substr(data, 1, 200) AS data FROM inbox"
+                               " WHERE status = 'new'")
+    assert not left, [dict(r) for r in left]  # what stayed unhandled, for whoever chases it
     print(
         f"\nkill -9 {kill_after_ms} ms after the presses were fetched: {before.get('new', 0)} of "
         f"{sum(before.values())} updates unhandled, {signed_before} signed up and {answered_before} told "
