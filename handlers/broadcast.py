@@ -1,4 +1,6 @@
-"""/broadcast: one message to an organization's followers, filtered by the languages they speak and region.
+"""/broadcast: one message to an organization's volunteers and followers, filtered by the languages they
+speak and region. Everyone who signed up for one of its shifts or follows it is reached, unless they
+stopped its messages (the button under every broadcast, or /settings); the count says who is who.
 
 Organization (when they coordinate several) → filters, with the number of recipients as they change →
 the message, typed → a preview with the count → send. The outbox carries it (the dispatcher paces it
@@ -24,14 +26,15 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import N_
 from bot.runtime import Runtime
-from bot.services import broadcasts
+from bot.services import broadcasts, profile
 from bot.services.authz import Actor
 from bot.services.broadcasts import Audience, Busy
 from bot.services.once import AlreadyDone
 from bot.services.posting import Invalid
+from bot.services.profile import InvalidChoice
 from bot.store import broadcasts as broadcast_store
 from bot.store import orgs as org_store
-from bot.store.broadcasts import ProgressMessage
+from bot.store.broadcasts import ProgressMessage, Reach
 from bot.store.dialogues import Dialogue
 from bot.store.orgs import Org
 from bot.vocab import OUTREACH_LANGUAGES
@@ -42,6 +45,7 @@ from handlers.broadcast_views import (
     PickOrg,
     Region,
     Send,
+    StopOrgMessages,
     Tick,
     Write,
     already_sent,
@@ -54,13 +58,15 @@ from handlers.broadcast_views import (
     preview,
     progress_text,
     stale,
+    stop_markup,
+    stopped_text,
     tally_text,
     write_prompt,
 )
 from handlers.kit import dialogues
 from handlers.kit.context import RUNTIME_KEY, BotContext
-from handlers.kit.guards import require_coordinator
-from handlers.kit.replies import show
+from handlers.kit.guards import require_coordinator, require_registered
+from handlers.kit.replies import edit_or_keep, show
 from handlers.notices import Notice, Rendering, Skip, poke_dispatcher, renderer
 from handlers.shift_views import explain
 
@@ -76,7 +82,7 @@ def _audience(draft: Draft, org: Org) -> Audience:
     )
 
 
-async def _count(context: BotContext, draft: Draft, org: Org) -> int:
+async def _count(context: BotContext, draft: Draft, org: Org) -> Reach:
     return await broadcasts.count(context.runtime.database, _audience(draft, org), context.person.id)
 
 
@@ -408,11 +414,27 @@ async def render_broadcast(r: Rendering) -> Notice:
     broadcast = await broadcast_store.get(db, int(r.item.payload.get("broadcast_id", 0)))
     if broadcast is None:
         raise Skip("broadcast gone")
-    if broadcast.org_id not in await org_store.followed_ids(db, r.person.id):
-        raise Skip("no longer follows the organization")
+    if not await broadcasts.reaches(db, broadcast.org_id, r.person.id):
+        raise Skip("stopped the organization's messages, or no longer follows it or is on its shifts")
     org = await org_store.get(db, broadcast.org_id)
     assert org is not None
-    return Notice(broadcast_body(org, broadcast.text))
+    return Notice(broadcast_body(org, broadcast.text), stop_markup(r.t, org))
+
+
+async def stop_org_messages(update: Update, context: BotContext, button: StopOrgMessages) -> None:
+    """No more broadcasts from the organization: the button goes, and they are told where to undo it."""
+    query = update.callback_query
+    if not await require_registered(update, context):
+        return
+    runtime, t = context.runtime, context.t
+    try:
+        org = await profile.set_org_messages(runtime.database, context.person.id, button.org, False, runtime.now_ts())
+    except InvalidChoice:
+        await query.answer(t._("This organization is no longer active."), show_alert=True)
+        await edit_or_keep(query, None, None)
+        return
+    await query.answer(stopped_text(t, org), show_alert=True)
+    await edit_or_keep(query, None, None)
 
 
 def register(app: Application) -> None:
@@ -424,4 +446,5 @@ def register(app: Application) -> None:
     app.add_handler(Write.handler(write))
     app.add_handler(Send.handler(send))
     app.add_handler(Cancel.handler(cancel))
+    app.add_handler(StopOrgMessages.handler(stop_org_messages))
     dialogues.register_flow(BroadcastFlow())

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator
 from bot.services import broadcasts
 from bot.services.broadcasts import Busy
-from bot.store.broadcasts import Tally
+from bot.store.broadcasts import Reach, Tally
 from bot.store.dialogues import Dialogue
 from bot.store.orgs import Org
 from bot.vocab import OUTREACH_LANGUAGES, outreach_language_name
@@ -86,6 +86,13 @@ class Cancel(Button, prefix="bc:x"):
     pass
 
 
+@dataclass(frozen=True)
+class StopOrgMessages(Button, prefix="om:off"):
+    """Under a broadcast a volunteer got: no more messages from this organization."""
+
+    org: int
+
+
 # --- screens ----------------------------------------------------------------------------------------------------
 
 
@@ -135,7 +142,23 @@ def org_picker(t: Translator, orgs: list[Org]) -> tuple[str, InlineKeyboardMarku
     return "📣 " + t._("Which organization's followers is it for?"), InlineKeyboardMarkup(rows)
 
 
-def filters_view(t: Translator, draft: Draft, org: Org, count: int) -> tuple[str, InlineKeyboardMarkup]:
+def reach_text(t: Translator, reach: Reach) -> str:
+    """'12 people: 9 who signed up, 3 followers' (someone who did both counts once, as signed up)."""
+    people = t.ngettext("{count} person", "{count} people", reach.total).format(count=t.number(reach.total))
+    if not reach.total:
+        return people
+    return t._("{people}: {signed_up}, {followers}").format(
+        people=people,
+        signed_up=t.ngettext("{count} who signed up", "{count} who signed up", reach.signed_up).format(
+            count=t.number(reach.signed_up)
+        ),
+        followers=t.ngettext("{count} follower", "{count} followers", reach.followers).format(
+            count=t.number(reach.followers)
+        ),
+    )
+
+
+def filters_view(t: Translator, draft: Draft, org: Org, reach: Reach) -> tuple[str, InlineKeyboardMarkup]:
     """The filters, with how many they reach now."""
     chosen = broadcasts.sorted_languages(draft.languages)
     languages = ", ".join(outreach_language_name(t, c) for c in chosen) if chosen else t._("any")
@@ -143,11 +166,14 @@ def filters_view(t: Translator, draft: Draft, org: Org, count: int) -> tuple[str
     lines = [
         "📣 <b>" + t._("Broadcast") + "</b> · " + views.esc(org.name),
         "",
-        t._("It goes to the organization's followers who have messages turned on."),
+        t._(
+            "It goes to everyone who signed up for one of the organization's shifts or follows it, "
+            "unless they turned its messages off."
+        ),
         "🗣 " + t._("Languages they speak: {languages}").format(languages=views.esc(languages)),
         "📍 " + t._("Where they live: {region}").format(region=views.esc(region)),
         "",
-        "👥 <b>" + t.ngettext("{count} recipient", "{count} recipients", count).format(count=t.number(count)) + "</b>",
+        "👥 <b>" + reach_text(t, reach) + "</b>",
         "",
         t._("Tick languages to reach only people who speak one of them."),
     ]
@@ -172,16 +198,15 @@ def write_prompt(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     return text, InlineKeyboardMarkup([back_row(t)])
 
 
-def preview(t: Translator, draft: Draft, org: Org, count: int) -> tuple[str, InlineKeyboardMarkup]:
+def preview(t: Translator, draft: Draft, org: Org, reach: Reach) -> tuple[str, InlineKeyboardMarkup]:
     assert draft.text is not None
+    count = reach.total
     lines = [
         "👀 <b>" + t._("Preview") + "</b>",
         "",
         broadcast_body(org, draft.text),
         "",
-        "👥 " + t.ngettext("It goes to {count} person.", "It goes to {count} people.", count).format(
-            count=t.number(count)
-        ),
+        "👥 " + t._("Recipients: {reach}").format(reach=reach_text(t, reach)),
     ]
     rows = []
     if count:
@@ -198,3 +223,15 @@ def preview(t: Translator, draft: Draft, org: Org, count: int) -> tuple[str, Inl
 def broadcast_body(org: Org, text: str) -> str:
     """The broadcast as volunteers read it (it has no words of ours to translate)."""
     return f"📣 <b>{views.esc(org.name)}</b>\n\n{views.esc(text)}"
+
+
+def stop_markup(t: Translator, org: Org) -> InlineKeyboardMarkup:
+    """The one button under a broadcast: stop this organization's messages."""
+    label = "🔕 " + t._("Stop messages from {org}").format(org=org.name[:40])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=StopOrgMessages(org.id).pack())]])
+
+
+def stopped_text(t: Translator, org: Org) -> str:
+    return t._("You won't get messages from {org} any more. You can turn them back on in /settings.").format(
+        org=org.name
+    )

@@ -61,6 +61,14 @@ class ToggleFollow(Button, prefix="set:org"):
 
 
 @dataclass(frozen=True)
+class OrgMessages(Button, prefix="set:msg"):
+    """Lets an organization's messages reach them again (`on`), or stops them."""
+
+    org: int
+    on: bool
+
+
+@dataclass(frozen=True)
 class ToggleReminder(Button, prefix="set:rem"):
     which: Literal["24", "2"]  # profile.REMINDERS
 
@@ -99,6 +107,9 @@ def settings_text(t: Translator, prof: Profile, note: str | None = None) -> str:
         "🏢 " + t._("Organizations you follow: {value}").format(value=_joined(t, follows, t._("none"))),
         "⏰ " + t._("Reminders: {value}").format(value=_joined(t, reminders, t._("off"))),
     ]
+    if prof.muted:
+        muted = _joined(t, [esc(o.name) for o in prof.muted], "")
+        lines.append("🔕 " + t._("No messages from: {value}").format(value=muted))
     if note:
         lines[:0] = [note, ""]
     return "\n".join(lines)
@@ -205,8 +216,9 @@ async def open_editor(update: Update, context: BotContext, button: OpenEditor) -
         await edit_or_keep(query, *_reminders_view(t, prof))
 
 
-async def _stale(update: Update, context: BotContext) -> None:
-    await update.callback_query.answer(context.t._("This button no longer works. Please send /start."), show_alert=True)
+async def _org_gone(update: Update, context: BotContext) -> None:
+    """A button for an organization archived since the list was shown."""
+    await update.callback_query.answer(context.t._("This organization is no longer active."), show_alert=True)
 
 
 # --- the editors in settings' mode ----------------------------------------------------------------------
@@ -295,17 +307,31 @@ def _question(context: BotContext, dialogue: Dialogue) -> Question | None:
 
 
 async def _orgs_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
-    t, db = context.t, context.runtime.database
-    active = (await orgs.list_active(db))[:MAX_ORG_BUTTONS]
+    """Every organization to follow or unfollow; beside those whose messages can reach the person
+    (followed, or signed up with), a bell that stops or allows them."""
+    t, db, person_id = context.t, context.runtime.database, context.person.id
+    active = (await orgs.list_active(db))[: MAX_ORG_BUTTONS // 2]
     back = views.back_row(t, SETTINGS)
     if not active:
         return t._("There are no partner organizations yet."), InlineKeyboardMarkup(back)
-    following = await orgs.followed_ids(db, context.person.id)
-    rows = [
-        [InlineKeyboardButton(pickers.ticked(org.name, org.id in following), callback_data=ToggleFollow(org.id).pack())]
-        for org in active
-    ]
+    following = await orgs.followed_ids(db, person_id)
+    reaching = {o.id for o in await orgs.connected(db, person_id)}
+    muted = await orgs.muted_ids(db, person_id)
+    rows = []
+    for org in active:
+        follow = pickers.ticked(org.name, org.id in following)
+        row = [InlineKeyboardButton(follow, callback_data=ToggleFollow(org.id).pack())]
+        if org.id in reaching or org.id in muted:
+            on = org.id not in muted
+            label = "🔔 " + t._("Messages on") if on else "🔕 " + t._("Messages off")
+            row.append(InlineKeyboardButton(label, callback_data=OrgMessages(org.id, not on).pack()))
+        rows.append(row)
     text = t._("Follow the organizations whose shifts you'd like to see first. Tap one to follow or unfollow it.")
+    if reaching or muted:
+        text += "\n\n" + t._(
+            "Organizations you follow or signed up with can send you messages. "
+            "Tap 🔔 to stop an organization's messages, or 🔕 to get them again."
+        )
     return text, InlineKeyboardMarkup(rows + back)
 
 
@@ -316,11 +342,26 @@ async def org_toggled(update: Update, context: BotContext, button: ToggleFollow)
     runtime = context.runtime
     org_id = button.org
     if await orgs.get_active(runtime.database, org_id) is None:
-        await _stale(update, context)
+        await _org_gone(update, context)
         return
     await query.answer()
     with contextlib.suppress(InvalidChoice):  # archived a moment ago: the list below no longer offers it
         await profile.toggle_follow(runtime.database, context.person.id, org_id, runtime.now_ts())
+    await edit_or_keep(query, *await _orgs_view(context))
+
+
+async def org_messages(update: Update, context: BotContext, button: OrgMessages) -> None:
+    """Stops (or allows again) one organization's messages, and shows the list with the new bell."""
+    query = update.callback_query
+    if not await require_registered(update, context):
+        return
+    runtime = context.runtime
+    try:
+        await profile.set_org_messages(runtime.database, context.person.id, button.org, button.on, runtime.now_ts())
+    except InvalidChoice:
+        await _org_gone(update, context)
+        return
+    await query.answer()
     await edit_or_keep(query, *await _orgs_view(context))
 
 
@@ -371,6 +412,7 @@ def register(app: Application) -> None:
     app.add_handler(Close.handler(close))
     app.add_handler(OpenEditor.handler(open_editor))
     app.add_handler(ToggleFollow.handler(org_toggled))
+    app.add_handler(OrgMessages.handler(org_messages))
     app.add_handler(ToggleReminder.handler(reminder_toggled))
     editors.register(app, SETTINGS_EDITING)
     dialogues.register_flow(SettingsFlow())

@@ -303,10 +303,10 @@ async def test_broadcast_to_followers_by_language_with_progress_and_tally(
 
     await coord.send("/broadcast")
     filters_ = await coord.next_reply()
-    assert "3 recipients" in filters_.text  # followers with messages on
+    assert "3 people: 0 who signed up, 3 followers" in filters_.text  # followers with messages on
     await coord.press("Korean")
     narrowed = await coord.next_reply()
-    assert "2 recipients" in narrowed.text
+    assert "2 people: 0 who signed up, 2 followers" in narrowed.text
     await coord.press("✍️ " + tr("en", "Write the message"))
     await coord.next_reply()
     await coord.send("Canvass <Saturday> & Sunday!")
@@ -336,7 +336,7 @@ async def test_broadcast_to_followers_by_language_with_progress_and_tally(
     emulator.errors.clear()  # the 403 was Telegram's answer to a blocked chat, not a bad call
 
     await coord.send("/broadcast")  # the first is done: the next one may go
-    assert "recipients" in (await coord.next_reply()).text
+    assert "2 people: 0 who signed up, 2 followers" in (await coord.next_reply()).text
 
 
 async def test_broadcast_progress_never_repeats_itself_and_ends_in_the_tally(

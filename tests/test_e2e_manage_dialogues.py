@@ -70,9 +70,9 @@ async def test_a_broadcast_being_written_continues_after_a_restart(
     _, ko = await volunteer(bot, emulator, 5101, "지수", "ko", languages=("ko",), follows=(org.id,))
     _, vi = await volunteer(bot, emulator, 5102, "Lan", "vi", languages=("vi",), follows=(org.id,))
     await coord.send("/broadcast")
-    assert "2 recipients" in (await coord.next_reply()).text
+    assert "2 people: 0 who signed up, 2 followers" in (await coord.next_reply()).text
     await coord.press("Korean")
-    assert "1 recipient" in (await coord.next_reply()).text
+    assert "1 person: 0 who signed up, 1 follower" in (await coord.next_reply()).text
     await coord.press("✍️ " + tr("en", "Write the message"))
     await coord.next_reply()
 

@@ -220,10 +220,10 @@ async def test_languages_interests_and_follows_in_korean(emulator: BotAPIEmulato
     await minji.next_reply()
     assert await orgs.followed_ids(bot.db, person.id) == {hana.id}
     answer = await minji.press_data("set:org:999999")  # no such org
-    assert answer.show_alert and answer.text == ko(STALE)
+    assert answer.show_alert and answer.text == ko("This organization is no longer active.")
     async with bot.db.transaction() as tx:  # an archived org can't be followed either
         await tx.execute("UPDATE org SET status = 'archived' WHERE id = ?", (kaya.id,))
-    assert (await minji.press_data(f"set:org:{kaya.id}")).text == ko(STALE)
+    assert (await minji.press_data(f"set:org:{kaya.id}")).text == ko("This organization is no longer active.")
     assert await orgs.followed_ids(bot.db, person.id) == {hana.id}
 
 

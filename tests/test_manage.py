@@ -332,9 +332,9 @@ async def test_broadcast_audience_filters_and_the_tally(db: Database) -> None:
     async with db.transaction() as tx:
         await people.update(tx, quiet, T, messages_enabled=0)
 
-    assert await broadcasts.count(db, Audience(org.id), sender) == 3
-    assert await broadcasts.count(db, Audience(org.id, ("ko",)), sender) == 2
-    assert await broadcasts.count(db, Audience(org.id, ("ko",), "CA"), sender) == 1
+    assert (await broadcasts.count(db, Audience(org.id), sender)).total == 3
+    assert (await broadcasts.count(db, Audience(org.id, ("ko",)), sender)).total == 2
+    assert (await broadcasts.count(db, Audience(org.id, ("ko",), "CA"), sender)).total == 1
 
     admin = Actor(sender, 0, True, ())  # a network admin: may send for both organizations
     started = await broadcasts.send(db, Audience(org.id, ("ko",)), sender=admin, text="Hello", now=T)

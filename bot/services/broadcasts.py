@@ -1,4 +1,5 @@
-"""Broadcasts: one message to an organization's followers, filtered by language and region, queued
+"""Broadcasts: one message to an organization's volunteers (anyone who signed up for one of its shifts)
+and followers, filtered by language and region, minus those who stopped its messages; queued
 in the outbox (the dispatcher paces it) — one at a time per organization."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from bot.services.once import Claim, claimed
 from bot.services.posting import Invalid
 from bot.store import audit, outbox, people
 from bot.store import broadcasts as store
-from bot.store.broadcasts import Broadcast, ProgressMessage, Tally
+from bot.store.broadcasts import Broadcast, ProgressMessage, Reach, Tally
 from bot.store.outbox import NewItem
 from bot.store.people import Person
 from bot.text import clean
@@ -26,8 +27,8 @@ TEXT_MAX = 2000
 
 @dataclass(frozen=True)
 class Audience:
-    """Who a broadcast goes to: the organization's followers speaking one of `languages` (none: any),
-    living in `region` (None: anywhere)."""
+    """Who a broadcast goes to: the organization's volunteers and followers speaking one of `languages`
+    (none: any), living in `region` (None: anywhere)."""
 
     org_id: int
     languages: tuple[str, ...] = ()
@@ -51,7 +52,7 @@ def read_text(text: str) -> str:
     return message
 
 
-async def count(db: Database, audience: Audience, sender_id: int) -> int:
+async def count(db: Database, audience: Audience, sender_id: int) -> Reach:
     return await store.count_audience(
         db, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
     )
@@ -204,6 +205,11 @@ async def progress_unwatched(db: Database, broadcast_id: int) -> None:
     and `unfinished` marks it done once nothing is pending."""
     async with db.transaction() as tx:
         await store.forget_progress_message(tx, broadcast_id, chat_too=True)
+
+
+async def reaches(db: Database, org_id: int, person_id: int) -> bool:
+    """Whether the organization's broadcasts still reach the person (they may have muted it since)."""
+    return await store.still_reaches(db, org_id, person_id)
 
 
 def sorted_languages(codes: Sequence[str]) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ async def export(db: Database, person_id: int, now: int) -> dict[str, Any] | Non
     person = await people.get(db, person_id)
     if person is None:
         return None
+    muted = await orgs.muted_ids(db, person_id)
     return {
         "generated_at": _iso(now),
         "profile": {
@@ -49,6 +50,7 @@ async def export(db: Database, person_id: int, now: int) -> dict[str, Any] | Non
         "outreach_languages": sorted(await people.languages(db, person_id)),
         "interests": sorted(await people.interests(db, person_id)),
         "following": [{"slug": o.slug, "name": o.name} for o in await orgs.followed(db, person_id)],
+        "messages_stopped_from": sorted(o.slug for o in await orgs.list_active(db) if o.id in muted),
         "roles": [{"org": r.org_name, "role": r.role} for r in await roles.for_person(db, person_id)],
         "signups": [
             {

@@ -381,6 +381,20 @@ async def toggle_follow(db: Database, person_id: int, org_id: int, now: int) -> 
         return True
 
 
+async def set_org_messages(db: Database, person_id: int, org_id: int, on: bool, now: int) -> Org:
+    """Lets an organization's broadcasts reach the person again, or stops them (an active organization)."""
+    async with db.transaction() as tx:
+        await _get(tx, person_id)
+        org = await orgs.get_active(tx, org_id)
+        if org is None:
+            raise InvalidChoice("org")
+        if on:
+            await orgs.unmute(tx, person_id, org_id)
+        else:
+            await orgs.mute(tx, person_id, org_id, now)
+        return org
+
+
 async def follow_by_slug(db: Database, person_id: int, slug: str, now: int) -> tuple[Org, bool] | None:
     """Follows the organization of an `org-<slug>` link: (org, whether it is a new follow), or None."""
     async with db.transaction() as tx:
@@ -414,16 +428,19 @@ class Profile:
     languages: list[str]
     interests: list[str]
     follows: list[Org]
+    muted: list[Org]  # whose messages they stopped
 
 
 async def load(db: Database, person_id: int) -> Profile:
     person = await _get(db, person_id)
     languages = await people.languages(db, person_id)
     interests = await people.interests(db, person_id)
+    muted = await orgs.muted_ids(db, person_id)
     # Shown in the vocabularies' order, not the order they were ticked.
     return Profile(
         person=person,
         languages=[c for c in OUTREACH_LANGUAGES if c in languages],
         interests=[k for k in KINDS if k in interests],
         follows=await orgs.followed(db, person_id),
+        muted=[o for o in await orgs.list_active(db) if o.id in muted] if muted else [],
     )

@@ -1,4 +1,4 @@
-"""Broadcasts to an organization's followers, who they reach, and how their delivery is going."""
+"""Broadcasts to an organization's volunteers and followers, who they reach, and how their delivery is going."""
 
 from __future__ import annotations
 
@@ -113,39 +113,77 @@ async def sending_for_org(db: Database | Transaction, org_id: int) -> list[Broad
     return [Broadcast.from_row(r) for r in rows]
 
 
+# Who an organization's broadcast can reach: everyone who signed up for one of its shifts (a cancelled
+# signup doesn't count) or follows it, once each (`signed`: 1 when they signed up), set up, reachable,
+# with messages on and the organization not muted.
 _AUDIENCE = """
-FROM person p JOIN follow f ON f.person_id = p.id AND f.org_id = ?
+WITH reach (person_id, signed) AS (
+    SELECT s.person_id, 1 FROM shift sh JOIN signup s ON s.shift_id = sh.id
+    WHERE sh.org_id = ? AND s.status != 'cancelled'
+    UNION ALL
+    SELECT f.person_id, 0 FROM follow f WHERE f.org_id = ?
+)
+SELECT p.id AS id, max(r.signed) AS signed
+FROM reach r JOIN person p ON p.id = r.person_id
 WHERE p.status = 'active' AND p.messages_enabled = 1 AND p.consent_at IS NOT NULL AND p.onboarding_step IS NULL
   AND p.id != ?
   AND (? IS NULL OR p.state = ?)
+  AND NOT EXISTS (SELECT 1 FROM org_mute m WHERE m.person_id = p.id AND m.org_id = ?)
 """
 
 
 def _audience(
-    org_id: int, exclude: int, languages: Sequence[str], region: str | None
+    org_id: int, exclude: int, languages: Sequence[str], region: str | None, person: int | None = None
 ) -> tuple[str, list[object]]:
-    sql, params = _AUDIENCE, list[object]([org_id, exclude, region, region])
+    sql, params = _AUDIENCE, list[object]([org_id, org_id, exclude, region, region, org_id])
     if languages:
         marks = ",".join("?" * len(languages))
         sql += f" AND EXISTS (SELECT 1 FROM person_language pl WHERE pl.person_id = p.id AND pl.language IN ({marks}))"
         params.extend(languages)
-    return sql, params
+    if person is not None:
+        sql += " AND p.id = ?"
+        params.append(person)
+    return sql + " GROUP BY p.id", params
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many a broadcast would reach: those who signed up for one of the organization's shifts, and
+    the followers who haven't (someone who did both counts once, as signed up)."""
+
+    signed_up: int
+    followers: int
+
+    @property
+    def total(self) -> int:
+        return self.signed_up + self.followers
 
 
 async def count_audience(
     db: Database | Transaction, org_id: int, *, exclude: int, languages: Sequence[str], region: str | None
-) -> int:
-    """Followers who would get a broadcast: set up, reachable, messages on, matching the filters."""
+) -> Reach:
+    """Who would get a broadcast: set up, reachable, messages on, matching the filters."""
     sql, params = _audience(org_id, exclude, languages, region)
-    return int(await db.fetchval("SELECT count(*) " + sql, params))
+    row = await db.fetchone(
+        f"SELECT count(*) AS total, COALESCE(sum(signed), 0) AS signed FROM ({sql})", params
+    )
+    assert row is not None
+    return Reach(signed_up=int(row["signed"]), followers=int(row["total"]) - int(row["signed"]))
 
 
 async def audience(
     db: Database | Transaction, org_id: int, *, exclude: int, languages: Sequence[str], region: str | None
 ) -> list[int]:
     sql, params = _audience(org_id, exclude, languages, region)
-    rows = await db.fetchall("SELECT p.id " + sql + " ORDER BY p.id", params)
+    rows = await db.fetchall(sql + " ORDER BY p.id", params)
     return [r["id"] for r in rows]
+
+
+async def still_reaches(db: Database | Transaction, org_id: int, person_id: int) -> bool:
+    """Whether the organization's broadcasts reach the person now (any filters aside): checked again at
+    send time, for someone who muted it, unfollowed or cancelled since the broadcast was queued."""
+    sql, params = _audience(org_id, 0, (), None, person=person_id)
+    return await db.fetchone(sql, params) is not None
 
 
 @dataclass(frozen=True)

@@ -86,3 +86,37 @@ async def followed(db: Database | Transaction, person_id: int) -> list[Org]:
 
 async def count_all(db: Database | Transaction) -> int:
     return int(await db.fetchval("SELECT count(*) FROM org"))
+
+
+async def connected(db: Database | Transaction, person_id: int) -> list[Org]:
+    """Active organizations whose broadcasts can reach the person: followed, or one of whose shifts
+    they signed up for (a cancelled signup doesn't count)."""
+    rows = await db.fetchall(
+        """
+        SELECT o.* FROM org o
+        WHERE o.status = 'active' AND (
+            EXISTS (SELECT 1 FROM follow f WHERE f.org_id = o.id AND f.person_id = ?)
+            OR EXISTS (SELECT 1 FROM signup s JOIN shift sh ON sh.id = s.shift_id
+                       WHERE s.person_id = ? AND sh.org_id = o.id AND s.status != 'cancelled'))
+        ORDER BY o.name COLLATE NOCASE
+        """,
+        (person_id, person_id),
+    )
+    return [Org.from_row(r) for r in rows]
+
+
+async def muted_ids(db: Database | Transaction, person_id: int) -> set[int]:
+    """Organizations the person stopped messages from."""
+    rows = await db.fetchall("SELECT org_id FROM org_mute WHERE person_id = ?", (person_id,))
+    return {r["org_id"] for r in rows}
+
+
+async def mute(tx: Transaction, person_id: int, org_id: int, now: int) -> None:
+    await tx.execute(
+        "INSERT INTO org_mute (person_id, org_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        (person_id, org_id, now),
+    )
+
+
+async def unmute(tx: Transaction, person_id: int, org_id: int) -> None:
+    await tx.execute("DELETE FROM org_mute WHERE person_id = ? AND org_id = ?", (person_id, org_id))
