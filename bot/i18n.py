@@ -7,8 +7,11 @@ without a compile step and a stale .mo can never shadow an edited .po.
 from __future__ import annotations
 
 import io
+import logging
 import re
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -22,10 +25,14 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+log = logging.getLogger(__name__)
+
 Moment = datetime  # for annotations inside Translator, whose `datetime` method shadows the type
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
+META = "locale.toml"  # beside a catalog's LC_MESSAGES: what CLDR can't say about the locale (LocaleMeta)
+FALLBACK_FORMATTING = "en_US"  # for a catalog whose language CLDR doesn't know and that declares nothing
 # Zones named through another key, the way their people know them (Indianapolis keeps Eastern Time).
 _NAME_ZONE = {"America/Indiana/Indianapolis": "America/New_York"}
 _OFFSET = re.compile(r"^(GMT|UTC)|^[+\-\u2212]\d")  # what CLDR falls back to when a zone has no short name
@@ -68,14 +75,60 @@ def load_all() -> None:
         translations(locale)
 
 
+@dataclass(frozen=True)
+class LocaleMeta:
+    """What a catalog declares about its locale in locales/<code>/locale.toml (every key optional):
+    `formatting`, the CLDR locale its dates and numbers are written in (Hmong: "en_US"); `name`, the
+    language's own name for the picker ("Hmoob"); `[languages]`, names of outreach languages in this
+    locale where CLDR has none or a poor one (Korean 몽족어 for Hmong, not CLDR's 히몸어)."""
+
+    formatting: str | None = None
+    name: str | None = None
+    languages: Mapping[str, str] = field(default_factory=dict)
+
+
+@cache
+def locale_meta(locale: str) -> LocaleMeta:
+    path = LOCALES_DIR / locale / META
+    if not path.is_file():
+        return LocaleMeta()
+    with path.open("rb") as fp:
+        data = tomllib.load(fp)
+    languages = data.get("languages", {})
+    return LocaleMeta(
+        formatting=data.get("formatting"),
+        name=data.get("name"),
+        languages={str(code): str(name) for code, name in languages.items()},
+    )
+
+
 @cache
 def babel_locale(locale: str) -> Locale:
-    return Locale.parse(locale)
+    """The CLDR locale a reader's dates, numbers and names come from: the catalog's declared one, else
+    its own, else its language's; never raises, since a catalog CLDR doesn't know (Hmong, Samoan) must
+    not stop the picker, /help or a reminder for anyone."""
+    declared = locale_meta(locale).formatting
+    for candidate in (declared, locale, locale.split("_")[0]):
+        if not candidate:
+            continue
+        try:
+            return Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+    log.warning("no CLDR data for %r: formatted as %s (declare one in its %s)", locale, FALLBACK_FORMATTING, META)
+    return Locale.parse(FALLBACK_FORMATTING)
 
 
 def language_name(locale: str) -> str:
-    """The language's name in its own script, capitalised as a menu label."""
-    name = babel_locale(locale).get_display_name(locale) or locale
+    """The language's name in its own script, capitalised as a menu label: the catalog's declared name,
+    else CLDR's, else the bare code."""
+    name = locale_meta(locale).name
+    if not name:
+        try:
+            name = Locale.parse(locale).get_display_name(locale)
+        except (UnknownLocaleError, ValueError):
+            name = None
+    name = name or locale
     return name[:1].upper() + name[1:]
 
 
@@ -84,11 +137,13 @@ def match_locale(language_code: str | None) -> str | None:
     """Maps a Telegram language_code (an IETF tag like `zh-TW`) to one of our locales, or None."""
     if not language_code:
         return None
+    supported = set(available_locales())
     try:
         parsed = Locale.parse(language_code.replace("_", "-"), sep="-")
     except (UnknownLocaleError, ValueError, TypeError):
-        return None
-    supported = set(available_locales())
+        # CLDR doesn't know it (hmn, hmn-US), but a catalog may.
+        language = language_code.replace("_", "-").split("-")[0].lower()
+        return language if language in supported else None
     script = parsed.script
     if script is None:
         # `zh` or `zh-SG` say no script: take the likely one (zh → Hans) from CLDR.

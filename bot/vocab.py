@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, locale_meta
 from bot.text import fold_digits
 
 # ASCII digits, not isdigit(): '²'.isdigit() is True and int('²') raises.
@@ -41,8 +41,9 @@ _NAME_FALLBACK = {"tl": "fil"}  # some locales name Filipino, not Tagalog
 def outreach_language_name(t: Translator, code: str) -> str:
     if code == "cmn":
         return t._("Mandarin")  # CLDR only has "Chinese", which doesn't tell Mandarin from Cantonese
-    names = t.babel.languages
-    name = names.get(code) or names.get(_NAME_FALLBACK.get(code, code)) or code
+    names = t.babel.languages  # the formatting locale's names when CLDR doesn't know the reader's own
+    override = locale_meta(t.locale).languages.get(code)  # where CLDR's name reads badly (ko 히몸어)
+    name = override or names.get(code) or names.get(_NAME_FALLBACK.get(code, code)) or code
     return name[:1].upper() + name[1:]
 
 

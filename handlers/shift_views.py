@@ -40,7 +40,7 @@ def explain(t: Translator, problem: Invalid, *, html: bool = True) -> str:
     params: dict[str, str] = {}
     for key, value in problem.params.items():
         if isinstance(value, MonthName):
-            params[key] = get_month_names("wide", locale=t.locale)[int(value)]
+            params[key] = get_month_names("wide", locale=t.babel)[int(value)]
         elif isinstance(value, int):
             params[key] = t.number(value)
         else:

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
@@ -46,7 +45,7 @@ def test_every_ui_locale_has_a_catalog() -> None:
 @pytest.mark.parametrize("locale", available_locales())
 def test_catalog_is_complete(locale: str) -> None:
     catalog = load(locale)
-    nplurals = Locale.parse(locale).plural_form and catalog.num_plurals
+    nplurals = catalog.num_plurals  # the catalog's Plural-Forms: CLDR may not know the locale (Hmong)
     entries = {(m.id if isinstance(m.id, str) else tuple(m.id)): m for m in catalog if m.id}
     problems: list[str] = []
     for wanted in sorted(source_messages(), key=str):

@@ -17,12 +17,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.dates import get_month_names
 
 from bot.clock import to_ts
 from bot.db import Database
-from bot.i18n import N_
+from bot.i18n import N_, babel_locale
 from bot.services.authz import Actor
 from bot.services.once import Claim, claimed
 from bot.store import audit
@@ -89,7 +88,7 @@ def _month_names(locale: str) -> tuple[tuple[re.Pattern[str], int], ...]:
     for loc in dict.fromkeys((locale, "en")):
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context, Locale.parse(loc)).items():
+                for number, name in get_month_names(width, context, babel_locale(loc)).items():
                     folded = _fold(fold_digits(name))
                     if folded and not folded.isdigit():
                         names.setdefault(folded, number)
@@ -181,7 +180,7 @@ def _fold_time(text: str) -> str:
 def _meridiem_marks(locale: str) -> tuple[tuple[str, str], ...]:
     """AM and PM as people write them in the locale (오전/오후, 上午/下午, SA/CH…) and English, longest first."""
     marks: dict[str, str] = dict(_EXTRA_MARKS)
-    for context in Locale.parse(locale).day_periods.values():
+    for context in babel_locale(locale).day_periods.values():
         for names in context.values():
             for kind in ("am", "pm"):
                 folded = _fold_time(names.get(kind) or "")
