@@ -45,16 +45,20 @@ class Recorder:
     """Collects every statement the bot runs, with the thread time of its execute and fetches."""
 
     statements: list[Statement] = field(default_factory=list)
+    trips: int = 0  # calls handed to aiosqlite's thread: each costs the event loop a wake-up
     _by_cursor: dict[int, Statement] = field(default_factory=dict)
 
-    def take(self) -> list[Statement]:
-        taken, self.statements = self.statements, []
-        return taken
+    def take(self) -> tuple[list[Statement], int]:
+        taken, trips, self.statements, self.trips = self.statements, self.trips, [], 0
+        return taken, trips
 
     def _note(self, fn: Any, args: tuple[Any, ...], result: Any, seconds: float) -> None:
         name = getattr(fn, "__name__", "")
         owner = getattr(fn, "__self__", None)
-        if isinstance(owner, sqlite3.Connection) and name in ("execute", "executemany"):
+        self.trips += 1
+        if isinstance(owner, (sqlite3.Connection, aiosqlite.Connection)) and name in (
+            "execute", "executemany", "_execute_fetchall", "_execute_insert"
+        ):
             statement = Statement(" ".join(str(args[0]).split()), args[1] if len(args) > 1 else (), seconds)
             self.statements.append(statement)
             if isinstance(result, sqlite3.Cursor):
@@ -95,6 +99,7 @@ def recording() -> Iterator[Recorder]:
 class Sample:
     seconds: float
     statements: list[Statement]
+    trips: int
 
 
 Samples = dict[str, list[Sample]]
@@ -133,7 +138,7 @@ async def walk(built: Built, rounds: int) -> Samples:
                     got = [await user.next_reply() for _ in range(events)]
                     elapsed = time.perf_counter() - started
                     await asyncio.sleep(0.01)  # statements that finish just after the reply
-                    samples[label].append(Sample(elapsed, recorder.take()))
+                    samples[label].append(Sample(elapsed, *recorder.take()))
                     return got[-1] if got else None
 
                 for n in range(rounds):
@@ -170,12 +175,13 @@ def _p50(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
-def summary(samples: Samples) -> dict[str, tuple[float, float, float]]:
-    """label → (reply p50 ms, statements per update, SQL ms per update), medians."""
+def summary(samples: Samples) -> dict[str, tuple[float, float, float, float]]:
+    """label → (reply p50 ms, statements per update, trips to the thread, SQL ms per update), medians."""
     return {
         label: (
             _p50([s.seconds * 1000 for s in runs]),
             _p50([float(len(s.statements)) for s in runs]),
+            _p50([float(s.trips) for s in runs]),
             _p50([sum(st.seconds for st in s.statements) * 1000 for s in runs]),
         )
         for label, runs in samples.items()
@@ -225,14 +231,16 @@ def main() -> None:
         results[name] = (built, asyncio.run(walk(built, args.rounds)))
     small, big = summary(results["small"][1]), summary(results["100k"][1])
     print()
-    print(f"{'update':<16} {'reply p50 ms':>20} {'statements':>14} {'SQL ms':>18}")
-    print(f"{'':<16} {'small':>9} {'100k':>10} {'small':>6} {'100k':>7} {'small':>8} {'100k':>9}")
-    for label, (ms, count, sql_ms) in big.items():
-        s_ms, s_count, s_sql = small.get(label, (0.0, 0.0, 0.0))
-        print(f"{label:<16} {s_ms:>9.1f} {ms:>10.1f} {s_count:>6.0f} {count:>7.0f} {s_sql:>8.2f} {sql_ms:>9.2f}")
-    total_small = sum(v[2] for v in small.values())
-    total_big = sum(v[2] for v in big.values())
-    print(f"{'all (sum)':<16} {'':>20} {'':>14} {total_small:>8.2f} {total_big:>9.2f}")
+    print(f"{'update':<16} {'reply p50 ms':>20} {'statements':>14} {'trips':>14} {'SQL ms':>18}")
+    print(f"{'':<16} {'small':>9} {'100k':>10} {'small':>6} {'100k':>7} {'small':>6} {'100k':>7} "
+          f"{'small':>8} {'100k':>9}")
+    for label, (ms, count, trips, sql_ms) in big.items():
+        s_ms, s_count, s_trips, s_sql = small.get(label, (0.0, 0.0, 0.0, 0.0))
+        print(f"{label:<16} {s_ms:>9.1f} {ms:>10.1f} {s_count:>6.0f} {count:>7.0f} {s_trips:>6.0f} {trips:>7.0f} "
+              f"{s_sql:>8.2f} {sql_ms:>9.2f}")
+    total_small = sum(v[3] for v in small.values())
+    total_big = sum(v[3] for v in big.values())
+    print(f"{'all (sum)':<16} {'':>20} {'':>14} {'':>14} {total_small:>8.2f} {total_big:>9.2f}")
     if "/shifts" in small and small["/shifts"][0]:
         print(f"\n/shifts reply p50: {big['/shifts'][0]:.1f} ms at 100k vs {small['/shifts'][0]:.1f} ms small "
               f"({big['/shifts'][0] / small['/shifts'][0]:.2f}×)")

@@ -94,17 +94,19 @@ def restrict_to_owner(path: Path) -> None:
 
 
 class _Reader:
-    """Read helpers shared by the connection and a transaction."""
+    """Read helpers shared by the connection and a transaction.
+
+    Each call is one trip to aiosqlite's thread: a trip costs the event loop a wake-up, more than most
+    of these statements cost SQLite, so no cursor is opened, fetched and closed in three."""
 
     _conn: aiosqlite.Connection
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self._conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
@@ -141,6 +143,13 @@ class Database(_Reader):
 
     async def close(self) -> None:
         await self._conn.close()
+
+    async def write(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """One statement as a transaction of its own (SQLite's autocommit): one trip to the thread
+        where BEGIN … COMMIT takes three. Under the write lock, so it never lands inside another
+        task's open transaction. Returns the rows of a RETURNING clause."""
+        async with self._write_lock:
+            return list(await self._conn.execute_fetchall(sql, params))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -228,14 +237,19 @@ class Transaction(_Reader):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
+    async def write(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """`Database.write` inside this transaction: store code that writes one statement takes either."""
+        return list(await self._conn.execute_fetchall(sql, params))
+
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Runs one statement; returns lastrowid (for INSERTs)."""
-        async with self._conn.execute(sql, params) as cur:
-            return cur.lastrowid or 0
+        """Runs one statement; returns lastrowid (for INSERTs). The cursor of a statement that ran to
+        its end holds nothing, so it is left to the garbage collector rather than closed in a trip."""
+        cur = await self._conn.execute(sql, params)
+        return cur.lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
-        async with self._conn.execute(sql, params) as cur:
-            return cur.rowcount
+        cur = await self._conn.execute(sql, params)
+        return cur.rowcount
 
     async def update_columns(
         self, table: str, row_id: int, allowed: frozenset[str], values: dict[str, Any], now: int

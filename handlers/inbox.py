@@ -182,10 +182,9 @@ class Inbox:
                 log.exception("an update could not be read")
                 update, key = None, 0
             items.append(_Item(int(data["update_id"]), key, json.dumps(data, ensure_ascii=False), update))
-        async with self._db.transaction() as tx:
-            fresh = await store.add(
-                tx, [store.Received(i.update_id, i.sender, i.data) for i in items], to_ts(self._clock.now())
-            )
+        fresh = await store.add(
+            self._db, [store.Received(i.update_id, i.sender, i.data) for i in items], to_ts(self._clock.now())
+        )
         for item in items:
             if item.update_id in fresh:
                 self._enqueue(item)
@@ -235,8 +234,7 @@ class Inbox:
         finally:
             if query_id is not None:
                 self.bot.forget_presser(query_id)
-        async with self._db.transaction() as tx:
-            await store.mark_handled(tx, item.update_id, to_ts(self._clock.now()), error)
+        await store.mark_handled(self._db, item.update_id, to_ts(self._clock.now()), error)
         self.handled += 1
 
     def _describe(self, exc: BaseException) -> str:

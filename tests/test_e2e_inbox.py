@@ -51,6 +51,7 @@ async def test_a_press_too_old_to_answer_still_signs_up_and_says_so_in_a_message
     assert refused == {"answerCallbackQuery"}
     emulator.assert_no_errors(ignore_expired_queries=True)
     emulator.errors.clear()  # Telegram's refusals of the late answers: expected here
+    await bot.inbox.wait_idle()  # the mark comes just after the last message
     rows = await bot.db.fetchall("SELECT status FROM inbox")
     assert {r["status"] for r in rows} == {"handled"}
 

@@ -14,22 +14,18 @@ class Received:
     data: str  # the update's JSON, as Telegram sent it
 
 
-async def add(tx: Transaction, batch: list[Received], now: int) -> set[int]:
+async def add(db: Database | Transaction, batch: list[Received], now: int) -> set[int]:
     """Stores a batch and returns the ids it added: an update stored already (fetched again because
-    a crash came before its acknowledgement) is kept as it is, and handled once."""
+    a crash came before its acknowledgement) is kept as it is, and handled once. One statement."""
     if not batch:
         return set()
-    marks = ", ".join("?" * len(batch))
-    known = {
-        r[0] for r in await tx.fetchall(f"SELECT update_id FROM inbox WHERE update_id IN ({marks})",
-                                        [r.update_id for r in batch])
-    }
-    fresh = [r for r in batch if r.update_id not in known]
-    await tx.executemany(
-        "INSERT INTO inbox (update_id, sender_key, data, received_at) VALUES (?, ?, ?, ?)",
-        [(r.update_id, r.sender_key, r.data, now) for r in fresh],
+    values = ", ".join(["(?, ?, ?, ?)"] * len(batch))
+    rows = await db.write(
+        f"INSERT INTO inbox (update_id, sender_key, data, received_at) VALUES {values}"
+        " ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+        [v for r in batch for v in (r.update_id, r.sender_key, r.data, now)],
     )
-    return {r.update_id for r in fresh}
+    return {r[0] for r in rows}
 
 
 async def begin_recovery(tx: Transaction, max_attempts: int) -> int:
@@ -52,8 +48,8 @@ async def unhandled(db: Database) -> list[Received]:
     return [Received(r["update_id"], r["sender_key"], r["data"]) for r in rows]
 
 
-async def mark_handled(tx: Transaction, update_id: int, now: int, error: str | None = None) -> None:
-    await tx.execute(
+async def mark_handled(db: Database | Transaction, update_id: int, now: int, error: str | None = None) -> None:
+    await db.write(
         "UPDATE inbox SET status = 'handled', handled_at = ?, last_error = ? WHERE update_id = ?",
         (now, error, update_id),
     )
