@@ -109,6 +109,11 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self._again = False
 
+    @property
+    def busy(self) -> bool:
+        """A run is in progress (a call now only makes it look again when done)."""
+        return self._lock.locked()
+
     async def run_due(self) -> Stats:
         """Sends everything due now. A call while one runs makes that run look again when done."""
         if self._lock.locked():

@@ -37,8 +37,14 @@ def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
 async def dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Sends what is due, then sets the wake-up for the next item."""
     runtime = _runtime(context)
-    assert runtime.dispatcher is not None
-    stats = await runtime.dispatcher.run_due()
+    dispatcher = runtime.dispatcher
+    assert dispatcher is not None
+    stats = await dispatcher.run_due()
+    if dispatcher.busy:
+        # Another run is sending (a wave waiting behind replies): it looks again when done and its
+        # own job sets the wake-up. Setting one here would see the items it is sending as due now
+        # and wake at once, again and again, for as long as that run lasts.
+        return
     if stats.sent or stats.failed or stats.blocked:
         log.info(
             "dispatched: %d sent, %d skipped, %d blocked, %d failed, %d retried, %d throttled",
