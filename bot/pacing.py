@@ -2,7 +2,10 @@
 that hands out sends by them. Nothing here knows Telegram's API; handlers/pacer.py plugs it in.
 
 The rules, each with a margin so that what Telegram counts on its side stays inside:
-- **Overall**: at most `rate` messages in any window of 1 s + `window_margin`.
+- **Overall**: at most `rate` messages in any window of 1 s + `window_margin`. A message holds its place
+  in the window from when it is let go until one window after Telegram answered it (`done`): Telegram
+  counts it when it arrives, somewhere in between, so sends delayed on the way (a stalled event loop, a
+  slow network) and sent later in a bunch still never make more than `rate` in a second on its side.
 - **Per chat**: a bucket of `chat_burst` (3) messages that refills at one per `chat_interval`
   (1 s + 5 %). Telegram tolerates short bursts in a chat; a button that edits its card and sends a
   confirmation with a calendar file is three at once. Background messages go only into a full bucket:
@@ -103,7 +106,9 @@ class Pacing:
         self.reserve = max(1, math.ceil(rate / 10)) if reserve is None else reserve
         self.reply_active_for = reply_active_for
         self.global_after_chats = global_after_chats
-        self._sent: deque[float] = deque()
+        self._sent: deque[float] = deque()  # when the answers to recent messages came
+        self._in_flight = 0  # let go, not answered yet: they hold a place in the window
+        self._last_grant = -math.inf
         self._chats: dict[Chat, _ChatState] = {}
         self._paused_until = 0.0
         self._last_reply = -math.inf
@@ -163,17 +168,25 @@ class Pacing:
     # ---------------------------------------------------------------- the rules
 
     def overall_wait(self, priority: Priority, now: float) -> float:
-        """Seconds until the overall budget lets a message of this priority go."""
+        """Seconds until the overall budget lets a message of this priority go (inf: not before one
+        in flight is answered)."""
         wait = self._paused_until - now
         limit = self.rate
         if priority is Priority.BACKGROUND:
             if now - self._last_reply < self.reply_active_for:
                 limit = max(1, self.rate - self.reserve)
-            if self._sent:
-                wait = max(wait, self._sent[-1] + self.spacing - now)
-        if len(self._sent) >= limit:
-            wait = max(wait, self._sent[len(self._sent) - limit] + self.window - now)
+            wait = max(wait, self._last_grant + self.spacing - now)
+        excess = len(self._sent) + self._in_flight - limit  # places to free before this one fits
+        if excess >= 0:
+            if excess >= len(self._sent):
+                return math.inf
+            wait = max(wait, self._sent[excess] + self.window - now)
         return max(0.0, wait)
+
+    def done(self) -> None:
+        """A message let go has its answer (or failed): it keeps its place for one more window."""
+        self._in_flight = max(0, self._in_flight - 1)
+        self._sent.append(self.clock())
 
     def chat_wait(self, chat: Chat, priority: Priority, now: float) -> float:
         """Seconds until this chat may take a message of this priority."""
@@ -208,8 +221,9 @@ class Pacing:
         return Scope.CHAT
 
     def sent_in_window(self) -> int:
+        """Messages holding a place in the window: answered within it, or still in flight."""
         self._expire(self.clock())
-        return len(self._sent)
+        return len(self._sent) + self._in_flight
 
     # ---------------------------------------------------------------- bookkeeping
 
@@ -223,7 +237,8 @@ class Pacing:
         return state
 
     def _take(self, chat: Chat, now: float) -> None:
-        self._sent.append(now)
+        self._in_flight += 1
+        self._last_grant = now
         if chat is None:
             return
         state = self._state(chat, now)
@@ -251,7 +266,7 @@ class Pacer:
 
     async def acquire(self, chat: Chat, priority: Priority, *, wait_for_chat: bool = True) -> None:
         """Waits for this message's turn; raises ChatBusy at once if `wait_for_chat` is False and the
-        chat may not take it yet."""
+        chat may not take it yet. Once it returns, the caller must call `done()` when the answer came."""
         ticket = self.rules.request(chat, priority, wait_for_chat=wait_for_chat)
         future = asyncio.get_running_loop().create_future()
         self._futures[ticket.seq] = future
@@ -259,10 +274,18 @@ class Pacer:
         try:
             await future
         except asyncio.CancelledError:
-            self.rules.withdraw(ticket)
+            if ticket.granted:  # let go just as the caller gave up: nothing was sent
+                self.done()
+            else:
+                self.rules.withdraw(ticket)
             raise
         finally:
             self._futures.pop(ticket.seq, None)
+
+    def done(self) -> None:
+        """The message this caller was let send has its answer (or failed)."""
+        self.rules.done()
+        self._drive()
 
     def throttled(self, chat: Chat, retry_after: float) -> Scope:
         return self.rules.throttled(chat, retry_after)
@@ -285,5 +308,5 @@ class Pacer:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if wait is not None:
+        if wait is not None and not math.isinf(wait):  # inf: the next `done()` drives
             self._timer = asyncio.get_running_loop().call_later(max(wait, 0.001), self._drive)

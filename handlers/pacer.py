@@ -154,6 +154,9 @@ class TelegramPacer(BaseRateLimiter[Pace]):
                     log.warning("no answer to %s for chat %s: it may or may not have arrived", endpoint, chat)
                     raise OutcomeUnknown(f"no answer to {endpoint}: it may or may not have arrived") from exc
                 raise
+            finally:
+                if message:
+                    self.pacer.done()
 
 
 def _connection_lost(exc: NetworkError) -> bool:

@@ -25,12 +25,16 @@ class FakeClock:
 
 
 def run(pacing: Pacing, clock: FakeClock, until: float = 60.0) -> list[tuple[float, Ticket]]:
-    """Polls as the async Pacer would, jumping the clock to each next moment; returns the decisions."""
+    """Polls as the async Pacer would, jumping the clock to each next moment; returns the decisions.
+    Telegram answers each message the moment it is let go."""
     decided: list[tuple[float, Ticket]] = []
     end = clock.now + until
     while clock.now < end:
         tickets, wait = pacing.poll()
         decided += [(clock.now, t) for t in tickets]
+        answered = [pacing.done() for t in tickets if t.granted]
+        if answered:
+            continue  # answers free places: look again at this moment
         if wait is None:
             break
         clock.now += wait
@@ -283,3 +287,39 @@ async def test_a_message_with_no_answer_is_never_repeated_and_says_so() -> None:
     with pytest.raises(TimedOut) as raised:  # not a message: an ordinary timeout
         await send(limiter, other, "getFile")
     assert not isinstance(raised.value, OutcomeUnknown)
+
+
+def test_a_message_holds_its_place_in_the_window_until_one_window_after_its_answer() -> None:
+    # Telegram counts a message when it arrives, somewhere between being let go and being answered:
+    # ten let go at once and answered half a second later may all arrive then, so the eleventh waits
+    # a window from the answers, not from the moment they were let go.
+    clock = FakeClock()
+    pacing = Pacing(10, clock)
+    first = [pacing.request(chat, REPLY) for chat in range(10)]
+    eleventh = pacing.request(99, REPLY)
+    tickets, wait = pacing.poll()
+    assert tickets == first and wait == float("inf")  # nothing frees a place before an answer
+    clock.now += 0.5
+    for _ in first:
+        pacing.done()
+    assert pacing.sent_in_window() == 10
+    tickets, wait = pacing.poll()
+    assert tickets == [] and wait == pytest.approx(pacing.window)
+    clock.now += pacing.window
+    assert pacing.poll()[0] == [eleventh]
+
+
+async def test_the_telegram_pacer_frees_the_place_of_every_call_when_it_ends() -> None:
+    limiter = TelegramPacer(rate=2)
+
+    async def ok() -> bool:
+        return True
+
+    async def refused() -> bool:
+        raise TelegramError("Bad Request: chat not found")
+
+    await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 1}, None)
+    with pytest.raises(TelegramError):
+        await limiter.process_request(refused, (), {}, "sendMessage", {"chat_id": 2}, None)
+    assert limiter.pacing.sent_in_window() == 2  # both answered: in the window, none left in flight
+    assert limiter.pacing._in_flight == 0
