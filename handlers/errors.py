@@ -33,7 +33,13 @@ async def on_error(update: object, context: BotContext) -> None:
             with contextlib.suppress(TelegramError):  # answered already, or Telegram still silent
                 await update.callback_query.answer()
         return
-    log.error("error while handling an update", exc_info=context.error)
+    # A service refusing someone (bot/services/*: NotAllowed) is an answer, not a bug: the handler's own
+    # guard should have said it first, so it is logged, and the person is told who may do it.
+    refused = isinstance(context.error, PermissionError)
+    if refused:
+        log.warning("a service refused an action the handler let through: %r", context.error)
+    else:
+        log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if isinstance(context.error, Forbidden):
@@ -46,7 +52,10 @@ async def on_error(update: object, context: BotContext) -> None:
     except Exception:  # the database may be what failed; still answer in a language they read
         person = None
     t = runtime.translator_for(person, language_code)
-    sorry = t._("Sorry, something went wrong. Please try again.")
+    if refused:
+        sorry = t._("Sorry, only the organization's coordinators can do that.")
+    else:
+        sorry = t._("Sorry, something went wrong. Please try again.")
     if update.callback_query is not None:
         try:
             await update.callback_query.answer(sorry)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import handlers.shifts
+from bot.services.shift_admin import NotAllowed
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
@@ -65,3 +66,23 @@ async def test_a_button_answered_before_the_failure_still_gets_the_message(
     refused = [e for e in emulator.errors if e.method == "answerCallbackQuery"]
     assert len(refused) == 1 and len(emulator.errors) == 1  # the second answer, and nothing else
     emulator.errors.clear()
+
+
+async def test_a_refusal_from_a_service_is_answered_in_words_not_as_a_failure(
+    emulator: BotAPIEmulator, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write checks who may act in the service too; should a handler let a refused one through,
+    the person reads who may do it, not "something went wrong"."""
+    minji = await _list_shifts(emulator, bot)
+    await minji.press("1")
+    await minji.next_reply()  # the card
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NotAllowed(1)
+
+    monkeypatch.setattr(handlers.shifts, "sign_up", refuse)
+    answer = await minji.press("✅ " + tr("ko", "Sign up"))
+    refused = tr("ko", "Sorry, only the organization's coordinators can do that.")
+    assert answer.text == refused
+    assert (await minji.next_reply()).text == refused
+    await minji.expect_no_reply(within=0.2)
