@@ -273,6 +273,10 @@ FLOWS = {
         (send("/broadcast"), press("✍️ " + tr("en", "Write the message"))), "writing a broadcast", "Bring water",
         lambda m: "Bring water" in m.text and "Preview" in m.text, False,
     ),
+    "newshift": Opened(
+        (send("/newshift"),), "posting a shift", "Night phone bank",
+        lambda m: tr("en", "What kind of shift is it?") in m.text and "Night phone bank" in m.text, False,
+    ),
     "neworg": Opened(
         (send("/neworg"),), "creating an organization", "Hmong Youth Alliance",
         lambda m: "Use hmongyouthalliance" in m.labels, False,
@@ -315,4 +319,6 @@ async def test_two_dialogues_opened_in_turn_the_text_goes_to_one(
         for step in rest if choice == "leave" else ():
             await step(s)  # the rest of the way to its question (a broadcast opens at its filters)
     answer = await said(bot, s.user, now_in.typed)
+    # An earlier question of the same dialogue may lose its buttons (an edit); nothing else may come.
+    answer = [m for m in answer if not m.edited or now_in.answered(m)]
     assert len(answer) == 1 and now_in.answered(answer[0]), [m.text for m in answer]
