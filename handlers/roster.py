@@ -10,11 +10,13 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import Translator
+from bot.services import checkins
 from bot.services import roster as roster_service
 from bot.services.authz import Actor
 from bot.services.roster import MarkOutcome
 from bot.store import shifts as shift_store
 from bot.store.shifts import Shift
+from bot.store.signups import RosterLine
 from handlers import roster_views as views
 from handlers.kit.context import BotContext
 from handlers.kit.guards import current_actor, require_coordinator
@@ -93,7 +95,11 @@ async def mark(update: Update, context: BotContext, button: views.Mark) -> None:
     signup_id, code = button.signup, button.mark
     page, from_manage = button.page, button.came_from == "m"
     outcome = await roster_service.mark(
-        runtime.database, actor=await current_actor(context), shift=shift, signup_id=signup_id, code=code,
+        runtime.database,
+        actor=await current_actor(context),
+        shift=shift,
+        signup_id=signup_id,
+        code=code,
         now=runtime.now_ts(),
     )
     if outcome is MarkOutcome.TOO_EARLY:
@@ -108,8 +114,52 @@ async def mark(update: Update, context: BotContext, button: views.Mark) -> None:
     await edit_or_keep(update.callback_query, *await render(context, fresh, page, from_manage=from_manage))
 
 
+async def check(update: Update, context: BotContext, button: views.RosterCheck) -> None:
+    """Checks one person on the roster in (📍) or out (🚪), logged as done by this coordinator, then shows
+    the page again."""
+    query = update.callback_query
+    t, runtime = context.t, context.runtime
+    db = runtime.database
+    shift = await _allowed_shift(update, context, button.shift)
+    if shift is None:
+        return
+    actor, now = await current_actor(context), runtime.now_ts()
+    try:
+        if button.action == "i":
+            result = await checkins.check_in_for(db, actor=actor, shift_id=shift.id, signup_id=button.signup, now=now)
+        else:
+            out = await checkins.check_out_for(db, actor=actor, shift_id=shift.id, signup_id=button.signup, now=now)
+    except checkins.NotAllowed:
+        await query.answer(t._("Sorry, only the organization's coordinators can do that."), show_alert=True)
+        return
+    line = await _line_of(context, shift, button.signup)
+    answer = None
+    if line is not None:
+        name = line.name or t._("(deleted account)")
+        answer = (
+            views.checked_in_answer(t, name, result) if button.action == "i" else views.checked_out_answer(t, name, out)
+        )
+    if answer is None:
+        await query.answer(_stale(t), show_alert=True)
+        return
+    done = result.done if button.action == "i" else out.outcome is checkins.OutOutcome.CHECKED_OUT
+    await query.answer(answer, show_alert=not done)
+    if not done:  # nothing changed here
+        return
+    fresh = await shift_store.get(db, shift.id)
+    assert fresh is not None
+    await edit_or_keep(query, *await render(context, fresh, button.page, from_manage=button.came_from == "m"))
+
+
+async def _line_of(context: BotContext, shift: Shift, signup_id: int) -> RosterLine | None:
+    """The roster's line for one signup of this shift (None: not on it)."""
+    lines = await roster_service.lines(context.runtime.database, shift.id)
+    return next((line for line in lines if line.signup_id == signup_id and line.status != "waitlisted"), None)
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("roster", roster_command, filters=filters.ChatType.PRIVATE))
     app.add_handler(views.PickPage.handler(pick_page))
     app.add_handler(views.RosterPage.handler(view))
     app.add_handler(views.Mark.handler(mark))
+    app.add_handler(views.RosterCheck.handler(check))

@@ -3,7 +3,7 @@ the shifts to pick from (handlers/roster.py checks who may see it, loads it and 
 
 Button data keeps its shapes: `rp:<page>` pick a shift; `ro:<shift>:<page>[:m]` a page of its roster
 (`m`: opened from /manage, so Back returns there); `ra:<shift>:<signup>:<a|n>:<page>[:m]` mark
-attended / no-show.
+attended / no-show; `rc:<shift>:<signup>:<i|o>:<page>[:m]` check in / out by the coordinator.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.clock import from_ts
 from bot.i18n import Translator
+from bot.services.checkins import CheckInResult, CheckOutResult, Outcome, OutOutcome
 from bot.services.roster import Roster
 from bot.store.shifts import Shift
 from bot.store.signups import RosterLine
@@ -56,6 +58,30 @@ class Mark(Button, prefix="ra"):
     came_from: From = ""
 
 
+@dataclass(frozen=True)
+class RosterCheck(Button, prefix="rc"):
+    """A coordinator checks one person in ("i") or out ("o"), then the same page again."""
+
+    shift: int
+    signup: int
+    action: Literal["i", "o"]
+    page: int
+    came_from: From = ""
+
+
+def _check_button(
+    shift_id: int, line: RosterLine, index: int, page: int, came_from: From
+) -> InlineKeyboardButton | None:
+    """📍 check in, or 🚪 check out someone checked in and still there; None when neither applies."""
+    if not line.checked_in:
+        return InlineKeyboardButton(f"📍 {index}", callback_data=RosterCheck(shift_id, line.signup_id, "i", page,
+                                                                            came_from).pack())
+    if not line.checked_out:
+        return InlineKeyboardButton(f"🚪 {index}", callback_data=RosterCheck(shift_id, line.signup_id, "o", page,
+                                                                            came_from).pack())
+    return None
+
+
 def _line(t: Translator, number: int, line: RosterLine) -> str:
     name = views.esc(line.name) or "<i>" + views.esc(t._("(deleted account)")) + "</i>"
     if line.status == "waitlisted":
@@ -69,6 +95,8 @@ def _line(t: Translator, number: int, line: RosterLine) -> str:
         parts.append(views.esc(", ".join(names) + (f" +{t.number(more)}" if more > 0 else "")))
     if line.phone:
         parts.append("📞 " + views.esc(line.phone))
+    if line.checked_out:
+        parts.append("🚪 " + t._("checked out"))
     if line.status == "attended":
         parts.append("✅ " + t._("attended"))
     elif line.status == "no_show":
@@ -105,20 +133,34 @@ def roster_page(
     elif roster.on_shift:
         text.append(t._("✓ checked in · – not checked in"))
     buttons: list[InlineKeyboardButton] = []
+    person_rows: list[list[InlineKeyboardButton]] = []  # one row each while check-in is open
     shown_waitlist_heading = False
     for index, line in enumerate(lines[first : first + PAGE_SIZE], start=first + 1):
         if line.status == "waitlisted" and not shown_waitlist_heading:
             text += ["", "⏳ <b>" + t._("Waitlist") + "</b>"]
             shown_waitlist_heading = True
         text.append(_line(t, index, line))
-        if line.status != "waitlisted" and roster.marking_open:
+        if line.status == "waitlisted":
+            continue
+        row: list[InlineKeyboardButton] = []
+        if roster.checkin_open and (check := _check_button(shift.id, line, index, page, came_from)):
+            row.append(check)
+        if roster.marking_open:
             attended = Mark(shift.id, line.signup_id, "a", page, came_from).pack()
             no_show = Mark(shift.id, line.signup_id, "n", page, came_from).pack()
-            buttons.append(InlineKeyboardButton(f"✅ {index}", callback_data=attended))
-            buttons.append(InlineKeyboardButton(f"✖ {index}", callback_data=no_show))
-    if buttons:
-        text += ["", t._("Mark who came: ✅ attended, ✖ no-show.")]
-    rows = grid(buttons, 4)
+            row += [InlineKeyboardButton(f"✅ {index}", callback_data=attended),
+                    InlineKeyboardButton(f"✖ {index}", callback_data=no_show)]
+        buttons += row
+        if row:
+            person_rows.append(row)
+    legend = []
+    if roster.checkin_open and any(b.text.startswith(("📍", "🚪")) for b in buttons):
+        legend.append(t._("Check people in at the door: 📍 check in, 🚪 check out."))
+    if roster.marking_open and buttons:
+        legend.append(t._("Mark who came: ✅ attended, ✖ no-show."))
+    if legend:
+        text += ["", *legend]
+    rows = person_rows if roster.checkin_open else grid(buttons, 4)
     rows += pager(t, page, page + 1 < pages, lambda n: RosterPage(shift.id, n, came_from).pack())
     if shift.status != "cancelled":
         rows.append([qr_button(t, shift.id)])
@@ -144,3 +186,30 @@ def pick_shift(t: Translator, shifts: list[Shift], page: int, total: int) -> tup
     rows = grid(numbers, 4)
     rows += pager(t, page, page + 1 < pages, lambda n: PickPage(n).pack())
     return "\n".join(lines).rstrip(), InlineKeyboardMarkup(rows)
+
+
+def checked_in_answer(t: Translator, name: str, result: CheckInResult) -> str | None:
+    """The coordinator's answer to 📍 (plain text: a button answer); None for a stale or forged press."""
+    match result.outcome:
+        case Outcome.CHECKED_IN | Outcome.WALKED_IN:
+            return t._("{name} is checked in.").format(name=name)
+        case Outcome.ALREADY:
+            return t._("{name} is already checked in.").format(name=name)
+        case Outcome.NOT_YET:
+            assert result.opens_at is not None
+            return t._("Check-in for this shift opens {when}.").format(when=t.datetime(from_ts(result.opens_at)))
+        case Outcome.CLOSED:
+            return t._("This shift has ended: check-in is closed. You can still mark who came.")
+        case Outcome.CANCELLED:
+            return t._("This shift was cancelled.")
+    return None
+
+
+def checked_out_answer(t: Translator, name: str, result: CheckOutResult) -> str:
+    """The coordinator's answer to 🚪."""
+    match result.outcome:
+        case OutOutcome.CHECKED_OUT:
+            return t._("{name} is checked out. Hours: {hours}.").format(name=name, hours=t.number(result.hours or 0))
+        case OutOutcome.ALREADY:
+            return t._("{name} is already checked out.").format(name=name)
+    return t._("{name} is not checked in.").format(name=name)

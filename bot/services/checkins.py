@@ -142,6 +142,38 @@ async def check_in(
     return CheckInResult(Outcome.WALKED_IN if walk_in else Outcome.CHECKED_IN, fresh, signup_id)
 
 
+async def check_in_for(db: Database, *, actor: Actor, shift_id: int, signup_id: int, now: int) -> CheckInResult:
+    """A coordinator checks someone on the shift's roster in (logged as "coordinator", by them)."""
+    shift = await shift_store.get(db, shift_id)
+    if shift is None or not may_check_in_others(actor, shift):
+        raise NotAllowed(shift_id)
+    signup = await signup_store.get(db, signup_id)
+    if signup is None or signup.shift_id != shift_id:  # stale or forged
+        return CheckInResult(Outcome.NOT_ON_ROSTER, shift)
+    return await check_in(
+        db, person_id=signup.person_id, shift_id=shift_id, method="coordinator", now=now, by=actor
+    )
+
+
+async def check_out_for(db: Database, *, actor: Actor, shift_id: int, signup_id: int, now: int) -> CheckOutResult:
+    """A coordinator checks someone on the shift's roster out."""
+    shift = await shift_store.get(db, shift_id)
+    if shift is None or not may_check_in_others(actor, shift):
+        raise NotAllowed(shift_id)
+    signup = await signup_store.get(db, signup_id)
+    if signup is None or signup.shift_id != shift_id:
+        return CheckOutResult(OutOutcome.NOT_CHECKED_IN)
+    return await check_out(db, person_id=signup.person_id, signup_id=signup_id, now=now, by=actor)
+
+
+async def window_open(db: Database, shift: Shift, now: int) -> bool:
+    """Whether the shift's check-in is open now (for the roster's check-in buttons)."""
+    if shift.status != "published":
+        return False
+    opens_at, _starts, ends_at = await store.window_of(db, shift.id)
+    return opens_at <= now < ends_at
+
+
 async def check_in_by_location(
     db: Database, *, person_id: int, latitude: float, longitude: float, now: int, radius_m: float = DEFAULT_RADIUS_M
 ) -> CheckInResult:

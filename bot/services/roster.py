@@ -27,6 +27,7 @@ class Roster:
     shift: Shift
     lines: list[RosterLine]
     marking_open: bool
+    checkin_open: bool = False  # people can be checked in and out from the roster now
 
     @property
     def on_shift(self) -> list[RosterLine]:
@@ -42,7 +43,14 @@ def marking_open(shift: Shift, now: int) -> bool:
 
 
 async def load(db: Database, shift: Shift, now: int) -> Roster:
-    return Roster(shift, await signup_store.roster(db, shift.id), marking_open(shift, now))
+    return Roster(
+        shift, await signup_store.roster(db, shift.id), marking_open(shift, now),
+        await checkins.window_open(db, shift, now),
+    )
+
+
+async def lines(db: Database, shift_id: int) -> list[RosterLine]:
+    return await signup_store.roster(db, shift_id)
 
 
 async def pickable(

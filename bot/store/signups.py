@@ -259,6 +259,7 @@ class RosterLine:
     rank: int  # place on the waitlist (1 = first in line); 0 when not waitlisted
     checked_in: bool
     languages: tuple[str, ...]
+    checked_out: bool = False
 
 
 async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
@@ -267,7 +268,9 @@ async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
         """
         SELECT g.id AS signup_id, g.person_id, g.status, g.position,
                COALESCE(p.display_name, p.first_name, p.username, '') AS name, p.phone,
-               EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id) AS checked_in
+               EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id) AS checked_in,
+               EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id AND c.checked_out_at IS NOT NULL)
+                   AS checked_out
         FROM signup g JOIN person p ON p.id = g.person_id
         WHERE g.shift_id = ? AND g.status IN ('confirmed', 'attended', 'no_show', 'waitlisted')
         ORDER BY g.status = 'waitlisted', g.position, g.joined_at, g.id
@@ -290,7 +293,7 @@ async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
             RosterLine(
                 signup_id=r["signup_id"], person_id=r["person_id"], name=r["name"], phone=r["phone"],
                 status=r["status"], rank=rank, checked_in=bool(r["checked_in"]),
-                languages=tuple(languages[r["person_id"]]),
+                languages=tuple(languages[r["person_id"]]), checked_out=bool(r["checked_out"]),
             )
         )
     return lines
