@@ -38,7 +38,7 @@ PAUSED = "paused"  # the onboarding dialogue's step after /cancel: no questions 
 
 @dataclass(frozen=True)
 class Consent(Button, prefix="ob:consent"):
-    answer: Literal["yes", "no"]
+    answer: Literal["yes", "no", "language"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,8 @@ def consent_view(t: Translator, name: str) -> tuple[str, InlineKeyboardMarkup]:
         [
             [InlineKeyboardButton("✅ " + t._("I agree"), callback_data=Consent("yes").pack())],
             [InlineKeyboardButton(t._("No, thanks"), callback_data=Consent("no").pack())],
+            # For someone whose Telegram speaks another language than they read: the globe says what it is.
+            [InlineKeyboardButton("🌐 " + t._("Language"), callback_data=Consent("language").pack())],
         ]
     )
     return text, markup
@@ -255,6 +257,8 @@ class Onboarding(editors.Editing):
     mode = ONBOARDING
 
     async def may_press(self, update: Update, context: BotContext, *steps: str) -> bool:
+        if profile.LANGUAGE in steps:  # the consent's language button opens the same picker
+            steps = (*steps, profile.CONSENT)
         return await _at_step(update, context, *steps)
 
     async def after(
@@ -314,6 +318,9 @@ async def consent_answer(update: Update, context: BotContext, button: Consent) -
         return
     await query.answer()
     db = context.runtime.database
+    if button.answer == "language":  # the choice comes back to these terms, in the chosen language
+        await editors.show_locale_picker(query, context, ONBOARDING)
+        return
     if button.answer == "no":
         await profile.decline(db, context.person.id)
         await edit_or_keep(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.i18n import available_locales, language_name
+from bot.i18n import Translator, available_locales, language_name
 from bot.services import profile
 from handlers import checkin, onboarding
 from handlers.commands import commands_for, publish_person_menu
@@ -17,13 +17,14 @@ from handlers.menu import Help, Language, language_menu, main_menu
 
 async def start(update: Update, context: BotContext) -> None:
     """Continues onboarding for someone new; otherwise acts on the deep link or shows the main menu."""
-    payload = context.args[0] if context.args else ""
+    locale, payload = profile.split_language_link(context.args[0] if context.args else None)
+    changed = locale is not None and await _adopt_locale(context, locale)
     if payload.startswith(INVITE_PREFIX):  # a role invite (handlers/invites.py); someone new then sets up
         await accept_invite_link(update, context, payload.removeprefix(INVITE_PREFIX))
         if context.person.is_registered:
             return
     person, t, runtime = context.person, context.t, context.runtime
-    link = profile.parse_start_link(context.args[0] if context.args else None)
+    link = profile.parse_start_link(payload)
     if not person.is_registered:
         if link is not None:  # acted on once they finish
             await profile.remember_start(runtime.database, person.id, link, runtime.now_ts())
@@ -39,10 +40,32 @@ async def start(update: Update, context: BotContext) -> None:
         return
     await publish_person_menu(context.bot, runtime, person)  # their roles may have changed since
     lines = []
+    if changed:
+        lines += [_language_line(t), ""]
     if link is not None and link.kind == "org":
         lines += [await onboarding.follow_line(context, link.slug), ""]
     lines.append(onboarding.menu_prompt(t, person))
     await update.effective_message.reply_text("\n".join(lines), reply_markup=main_menu(t))
+
+
+async def _adopt_locale(context: BotContext, locale: str) -> bool:
+    """A flyer's `lang-` link sets the language of someone who hasn't chosen one; True when it changed
+    what they read."""
+    runtime, before = context.runtime, context.t.locale
+    person = await profile.adopt_link_locale(runtime.database, context.person.id, locale, runtime.now_ts())
+    if person is None:
+        return False
+    refresh_translator(context, person)
+    await publish_person_menu(context.bot, runtime, person)
+    return context.t.locale != before
+
+
+def _language_line(t: Translator) -> str:
+    return (
+        t._("I'll write to you in {language}.").format(language=language_name(t.locale))
+        + " "
+        + t._("You can change it any time in /settings.")
+    )
 
 
 async def help_text(context: BotContext) -> str:

@@ -33,19 +33,22 @@ async def onboard(
     languages: tuple[str, ...] = (),
     interests: tuple[str, ...] = (),
     start: str = "/start",
+    language_asked: bool = True,
 ) -> BotMessage:
     """Taps through onboarding as a new user whose Telegram language is `locale`; returns the welcome.
 
-    `languages` and `interests` are button labels to toggle (the UI language's own is preselected).
+    `languages` and `interests` are button labels to toggle (the UI language's own is preselected);
+    `language_asked` is False when the language was chosen before consent (a `lang-` link), so not asked.
     """
     _ = gettext(locale)
     await user.send(start)
     consent = await user.next_reply()
     assert _("Is that OK with you?") in consent.text
     await user.press("✅ " + _("I agree"))
-    await replies(user, 2)  # the terms lose their buttons; the language question comes
-    await user.press(_("Continue in {language}").format(language=language_name(locale)))
-    await user.next_reply()
+    await replies(user, 2)  # the terms lose their buttons; the language (or name) question comes
+    if language_asked:
+        await user.press(_("Continue in {language}").format(language=language_name(locale)))
+        await user.next_reply()
     await user.press(_("Use “{name}”").format(name=user.first_name))
     await replies(user, 2)  # the name question loses its button; the phone question comes
     if phone is None:

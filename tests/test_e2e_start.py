@@ -22,7 +22,7 @@ async def test_korean_telegram_user_is_greeted_in_korean(emulator: BotAPIEmulato
     assert reply.text.startswith(ko("Hi, {name}! I'm Turnout.").format(name="민지"))
     assert reply.text.startswith("안녕하세요")  # Korean, not the English fallback
     assert ko("Is that OK with you?") in reply.text
-    assert reply.labels == ["✅ " + ko("I agree"), ko("No, thanks")]
+    assert reply.labels == ["✅ " + ko("I agree"), ko("No, thanks"), "🌐 " + ko("Language")]
     person = await people.get_by_telegram_id(bot.db, 5001)
     assert person is not None and person.first_name == "민지" and person.telegram_language == "ko"
     assert person.consent_at is None  # nothing agreed yet

@@ -15,7 +15,7 @@ from typing import Literal
 import phonenumbers
 
 from bot.db import Database, Transaction
-from bot.i18n import available_locales
+from bot.i18n import available_locales, match_locale
 from bot.store import orgs, people
 from bot.store.orgs import Org
 from bot.store.people import Person
@@ -193,6 +193,36 @@ _SHIFT_LINK = re.compile(r"shift-([1-9]\d{0,11})")
 _CHECKIN_LINK = re.compile(r"ci-([A-Za-z0-9_-]{8,60})")  # a check-in QR code's token (Telegram: ≤ 64 chars)
 
 
+# A flyer's language, first or last in the start parameter: `lang-km`, `lang-km_org-kaya`, `org-kaya_lang-km`,
+# `lang-zh-Hant_shift-12`. Telegram allows only [A-Za-z0-9_-] there, so a tag's parts are joined by "-".
+_LANG_TAG = r"lang-([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2})"
+_LANG_FIRST = re.compile(_LANG_TAG + r"(?:_(.*))?")
+_LANG_LAST = re.compile(r"(.+)_" + _LANG_TAG)
+
+
+def split_language_link(payload: str | None) -> tuple[str | None, str]:
+    """The UI locale a deep link asks for (None: none, or one we have no catalog for) and the rest of it."""
+    if not payload:
+        return None, ""
+    if match := _LANG_FIRST.fullmatch(payload):
+        return match_locale(match.group(1)), match.group(2) or ""
+    if match := _LANG_LAST.fullmatch(payload):
+        return match_locale(match.group(2)), match.group(1)
+    return None, payload
+
+
+async def adopt_link_locale(db: Database, person_id: int, locale: str, now: int) -> Person | None:
+    """The language of the flyer someone came from, unless they chose one themselves (a flyer never
+    overrides that); None when nothing changed."""
+    if locale not in available_locales():
+        return None
+    async with db.transaction() as tx:
+        person = await _get(tx, person_id)
+        if person.locale is not None:
+            return None
+    return await _save(db, person_id, LANGUAGE, now, locale=locale)
+
+
 def parse_start_link(payload: str | None) -> StartLink | None:
     """`org-<slug>`, `shift-<id>` or `ci-<token>`; anything else (including `inv-`) is None."""
     if not payload:
@@ -245,7 +275,9 @@ async def agree(db: Database, person_id: int, now: int) -> Person:
     async with db.transaction() as tx:
         person = await _get(tx, person_id)
         if person.consent_at is None:
-            await people.update(tx, person_id, now, consent_at=now, onboarding_step=LANGUAGE)
+            # A language chosen already (at the consent, or by a flyer's link) is not asked again.
+            step = step_after(LANGUAGE, None) if person.locale else LANGUAGE
+            await people.update(tx, person_id, now, consent_at=now, onboarding_step=step)
         return await _get(tx, person_id)
 
 
