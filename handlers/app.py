@@ -38,6 +38,7 @@ from handlers import (
     roster,
     shift_upload,
     shifts,
+    staff_consent,
     start,
     team,
 )
@@ -97,6 +98,7 @@ def register_handlers(app: Application) -> None:
     newshift_dialogue.register(app)  # on the dialogue engine: its answers come through the router
     shift_upload.register(app)  # on the engine too; CSV files nobody asked for are taken unasked
     start.register(app)
+    staff_consent.register(app)  # the short consent of coordinators and admins
     onboarding.register(app)  # the profile editors in onboarding mode; typed answers via its flow
     settings_menu.register(app)  # the same editors in settings mode; typed answers via its flow
     privacy.register(app)

@@ -35,11 +35,12 @@ from bot.store import orgs as org_store
 from bot.store.dialogues import Dialogue
 from bot.store.invites import Invite
 from bot.store.orgs import Org
+from handlers import staff_consent
 from handlers.commands import publish_person_menu
 from handlers.kit import dialogues
 from handlers.kit.callbacks import Button
 from handlers.kit.context import BotContext
-from handlers.kit.guards import current_actor, require_registered
+from handlers.kit.guards import current_actor
 from handlers.kit.keyboards import grid
 from handlers.shift_views import esc
 
@@ -260,10 +261,10 @@ async def _at(update: Update, context: BotContext, step: str, **data: object) ->
 
 async def invite_command(update: Update, context: BotContext) -> None:
     """Asks which organization to invite to (or, with just one, which role)."""
-    if not await require_registered(update, context):
+    actor = await staff_consent.require_ready(update, context)
+    if actor is None:
         return
     t = context.t
-    actor = await current_actor(context)
     orgs = await administered_orgs(context.runtime.database, actor)
     if not orgs:
         if actor.is_network_admin:
@@ -404,26 +405,32 @@ REFUSED = {
 }
 
 
-async def accept_invite_link(update: Update, context: BotContext, code: str) -> None:
-    """Accepts `/start inv-<code>`: grants the role and says which, or says why the link doesn't work."""
+async def accept_invite_link(update: Update, context: BotContext, code: str) -> bool:
+    """Accepts `/start inv-<code>`: grants the role and says which, or says why the link doesn't work.
+    True when they hold the role now. Someone new gives the short consent right there, under the news
+    (handlers/staff_consent.py); the volunteer questions are never asked of them."""
     t, runtime = context.t, context.runtime
     result = await accept_invite(runtime.database, context.person.id, code, runtime.now_ts())
     message = update.effective_message
     if result.outcome in REFUSED:
         await message.reply_text("⚠️ " + t._(REFUSED[result.outcome]))
-        return
+        return False
     assert result.invite is not None and result.role is not None
     org = esc(result.invite.org_name)
     if result.outcome is AcceptOutcome.ALREADY:
         text = t._(ALREADY[result.role]).format(org=org)
     else:
         text = t._(ACCEPTED[result.role]).format(org=org)
-    lines = [text, "", t._("Post a shift with /newshift and see your shifts with /manage.")]
-    if result.role == "org_admin":
-        lines.append(t._("Invite coordinators with /invite and see your team with /team."))
+    actor = await current_actor(context)
     # The menu first, so it already lists the new commands when they read the reply.
     await publish_person_menu(context.bot, context.runtime, context.person)
-    await message.reply_text("\n".join(lines))
+    if not await staff_consent.finish_if_agreed(context, actor):
+        await message.reply_text(
+            text + "\n\n" + staff_consent.consent_text(t), reply_markup=staff_consent.consent_markup(t)
+        )
+        return True
+    await message.reply_text("\n".join([text, "", *staff_consent.next_steps(context.t, actor)]))
+    return True
 
 
 def register(app: Application) -> None:

@@ -25,9 +25,11 @@ from bot.store.people import Person
 from bot.vocab import OUTSIDE_US
 from handlers import profile_editors as editors
 from handlers import profile_views as views
+from handlers import staff_consent
 from handlers.kit import dialogues
 from handlers.kit.callbacks import Button
 from handlers.kit.context import BotContext
+from handlers.kit.guards import current_actor
 from handlers.kit.replies import edit_or_keep
 from handlers.menu import main_menu
 from handlers.profile_editors import Question
@@ -116,6 +118,9 @@ async def render_step(context: BotContext, person: Person) -> Question:
     """The question for the person's current step, in their language."""
     t = context.t
     step = profile.current_step(person)
+    if step == profile.CONSENT and (await current_actor(context)).is_coordinator:
+        # Coordinators and admins: the short form, and no volunteer questions after it.
+        return staff_consent.consent_text(t), staff_consent.consent_markup(t)
     if step == profile.CONSENT:
         return consent_view(t, person.name)
     if step == profile.LANGUAGE:
@@ -156,6 +161,13 @@ async def show_step(
 
     keep_pressed keeps the pressed message's text (only its buttons go), as for the consent terms.
     """
+    # Made a coordinator half-way through: the volunteer questions stop here.
+    if (
+        not person.is_registered
+        and person.consent_at is not None
+        and await staff_consent.finish_if_agreed(context, await current_actor(context))
+    ):
+        person = context.person
     if person.is_registered:
         await _finish(context, chat_id, person, query)
         return

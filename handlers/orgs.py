@@ -31,11 +31,12 @@ from bot.services.orgs_admin import (
 )
 from bot.store.dialogues import Dialogue
 from bot.vocab import STATE_ZONES
+from handlers import staff_consent
 from handlers.invites import Role
 from handlers.kit import dialogues
 from handlers.kit.callbacks import Button
 from handlers.kit.context import BotContext
-from handlers.kit.guards import current_actor, require_registered
+from handlers.kit.guards import current_actor
 from handlers.kit.keyboards import grid
 from handlers.shift_views import esc
 
@@ -254,8 +255,8 @@ async def start_neworg(update: Update, context: BotContext) -> None:
     if not _is_network_admin(context):
         await update.effective_message.reply_text(_refusal(context.t))
         return
-    # Set up first: while onboarding, typed answers also reach the onboarding questions.
-    if not await require_registered(update, context):
+    # Agreed first (the short consent of coordinators and admins; no volunteer questions).
+    if await staff_consent.require_ready(update, context) is None:
         return
     draft = await dialogues.begin(update, context, KIND, "name")
     if draft is None:

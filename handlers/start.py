@@ -7,7 +7,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import Translator, available_locales, language_name
 from bot.services import profile
-from handlers import checkin, onboarding
+from handlers import checkin, onboarding, staff_consent
 from handlers.commands import commands_for, publish_person_menu
 from handlers.invites import INVITE_PREFIX, accept_invite_link
 from handlers.kit.context import BotContext, refresh_translator
@@ -19,10 +19,21 @@ async def start(update: Update, context: BotContext) -> None:
     """Continues onboarding for someone new; otherwise acts on the deep link or shows the main menu."""
     locale, payload = profile.split_language_link(context.args[0] if context.args else None)
     changed = locale is not None and await _adopt_locale(context, locale)
-    if payload.startswith(INVITE_PREFIX):  # a role invite (handlers/invites.py); someone new then sets up
-        await accept_invite_link(update, context, payload.removeprefix(INVITE_PREFIX))
-        if context.person.is_registered:
-            return
+    # A role invite (handlers/invites.py), under which someone new gives the short consent; someone new
+    # whose link doesn't work goes on to set up as a volunteer.
+    if payload.startswith(INVITE_PREFIX) and (
+        await accept_invite_link(update, context, payload.removeprefix(INVITE_PREFIX)) or context.person.is_registered
+    ):
+        return
+    actor = await current_actor(context)
+    # Coordinators and admins not set up: the short consent, never the volunteer questions.
+    if (
+        not context.person.is_registered
+        and actor.is_coordinator
+        and not await staff_consent.finish_if_agreed(context, actor)
+    ):
+        await staff_consent.ask(update, context)
+        return
     person, t, runtime = context.person, context.t, context.runtime
     link = profile.parse_start_link(payload)
     if not person.is_registered:

@@ -19,11 +19,12 @@ from bot.services.invites import RevokeOutcome, open_invites, revoke_invite
 from bot.services.orgs_admin import RemoveOutcome, administered_orgs, may_remove, remove_member
 from bot.store import people, roles
 from bot.store.orgs import Org
+from handlers import staff_consent
 from handlers.commands import publish_person_menu
 from handlers.invites import administered_org, refuse, role_name, until
 from handlers.kit.callbacks import Button
 from handlers.kit.context import BotContext
-from handlers.kit.guards import current_actor, require_registered
+from handlers.kit.guards import current_actor
 from handlers.kit.keyboards import grid
 from handlers.shift_views import esc
 
@@ -129,9 +130,9 @@ async def _render_team(
 
 async def team_command(update: Update, context: BotContext) -> None:
     """Shows the team of the one organization the person administers, or asks which."""
-    if not await require_registered(update, context):
+    actor = await staff_consent.require_ready(update, context)
+    if actor is None:
         return
-    actor = await current_actor(context)
     orgs = await administered_orgs(context.runtime.database, actor)
     if not orgs:
         await refuse(update, context)

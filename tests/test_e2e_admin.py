@@ -144,8 +144,8 @@ async def test_an_invited_korean_coordinator_accepts_and_a_second_use_is_refused
     assert person is not None and await roles.role_in(bot.db, person.id, org.id) == "coordinator"
     menu = dict(emulator.commands[(f"chat:{minji.chat_id}", "")])
     assert menu["shifts"] == tr("ko", "Find open shifts")
-    setup = await minji.next_reply()  # then, being new, they go on to set up (onboarding's first question)
-    assert not setup.edited
+    # Being new, they agree right there, in the short form (tests/test_e2e_staff_consent.py): no questions follow.
+    assert told.labels == ["✅ " + tr("ko", "I agree"), tr("ko", "No, thanks")]
 
     await minji.send(f"/start {payload}")
     already = await minji.next_reply()

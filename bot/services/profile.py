@@ -16,6 +16,7 @@ import phonenumbers
 
 from bot.db import Database, Transaction
 from bot.i18n import available_locales, match_locale
+from bot.services.authz import Actor
 from bot.store import orgs, people
 from bot.store.orgs import Org
 from bot.store.people import Person
@@ -279,6 +280,28 @@ async def agree(db: Database, person_id: int, now: int) -> Person:
             step = step_after(LANGUAGE, None) if person.locale else LANGUAGE
             await people.update(tx, person_id, now, consent_at=now, onboarding_step=step)
         return await _get(tx, person_id)
+
+
+class NotStaff(PermissionError):
+    """Only coordinators, org admins and network admins skip the volunteer questions."""
+
+
+async def agree_as_staff(db: Database, actor: Actor, now: int) -> Person:
+    """Records a coordinator's or admin's consent (the short form, at the invite) and finishes their
+    profile with what Telegram told us: they post and manage shifts, so the volunteer questions (phone,
+    place, languages, interests) are not asked; /settings has them. Someone who agreed before keeps the
+    moment they agreed."""
+    if not actor.is_coordinator:
+        raise NotStaff(actor.person_id)
+    async with db.transaction() as tx:
+        person = await _get(tx, actor.person_id)
+        values: dict[str, object] = {"onboarding_step": None}
+        if person.consent_at is None:
+            values["consent_at"] = now
+        if not person.display_name:
+            values["display_name"] = suggested_name(person) or person.name[:NAME_MAX]
+        await people.update(tx, person.id, now, **values)
+        return await _get(tx, person.id)
 
 
 async def decline(db: Database, person_id: int) -> bool:
