@@ -55,7 +55,7 @@ class Rendering:
         shift = await shift_store.get(self.runtime.database, self.item.shift_id)
         if shift is None:
             raise Skip("shift deleted")
-        return shift
+        return shift.in_locale(self.t.locale)  # the organizers' text in the reader's language, if they wrote one
 
     async def active_signup(self, *statuses: str) -> Signup:
         signup = await signups.get(self.runtime.database, int(self.item.payload.get("signup_id", 0)))

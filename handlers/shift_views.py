@@ -86,6 +86,7 @@ def standing_mark(t: Translator, mine: tuple[str, int] | None) -> str:
 
 def list_line(t: Translator, index: int, shift: Shift, mine: tuple[str, int] | None = None) -> str:
     mark = standing_mark(t, mine)
+    shift = shift.in_locale(t.locale)
     return (
         f"<b>{index}.</b> {esc(t.weekday_date(shift.starts_at))} {esc(t.time(shift.starts_at))} · "
         f"{KIND_EMOJI[shift.kind]} <b>{esc(shift.title)}</b>\n"
@@ -109,6 +110,7 @@ def link(url: str, label: str) -> str:
 
 def card(t: Translator, shift: Shift, status_line: str | None = None) -> str:
     """The full card: what, who, when, where, languages, places, description, and their status."""
+    shift = shift.in_locale(t.locale)
     lines = [
         f"{KIND_EMOJI[shift.kind]} <b>{esc(shift.title)}</b>",
         f"{esc(kind_name(t, shift.kind))} · {esc(shift.org_name)}",
@@ -145,7 +147,7 @@ def confirmation(t: Translator, shift: Shift, *, promoted: bool = False) -> str:
         [
             intro,
             "",
-            f"<b>{esc(shift.title)}</b> · {esc(shift.org_name)}",
+            f"<b>{esc(shift.in_locale(t.locale).title)}</b> · {esc(shift.org_name)}",
             "🗓 " + esc(when(t, shift)),
             "",
             t._("I'll remind you before it starts. Can't make it? Cancel in /myshifts so someone else can go."),
@@ -343,8 +345,8 @@ def card_view(
 
 def overlap_question(t: Translator, shift: Shift, clash: Shift) -> tuple[str, InlineKeyboardMarkup]:
     text = t._("Heads up: this overlaps with another shift you signed up for:") + "\n\n"
-    text += f"• <b>{esc(clash.title)}</b> · {esc(when(t, clash))}\n\n"
-    text += t._("Sign up for <b>{title}</b> anyway?").format(title=esc(shift.title))
+    text += f"• <b>{esc(clash.in_locale(t.locale).title)}</b> · {esc(when(t, clash))}\n\n"
+    text += t._("Sign up for <b>{title}</b> anyway?").format(title=esc(shift.in_locale(t.locale).title))
     markup = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton("✅ " + t._("Yes, sign me up"), callback_data=Join(shift.id, "o").pack())],
@@ -357,4 +359,4 @@ def overlap_question(t: Translator, shift: Shift, clash: Shift) -> tuple[str, In
 def waitlisted(t: Translator, shift: Shift, rank: int) -> str:
     return "⏳ " + t._(
         "<b>{title}</b> is full, so you're #{rank} on the waitlist. I'll tell you right away if a place opens up."
-    ).format(title=esc(shift.title), rank=t.number(rank))
+    ).format(title=esc(shift.in_locale(t.locale).title), rank=t.number(rank))

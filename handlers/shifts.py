@@ -167,7 +167,7 @@ async def join(update: Update, context: BotContext, button: views.Join) -> None:
 
 async def _send_confirmation(context: BotContext, chat_id: int, t: Translator, shift: Shift) -> None:
     """One message: the confirmation as the caption of the shift's calendar file."""
-    ics = shift_ics(shift, bot_username=context.bot.username, now=context.runtime.clock.now())
+    ics = shift_ics(shift.in_locale(t.locale), bot_username=context.bot.username, now=context.runtime.clock.now())
     await context.bot.send_document(
         chat_id,
         InputFile(ics, filename=f"shift-{shift.id}.ics", attach=False),

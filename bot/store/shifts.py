@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.clock import from_ts
@@ -15,7 +16,9 @@ SELECT s.*, o.name AS org_name, o.slug AS org_slug,
        (SELECT count(*) FROM signup g WHERE g.shift_id = s.id AND g.status IN ('confirmed', 'attended'))
            AS confirmed_count,
        (SELECT count(*) FROM signup g WHERE g.shift_id = s.id AND g.status = 'waitlisted') AS waitlist_count,
-       (SELECT group_concat(sl.language, ' ') FROM shift_language sl WHERE sl.shift_id = s.id) AS language_list
+       (SELECT group_concat(sl.language, ' ') FROM shift_language sl WHERE sl.shift_id = s.id) AS language_list,
+       (SELECT json_group_array(json_array(st.locale, st.field, st.text)) FROM shift_text st
+         WHERE st.shift_id = s.id) AS text_list
 FROM shift s JOIN org o ON o.id = s.org_id
 """
 
@@ -45,6 +48,20 @@ class Shift:
     confirmed_count: int
     waitlist_count: int
     languages: tuple[str, ...] = field(default=())
+    # (locale, field, text): the organizers' translations of title, description and place_name
+    texts: tuple[tuple[str, str, str], ...] = field(default=())
+
+    def in_locale(self, locale: str) -> Shift:
+        """This shift as a reader of `locale` sees it: each translated field in their language, the rest original."""
+        mine = {f: text for loc, f, text in self.texts if loc == locale}
+        if not mine:
+            return self
+        return replace(
+            self,
+            title=mine.get("title", self.title),
+            description=mine.get("description", self.description),
+            place_name=mine.get("place_name", self.place_name),
+        )
 
     @property
     def places_left(self) -> int:
@@ -75,6 +92,7 @@ class Shift:
             signup_deadline=from_ts(v["signup_deadline"]) if v["signup_deadline"] is not None else None,
             status=v["status"], cancel_reason=v["cancel_reason"], confirmed_count=v["confirmed_count"],
             waitlist_count=v["waitlist_count"], languages=tuple(sorted((v["language_list"] or "").split())),
+            texts=tuple(tuple(x) for x in json.loads(v["text_list"] or "[]")),
         )
 
 
@@ -294,6 +312,25 @@ async def set_languages(tx: Transaction, shift_id: int, codes: Sequence[str]) ->
     await tx.executemany(
         "INSERT INTO shift_language (shift_id, language) VALUES (?, ?)",
         [(shift_id, code) for code in dict.fromkeys(codes)],
+    )
+
+
+TEXT_FIELDS = ("title", "description", "place_name")
+
+
+async def set_text(tx: Transaction, shift_id: int, field_name: str, locale: str, text: str, now: int) -> None:
+    """One field of a shift in one locale (replacing an earlier one); an empty text removes it."""
+    if field_name not in TEXT_FIELDS:
+        raise ValueError(field_name)
+    if not text:
+        await tx.execute(
+            "DELETE FROM shift_text WHERE shift_id = ? AND field = ? AND locale = ?", (shift_id, field_name, locale)
+        )
+        return
+    await tx.execute(
+        "INSERT INTO shift_text (shift_id, field, locale, text, updated_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (shift_id, field, locale) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+        (shift_id, field_name, locale, text, now),
     )
 
 
