@@ -24,6 +24,7 @@ from handlers import (
     errors,
     export,
     followup,
+    hours,
     inbox,
     invites,
     jobs,
@@ -105,6 +106,7 @@ def register_handlers(app: Application) -> None:
     shifts.register(app)
     myshifts.register(app)
     checkin.register(app)
+    hours.register(app)
     reminder_replies.register(app)
     followup.register(app)
     invites.register(app)

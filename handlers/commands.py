@@ -21,6 +21,7 @@ VOLUNTEER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("shifts", N_("Find open shifts")),
     ("myshifts", N_("Your upcoming shifts")),
     ("checkin", N_("Check in at your shift")),
+    ("hours", N_("Your hours, shifts and milestones")),
     ("help", N_("What this bot can do")),
     ("language", N_("Change the language")),
     ("settings", N_("Your name, place, phone, languages, interests and reminders")),

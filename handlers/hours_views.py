@@ -1,0 +1,55 @@
+"""/hours as the volunteer reads it: totals, this year and month, outcomes, organizations and milestones."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.services.hours import Milestone, Period, Record
+from bot.store.reports import METRICS
+from handlers.followup import metric_label
+from handlers.shift_views import esc
+
+
+def hours_text(t: Translator, hours: float) -> str:
+    return t.number(round(hours, 1))
+
+
+def _line(t: Translator, label: str, period: Period) -> str:
+    return f"{label} " + t._("shifts: {shifts} · hours: {hours}").format(
+        shifts=t.number(period.shifts), hours=hours_text(t, period.hours)
+    )
+
+
+def milestone_text(t: Translator, milestone: Milestone) -> str:
+    names = {
+        Milestone.FIRST_SHIFT: t._("Your first shift"),
+        Milestone.TEN_HOURS: t._("10 hours volunteered"),
+        Milestone.FIVE_IN_A_MONTH: t._("5 shifts in one month"),
+    }
+    return names[milestone]
+
+
+def my_hours(t: Translator, record: Record) -> str:
+    lines = ["⏱ <b>" + t._("My hours") + "</b>", ""]
+    if not record.all_time.shifts:
+        lines.append(t._("No attended shifts yet. Find one with /shifts — your hours will add up here."))
+        return "\n".join(lines)
+    lines.append(_line(t, "<b>" + t._("All time:") + "</b>", record.all_time))
+    lines.append(_line(t, t._("This year:"), record.this_year))
+    lines.append(_line(t, t._("This month:"), record.this_month))
+    outcomes = [
+        f"{metric_label(t, m)}: {t.number(record.all_time.outcome(m))}" for m in METRICS if record.all_time.outcome(m)
+    ]
+    if outcomes:
+        lines += ["", "<b>" + t._("What you did") + "</b>", *outcomes]
+    lines += ["", "<b>" + t._("By organization") + "</b>"]
+    for org in record.all_time.orgs:
+        lines.append(
+            f"• {esc(org.org_name)}: "
+            + t._("shifts: {shifts} · hours: {hours}").format(
+                shifts=t.number(org.shifts), hours=hours_text(t, org.hours)
+            )
+        )
+    if record.milestones:
+        lines += ["", "<b>" + t._("Milestones") + "</b>"]
+        lines += ["🎉 " + milestone_text(t, m) for m in record.milestones]
+    return "\n".join(lines)
