@@ -6,9 +6,11 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.services import hours
+from bot.services.hours import MILESTONE_KIND, Milestone
 from handlers import hours_views as views
 from handlers.kit.context import BotContext
 from handlers.kit.guards import require_registered
+from handlers.notices import Notice, Rendering, Skip, renderer
 
 
 async def my_hours(update: Update, context: BotContext) -> None:
@@ -18,6 +20,16 @@ async def my_hours(update: Update, context: BotContext) -> None:
     runtime = context.runtime
     record = await hours.record(runtime.database, context.person.id, context.t.tz, runtime.now_ts())
     await update.effective_message.reply_text(views.my_hours(context.t, record))
+
+
+@renderer(MILESTONE_KIND)
+async def render_milestone(r: Rendering) -> Notice:
+    """Celebrates a milestone the volunteer reached, in their language at send time."""
+    try:
+        milestone = Milestone(r.item.payload.get("milestone"))
+    except ValueError:
+        raise Skip("unknown milestone") from None
+    return Notice(views.celebration(r.t, milestone))
 
 
 def register(app: Application) -> None:

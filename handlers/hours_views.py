@@ -53,3 +53,14 @@ def my_hours(t: Translator, record: Record) -> str:
         lines += ["", "<b>" + t._("Milestones") + "</b>"]
         lines += ["🎉 " + milestone_text(t, m) for m in record.milestones]
     return "\n".join(lines)
+
+
+def celebration(t: Translator, milestone: Milestone) -> str:
+    return (
+        "🎉 "
+        + t._("Milestone reached: <b>{milestone}</b>! Thank you for showing up for your community.").format(
+            milestone=esc(milestone_text(t, milestone))
+        )
+        + "\n"
+        + t._("See everything you've done with /hours.")
+    )

@@ -89,17 +89,40 @@ async def test_milestones_ten_hours_and_five_shifts_in_a_month_in_the_readers_la
     org = await make_org(db)
     person = await make_volunteer(db, 4202, first_name="Min", locale="ko")
     first = datetime(2026, 10, 1, 18, 0, tzinfo=UTC)
+    min_ = emulator.user(4202, "Min", language_code="ko")
+    ko = translator("ko", ZoneInfo("America/Los_Angeles"))
+
+    def celebration(milestone: str) -> str:
+        return (
+            "🎉 "
+            + tr("ko", "Milestone reached: <b>{milestone}</b>! Thank you for showing up for your community.")
+            .format(milestone=tr("ko", milestone))
+            .replace("<b>", "")
+            .replace("</b>", "")
+            + "\n"
+            + tr("ko", "See everything you've done with /hours.")
+        )
+
     for day in range(5):
         at = first + timedelta(days=day)
         shift = await make_shift(db, org, title=f"Shift {day}", starts=at, hours=2)
         await attend(bot, clock, shift, person.id, at, 2)
+        await bot.dispatch()
+    # Each milestone once, when reached (first check-in; fifth shift of October; 10 hours at its check-out),
+    # never again on the shifts after.
+    celebrated = [m.text for m in min_.messages if m.text.startswith("🎉")]
+    assert celebrated == [
+        celebration("Your first shift"),
+        celebration("5 shifts in one month"),
+        celebration("10 hours volunteered"),
+    ]
     clock.set(START)
-    min_ = emulator.user(4202, "Min", language_code="ko")
     await min_.send("/hours")
-    text = (await min_.next_reply()).text
+    text = ""
+    while not text.startswith("⏱"):  # past the notices already read above from the chat's history
+        text = (await min_.next_reply()).text
     for milestone in ("Your first shift", "10 hours volunteered", "5 shifts in one month"):
         assert "🎉 " + tr("ko", milestone) in text and tr("ko", milestone) != milestone
-    ko = translator("ko", ZoneInfo("America/Los_Angeles"))
     assert tr("ko", "shifts: {shifts} · hours: {hours}").format(shifts=ko.number(5), hours=ko.number(10)) in text
 
 

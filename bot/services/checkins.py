@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bot.db import Database, Transaction
 from bot.services.authz import Actor
+from bot.services.hours import celebrate
 from bot.store import checkins as store
 from bot.store import shifts as shift_store
 from bot.store import signups as signup_store
@@ -138,6 +139,7 @@ async def check_in(
         await store.log(
             tx, signup_id, "in", now, method, by.person_id if by else None, latitude, longitude, now
         )
+        await celebrate(tx, person_id, now)
         fresh = await shift_store.get(tx, shift_id)
     return CheckInResult(Outcome.WALKED_IN if walk_in else Outcome.CHECKED_IN, fresh, signup_id)
 
@@ -223,6 +225,7 @@ async def check_out(
         await store.close(tx, signup_id, max(out, checkin.checked_in_at), hours)
         await store.log(tx, signup_id, "out", out, "coordinator" if by else "button", by.person_id if by else None,
                         None, None, now)
+        await celebrate(tx, signup.person_id, now)
     return CheckOutResult(OutOutcome.CHECKED_OUT, hours)
 
 
@@ -234,6 +237,9 @@ async def close_ended(db: Database, now: int) -> int:
             out = max(ends_at, checked_in_at)
             await store.close(tx, signup_id, out, hours_between(checked_in_at, out, starts_at, ends_at))
             await store.log(tx, signup_id, "out", out, "auto", None, None, None, now)
+            signup = await signup_store.get(tx, signup_id)
+            if signup is not None:
+                await celebrate(tx, signup.person_id, now)
     return len(left)
 
 
@@ -254,6 +260,7 @@ async def correct(
         await store.set_times(tx, signup_id, checked_in_at, checked_out_at, hours)
         await signup_store.set_status(tx, signup_id, "attended", now)
         await store.log(tx, signup_id, "correct", checked_in_at, "coordinator", actor.person_id, None, None, now)
+        await celebrate(tx, signup.person_id, now)
     return hours
 
 
@@ -264,6 +271,9 @@ async def record_attendance(tx: Transaction, signup_id: int, shift_id: int, by_p
     if await store.add(tx, signup_id, starts_at, "coordinator", None, None):
         await store.close(tx, signup_id, ends_at, hours_between(starts_at, ends_at, starts_at, ends_at))
         await store.log(tx, signup_id, "in", starts_at, "coordinator", by_person, None, None, now)
+        signup = await signup_store.get(tx, signup_id)
+        if signup is not None:
+            await celebrate(tx, signup.person_id, now)
 
 
 async def forget(tx: Transaction, signup_id: int, by_person: int, now: int) -> None:

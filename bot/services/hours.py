@@ -9,8 +9,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import from_ts, to_ts
-from bot.db import Database
-from bot.store import tallies
+from bot.db import Database, Transaction
+from bot.store import outbox, people, tallies
 from bot.store.tallies import OrgTally
 
 
@@ -74,3 +74,31 @@ async def record(db: Database, person_id: int, tz: ZoneInfo, now: int) -> Record
     this_month = Period(await tallies.by_org(db, person_id, to_ts(month_start)))
     starts = await tallies.attended_starts(db, person_id)
     return Record(all_time, this_year, this_month, reached(all_time, starts, tz))
+
+
+MILESTONE_KIND = "milestone"
+
+
+async def celebrate(tx: Transaction, person_id: int, now: int) -> None:
+    """Queues a celebration for each milestone the person has reached (inside the transaction that
+    recorded their attendance or hours); the outbox key makes it once per milestone, ever."""
+    person = await people.get(tx, person_id)
+    if person is None:
+        return
+    tz = ZoneInfo(person.timezone or "UTC")
+    all_time = Period(await tallies.by_org(tx, person_id))
+    found = reached(all_time, await tallies.attended_starts(tx, person_id), tz)
+    await outbox.enqueue(
+        tx,
+        [
+            outbox.NewItem(
+                person_id=person_id,
+                kind=MILESTONE_KIND,
+                due_at=now,
+                dedupe_key=f"milestone:{person_id}:{m.value}",
+                payload={"milestone": m.value},
+            )
+            for m in found
+        ],
+        now,
+    )
