@@ -13,6 +13,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import date as date_
+from datetime import datetime as datetime_
+from datetime import time as time_
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -240,6 +243,14 @@ class Translator:
 
     def number(self, value: float) -> str:
         return babel_numbers.format_decimal(value, locale=self.babel)
+
+    def percent(self, ratio: float) -> str:
+        """0.875 → '88%' (or '88 %', '%88'…) as the locale writes it."""
+        return babel_numbers.format_percent(ratio, locale=self.babel)
+
+    def month_day(self, day: date_) -> str:
+        """A calendar day without the year, short: 'Nov 3', '11月3日'."""
+        return babel_dates.format_skeleton("MMMd", datetime_.combine(day, time_(12)), locale=self.babel)
 
     def delta(self, span: timedelta) -> str:
         """'in 2 hours' style relative time."""

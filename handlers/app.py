@@ -41,6 +41,7 @@ from handlers import (
     shifts,
     staff_consent,
     start,
+    stats,
     team,
 )
 from handlers import settings as settings_menu  # named apart from the Settings passed around here
@@ -115,6 +116,7 @@ def register_handlers(app: Application) -> None:
     export.register(app)
     manage.register(app)
     roster.register(app)
+    stats.register(app)
     broadcast.register(app)
     # /cancel, "leave it?", the watcher (group -1), and the router that takes every other message: after
     # the features, so a dialogue not yet on the engine (held in user_data) still gets its answers first.

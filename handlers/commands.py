@@ -36,6 +36,7 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", N_("Export rosters, attendance and hours as CSV")),
     ("manage", N_("Edit, cancel, copy or message your upcoming shifts")),
     ("roster", N_("Who is signed up for a shift; mark attendance")),
+    ("stats", N_("Fill rate, attendance, hours and a chart of the last 12 weeks")),
     ("broadcast", N_("Send a message to your organization's followers")),
 )
 

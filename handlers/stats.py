@@ -1,0 +1,34 @@
+"""/stats: coordinators' numbers for the last 12 weeks and a chart (bot/services/org_stats.py counts,
+bot/charts.py draws, off the event loop)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InputFile, Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.charts import weekly_png
+from bot.services import org_stats
+from handlers import stats_views as views
+from handlers.kit.context import BotContext
+from handlers.kit.guards import require_coordinator
+
+
+async def stats_command(update: Update, context: BotContext) -> None:
+    """The text first (it's quick), then the chart once drawn."""
+    actor = await require_coordinator(update, context)
+    if actor is None:
+        return
+    runtime, t = context.runtime, context.t
+    report = await org_stats.report(runtime.database, actor, t.tz, runtime.now_ts())
+    message = update.effective_message
+    await message.reply_text(views.stats(t, report))
+    if not report.total.shifts:
+        return
+    png = await asyncio.to_thread(weekly_png, views.chart(t, report))
+    await message.reply_photo(InputFile(png, filename="stats.png"), caption=views.chart_caption(t, report))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("stats", stats_command, filters=filters.ChatType.PRIVATE))
