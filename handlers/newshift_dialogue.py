@@ -24,7 +24,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.clock import to_ts
 from bot.i18n import N_
-from bot.services import posting
+from bot.services import posting, shift_texts
 from bot.services.authz import Actor
 from bot.services.once import AlreadyDone
 from bot.services.posting import Draft, Invalid
@@ -61,6 +61,11 @@ from handlers.newshift_views import (
     REPEAT,
     TIME,
     TITLE,
+    TR_DESCRIPTION,
+    TR_FIELDS,
+    TR_PLACE,
+    TR_TITLE,
+    TRANSLATE,
 )
 from handlers.shift_views import explain
 
@@ -85,6 +90,7 @@ class Progress:
     editing: bool = False  # after an answer, go back to the preview instead of on
     question_id: int | None = None  # the message whose buttons belong to the current question
     org_page: int = 0
+    tr_locale: str | None = None  # the language of the translation being typed (steps TR_*)
 
     @classmethod
     def of(cls, dialogue: Dialogue) -> Progress:
@@ -97,12 +103,13 @@ class Progress:
             editing=bool(data.get("editing")),
             question_id=question_id if isinstance(question_id, int) else None,
             org_page=int(data.get("org_page") or 0),
+            tr_locale=str(data["tr_locale"]) if data.get("tr_locale") else None,
         )
 
     def data(self) -> dict[str, Any]:
         return {
             "draft": self.draft.as_data(), "several_orgs": self.several_orgs, "editing": self.editing,
-            "question_id": self.question_id, "org_page": self.org_page,
+            "question_id": self.question_id, "org_page": self.org_page, "tr_locale": self.tr_locale,
         }
 
 
@@ -113,6 +120,10 @@ def _previous(p: Progress) -> str | None:
     step = p.step
     if step in (PLACE_NAME, LINK):
         return PLACE
+    if step in TR_FIELDS:
+        return TRANSLATE
+    if step == TRANSLATE:
+        return PREVIEW
     if step == EDIT or (p.editing and step != PREVIEW):
         return PREVIEW
     index = ORDER.index(step)
@@ -153,7 +164,7 @@ async def _show(update: Update, context: BotContext, p: Progress, problem: str |
         orgs = await postable_orgs(context, await current_actor(context)) if p.step == ORG else []
         text, rows = views.question(
             t, p.step, p.draft, org, now, back=back, editing=p.editing, several_orgs=p.several_orgs,
-            orgs=orgs, org_page=p.org_page,
+            orgs=orgs, org_page=p.org_page, tr_locale=p.tr_locale,
         )
     if problem:
         text = f"⚠️ {problem}\n\n{text}"
@@ -287,6 +298,29 @@ async def _read_deadline(context: BotContext, p: Progress, org: Org | None, text
     _set_deadline(context, p, org, (to_ts(start) - to_ts(deadline)) // 60)
 
 
+def _next_translation_step(p: Progress, step: str) -> None:
+    """After a translated field (typed or skipped): the next one the shift has an original of, else the
+    language question again (to add another, or be done)."""
+    later = list(TR_FIELDS)[list(TR_FIELDS).index(step) + 1 :]
+    for candidate in later:
+        if candidate == TR_DESCRIPTION and p.draft.description:
+            p.step = candidate
+            return
+        if candidate == TR_PLACE and p.draft.place_name and p.draft.online_url is None:
+            p.step = candidate
+            return
+    p.step, p.tr_locale = TRANSLATE, None
+
+
+async def _read_translation(context: BotContext, p: Progress, org: Org | None, text: str) -> None:
+    if p.tr_locale is None:
+        p.step = TRANSLATE
+        return
+    name = TR_FIELDS[p.step]
+    p.draft.texts.setdefault(p.tr_locale, {})[name] = shift_texts.read_translation(text, name)
+    _next_translation_step(p, p.step)
+
+
 async def _read_weeks(context: BotContext, p: Progress, org: Org | None, text: str) -> None:
     p.draft.weeks = posting.read_weeks(text)
     p.step = PREVIEW
@@ -296,6 +330,7 @@ TEXT_READERS: dict[str, TextReader] = {
     TITLE: _read_title, DATE: _read_date, TIME: _read_time, LENGTH: _read_length, PLACE: _read_address,
     PLACE_NAME: _read_place_name, LINK: _read_link, CAPACITY: _read_capacity, DESCRIPTION: _read_description,
     DEADLINE: _read_deadline, REPEAT: _read_weeks,
+    TR_TITLE: _read_translation, TR_DESCRIPTION: _read_translation, TR_PLACE: _read_translation,
 }
 
 
@@ -477,6 +512,44 @@ async def _pick_repeat(update: Update, context: BotContext, p: Progress, button:
     return None
 
 
+async def _add_translation(
+    update: Update, context: BotContext, p: Progress, button: views.AddTranslation
+) -> str | None:
+    p.step = TRANSLATE
+    return None
+
+
+async def _pick_translation(
+    update: Update, context: BotContext, p: Progress, button: views.PickTranslation
+) -> str | None:
+    p.tr_locale = shift_texts.read_locale(button.locale)  # a forged code is refused as Invalid
+    p.step = TR_TITLE
+    return None
+
+
+async def _skip_translation(
+    update: Update, context: BotContext, p: Progress, button: views.SkipTranslation
+) -> str | None:
+    _next_translation_step(p, p.step)
+    return None
+
+
+async def _remove_translation(
+    update: Update, context: BotContext, p: Progress, button: views.RemoveTranslation
+) -> str | None:
+    if p.tr_locale is not None:
+        p.draft.texts.pop(p.tr_locale, None)
+    p.step, p.tr_locale = TRANSLATE, None
+    return None
+
+
+async def _translations_done(
+    update: Update, context: BotContext, p: Progress, button: views.TranslationsDone
+) -> str | None:
+    p.step = PREVIEW
+    return None
+
+
 async def _edit_menu(update: Update, context: BotContext, p: Progress, button: views.EditMenu) -> str | None:
     p.step = EDIT
     return None
@@ -515,6 +588,11 @@ BUTTONS: dict[type[Button], tuple[ButtonAction, tuple[str, ...]]] = {
     views.PickDeadline: (_pick_deadline, (DEADLINE,)),
     views.PickRepeat: (_pick_repeat, (REPEAT,)),
     views.EditMenu: (_edit_menu, (PREVIEW,)),
+    views.AddTranslation: (_add_translation, (PREVIEW,)),
+    views.PickTranslation: (_pick_translation, (TRANSLATE,)),
+    views.SkipTranslation: (_skip_translation, tuple(TR_FIELDS)),
+    views.RemoveTranslation: (_remove_translation, (TR_TITLE,)),
+    views.TranslationsDone: (_translations_done, (TRANSLATE,)),
     views.EditField: (_edit_field, (EDIT,)),
     views.Back: (_back, ()),
 }

@@ -19,6 +19,7 @@ from bot.store.orgs import Org
 from bot.store.shifts import NewShift, Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, KINDS, OUTREACH_LANGUAGES, kind_name, outreach_language_name
 from handlers import shift_views as views
+from handlers import translation_views as tr_views
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid, pager
 from handlers.shift_upload_views import upload_buttons
@@ -29,10 +30,14 @@ Rows = list[list[InlineKeyboardButton]]
 ORG, TITLE, KIND, DATE, TIME, LENGTH = "org", "title", "kind", "date", "time", "length"
 PLACE, PLACE_NAME, LINK, CAPACITY, LANGUAGES = "place", "place_name", "link", "capacity", "languages"
 DESCRIPTION, DEADLINE, REPEAT, PREVIEW, EDIT = "description", "deadline", "repeat", "preview", "edit"
+# The optional translation, offered at the preview: a language, then its title, description and place name.
+TRANSLATE, TR_TITLE, TR_DESCRIPTION, TR_PLACE = "translate", "tr_title", "tr_description", "tr_place"
+TR_FIELDS = {TR_TITLE: "title", TR_DESCRIPTION: "description", TR_PLACE: "place_name"}
 EDITABLE = {
     ORG: N_("Organization"), TITLE: N_("Title"), KIND: N_("Kind"), DATE: N_("Date"), TIME: N_("Start time"),
     LENGTH: N_("Length"), PLACE: N_("Place"), CAPACITY: N_("Volunteers needed"), LANGUAGES: N_("Languages"),
     DESCRIPTION: N_("Description"), DEADLINE: N_("Signup deadline"), REPEAT: N_("Repeat"),
+    TRANSLATE: N_("Translations"),
 }
 DATE_BUTTONS = 14
 TIME_SLOTS = tuple(time(h, m) for h, m in ((9, 0), (10, 0), (11, 0), (12, 0), (13, 0), (14, 0), (15, 0),
@@ -110,6 +115,31 @@ class PickDeadline(Button, prefix="ns:dl"):
 @dataclass(frozen=True)
 class PickRepeat(Button, prefix="ns:r"):
     weeks: int
+
+
+@dataclass(frozen=True)
+class AddTranslation(Button, prefix="ns:ta"):
+    pass
+
+
+@dataclass(frozen=True)
+class PickTranslation(Button, prefix="ns:tl"):
+    locale: str
+
+
+@dataclass(frozen=True)
+class SkipTranslation(Button, prefix="ns:ts"):
+    pass
+
+
+@dataclass(frozen=True)
+class RemoveTranslation(Button, prefix="ns:tx"):
+    pass
+
+
+@dataclass(frozen=True)
+class TranslationsDone(Button, prefix="ns:td"):
+    pass
 
 
 @dataclass(frozen=True)
@@ -200,8 +230,10 @@ def question(
     several_orgs: bool,
     orgs: Sequence[Org] = (),
     org_page: int = 0,
+    tr_locale: str | None = None,
 ) -> tuple[str, Rows]:
-    """The text and buttons of one step's question (`orgs`: the organizations offered at ORG)."""
+    """The text and buttons of one step's question (`orgs`: the organizations offered at ORG; `tr_locale`:
+    the language a translation is being typed in)."""
     rows: Rows = []
     if step == ORG:
         text = t._("Which organization is the shift for?")
@@ -299,6 +331,19 @@ def question(
             for n in REPEATS[1:]
         ]
         rows = grid(buttons, 2)
+    elif step == TRANSLATE:
+        done = [code for code in draft.texts if draft.texts[code]]
+        text = tr_views.which_language(t)
+        rows = tr_views.locale_rows(done, lambda code: PickTranslation(code).pack())
+        rows.append([InlineKeyboardButton("✅ " + t._("Done"), callback_data=TranslationsDone().pack())])
+    elif step in TR_FIELDS:
+        assert tr_locale is not None
+        name = TR_FIELDS[step]
+        text = tr_views.field_question(t, name, tr_locale, getattr(draft, name))
+        rows = [[InlineKeyboardButton(t._("Skip"), callback_data=SkipTranslation().pack())]]
+        if step == TR_TITLE and draft.texts.get(tr_locale):
+            rows.append([InlineKeyboardButton("🗑 " + t._("Remove this translation"),
+                                              callback_data=RemoveTranslation().pack())])
     elif step == EDIT:
         text = t._("What would you like to change?")
         fields = [s for s in EDITABLE if s != ORG or several_orgs]
@@ -320,6 +365,9 @@ def preview(t: Translator, shifts: list[NewShift], org: Org) -> str:
             "🔁 " + t.ngettext("Every week, {count} time: {dates}", "Every week, {count} times: {dates}",
                               len(shifts)).format(count=t.number(len(shifts)), dates=esc(dates))
         )
+    translated = list(dict.fromkeys(locale for locale, _, _ in shifts[0].texts))
+    if translated:
+        extras.append(tr_views.translations_line(t, translated))
     if shifts[0].signup_deadline:
         closes = ot.datetime(from_ts(shifts[0].signup_deadline)) + " " + ot.zone(from_ts(shifts[0].signup_deadline))
         extras.append("⏰ " + t._("Signups close {when}.").format(when=esc(closes)))
@@ -340,7 +388,8 @@ def preview_screen(t: Translator, shifts: list[NewShift], org: Org, *, back: boo
     )
     rows = [
         [InlineKeyboardButton("✅ " + label, callback_data=Publish().pack())],
-        [InlineKeyboardButton("✏️ " + t._("Edit"), callback_data=EditMenu().pack())],
+        [InlineKeyboardButton("✏️ " + t._("Edit"), callback_data=EditMenu().pack()),
+         InlineKeyboardButton(tr_views.add_label(t), callback_data=AddTranslation().pack())],
         nav_row(t, back),
     ]
     return heading + "\n\n" + preview(t, shifts, org), rows

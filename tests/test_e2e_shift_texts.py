@@ -9,11 +9,14 @@ import pytest
 from icalendar import Calendar
 
 from bot.clock import ManualClock
+from bot.i18n import Translator
 from bot.store import shifts
+from bot.vocab import outreach_language_name
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
 from tests.flows import tr
+from tests.test_e2e_newshift import LA, coordinator, day_label, reply, time_label
 
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
 SHIFT_AT = datetime(2026, 12, 9, 22, 0, tzinfo=UTC)
@@ -100,3 +103,131 @@ async def test_an_empty_text_removes_a_translation(bot: RunningBot) -> None:
     with pytest.raises(ValueError):
         async with bot.db.transaction() as tx:
             await shifts.set_text(tx, shift_id, "address", "ko", "x", 3)
+
+
+async def test_a_coordinator_posts_a_korean_translation_that_a_korean_volunteer_reads_everywhere(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    """The walk of issue 12 item 2: /newshift with a Korean translation, read in the list, the card, the
+    calendar file and the reminder by a Korean volunteer; the original by a Vietnamese one."""
+    org = await make_org(bot.db, "kaya", "KAYA", state="CA")
+    await coordinator(bot.db, 3201, org)
+    coord = emulator.user(3201, "Coord", language_code="en")
+    day = SHIFT_AT.astimezone(LA).date()
+    await coord.send("/newshift")
+    await reply(coord)
+    await coord.send(TITLE)
+    await reply(coord)
+    await coord.press("🚪 Canvass")
+    await reply(coord)
+    await coord.press(day_label("en", day))
+    await reply(coord)
+    await coord.press(time_label("en", day, SHIFT_AT.astimezone(LA).time()))
+    await reply(coord)
+    await coord.press("2 hours")
+    await reply(coord)
+    await coord.share_location(34.06, -118.30)
+    await reply(coord)
+    await coord.send(PLACE)
+    await reply(coord)
+    await coord.press("10")
+    await reply(coord)
+    await coord.press(outreach_language_name(Translator("en", LA), "ko"))
+    await reply(coord)
+    await coord.press("✅ Done")
+    await reply(coord)
+    await coord.send(ABOUT)
+    await reply(coord)
+    await coord.press("When it starts")
+    await reply(coord)
+    await coord.press("Just once")
+    preview = await reply(coord)
+    assert "🌐 Add a translation" in preview.labels
+
+    await coord.press("🌐 Add a translation")
+    languages = await reply(coord)
+    assert "Which language is the translation in?" in languages.text and "한국어" in languages.labels
+    await coord.press("한국어")
+    ask = await reply(coord)
+    assert "Type the title in 한국어, or tap Skip." in ask.text and TITLE in ask.text
+    await coord.send("<b>" + KO_TITLE)  # HTML in a translation is text, like in the original
+    ask = await reply(coord)
+    assert "Type the description in 한국어" in ask.text and ABOUT in ask.text
+    await coord.send(KO_ABOUT)
+    ask = await reply(coord)
+    assert "Type the place name in 한국어" in ask.text and PLACE in ask.text
+    await coord.send(KO_PLACE)
+    languages = await reply(coord)
+    assert "✓ 한국어" in languages.labels
+    await coord.press("✅ Done")
+    preview = await reply(coord)
+    assert "Preview" in preview.text and "🌐 Translations: 한국어" in preview.text
+    assert TITLE in preview.text and KO_TITLE not in preview.text  # the coordinator's card: the original
+    await coord.press("✅ Publish")
+    assert "Published" in (await reply(coord)).text
+
+    (row,) = await bot.db.fetchall("SELECT id FROM shift")
+    stored = await shifts.get(bot.db, row["id"])
+    assert stored is not None
+    assert sorted(stored.texts) == [
+        ("ko", "description", KO_ABOUT), ("ko", "place_name", KO_PLACE), ("ko", "title", "<b>" + KO_TITLE)
+    ]
+    await make_volunteer(bot.db, 3101, first_name="지민", locale="ko", languages=("ko",), state="CA")
+    await make_volunteer(bot.db, 3102, first_name="Lan", locale="vi", languages=("vi", "ko"), state="CA")
+    jimin = emulator.user(3101, "지민", language_code="ko")
+    lan = emulator.user(3102, "Lan", language_code="vi")
+
+    listing, card, ics = await sign_up_through_the_card(jimin, "ko")
+    assert "<b>" + KO_TITLE in listing and TITLE not in listing
+    assert KO_PLACE in card and KO_ABOUT in card and ABOUT not in card
+    event = next(iter(ics.walk("VEVENT")))
+    assert KO_TITLE in str(event.get("summary")) and KO_PLACE in str(event.get("location"))
+    assert KO_ABOUT in str(event.get("description"))
+
+    listing, card, ics = await sign_up_through_the_card(lan, "vi")
+    assert TITLE in listing and KO_TITLE not in listing and PLACE in card and KO_PLACE not in card
+    assert TITLE in str(next(iter(ics.walk("VEVENT"))).get("summary"))
+
+    clock.set(SHIFT_AT - timedelta(hours=24))
+    await bot.dispatch()
+    ko_reminder, vi_reminder = await jimin.next_reply(), await lan.next_reply()
+    assert KO_TITLE in ko_reminder.text and TITLE not in ko_reminder.text
+    assert TITLE in vi_reminder.text and KO_TITLE not in vi_reminder.text
+
+
+async def test_translation_steps_skip_what_has_no_original_and_refuse_a_forged_language(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    org = await make_org(bot.db, "kaya", "KAYA", state="CA")
+    await coordinator(bot.db, 3201, org)
+    coord = emulator.user(3201, "Coord", language_code="en")
+    day = SHIFT_AT.astimezone(LA).date()
+    await coord.send("/newshift")
+    await reply(coord)
+    for typed_or_pressed in ("Phone bank", "📞 Phone bank", day_label("en", day),
+                             time_label("en", day, SHIFT_AT.astimezone(LA).time()), "2 hours", "💻 Online"):
+        if typed_or_pressed == "Phone bank":
+            await coord.send(typed_or_pressed)
+        else:
+            await coord.press(typed_or_pressed)
+        await reply(coord)
+    await coord.send("https://zoom.us/j/1")
+    await reply(coord)
+    for label in ("10", "✅ Done", "No description", "When it starts", "Just once", "🌐 Add a translation"):
+        await coord.press(label)
+        await reply(coord)
+    answer = await coord.press_data("ns:tl:xx")
+    assert answer.show_alert and "Unknown language" in (answer.text or "")
+    await coord.press("Tiếng Việt")
+    await reply(coord)
+    await coord.send("Gọi điện")  # no description and online: nothing else to translate
+    languages = await reply(coord)
+    assert "✓ Tiếng Việt" in languages.labels
+    await coord.press("✓ Tiếng Việt")
+    ask = await reply(coord)
+    await coord.press("🗑 Remove this translation")
+    languages = await reply(coord)
+    assert "✓ Tiếng Việt" not in languages.labels and ask.text
+    await coord.press("✅ Done")
+    preview = await reply(coord)
+    assert "Translations" not in preview.text

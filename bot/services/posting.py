@@ -406,6 +406,7 @@ class Draft:
     description: str = ""
     deadline_before: int | None = None  # minutes before each start that signups close; None: at the start
     weeks: int = 1
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # locale → field → the organizers' translation
 
     def set_in_person(self, *, address: str | None = None, place_name: str | None = None,
                       latitude: float | None = None, longitude: float | None = None) -> None:
@@ -435,7 +436,17 @@ class Draft:
         values["day"] = date.fromisoformat(values["day"]) if values.get("day") else None
         values["start"] = time.fromisoformat(values["start"]) if values.get("start") else None
         values["languages"] = list(values.get("languages") or [])
+        values["texts"] = {str(k): dict(v) for k, v in (values.get("texts") or {}).items()}
         return cls(**values)
+
+    def text_rows(self) -> tuple[tuple[str, str, str], ...]:
+        """The translations as the store keeps them; a place name only for a shift with a place."""
+        return tuple(
+            (locale, name, text)
+            for locale, values in self.texts.items()
+            for name, text in values.items()
+            if text and (name != "place_name" or self.online_url is None)
+        )
 
 
 def region_for(org: Org, online: bool) -> str | None:
@@ -514,6 +525,7 @@ def build(draft: Draft, org: Org, now: datetime, created_by: int | None) -> list
                 signup_deadline=to_ts(deadline) if deadline else None,
                 languages=tuple(draft.languages),
                 created_by=created_by,
+                texts=draft.text_rows(),
             )
         )
     return result

@@ -299,6 +299,7 @@ def duplicate_of(shift: Shift, day: date, now: datetime, created_by: int) -> New
         description=shift.description, place_name=shift.place_name, address=shift.address,
         latitude=shift.latitude, longitude=shift.longitude, online_url=shift.online_url, region=shift.region,
         signup_deadline=to_ts(deadline) if deadline else None, languages=shift.languages, created_by=created_by,
+        texts=shift.texts,  # a copy keeps the organizers' translations
     )
 
 

@@ -116,6 +116,7 @@ class NewShift:
     languages: tuple[str, ...] = ()
     created_by: int | None = None
     series_id: int | None = None
+    texts: tuple[tuple[str, str, str], ...] = ()  # (locale, field, text): the organizers' translations
 
 
 async def create(tx: Transaction, shift: NewShift, now: int) -> int:
@@ -136,6 +137,8 @@ async def create(tx: Transaction, shift: NewShift, now: int) -> int:
         "INSERT INTO shift_language (shift_id, language) VALUES (?, ?)",
         [(shift_id, lang) for lang in dict.fromkeys(shift.languages)],
     )
+    for locale, field_name, text in shift.texts:
+        await set_text(tx, shift_id, field_name, locale, text, now)
     return shift_id
 
 
