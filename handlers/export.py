@@ -15,7 +15,7 @@ from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.clock import from_ts
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, available_locales, language_name
 from bot.services import csvfile, exports
 from bot.store import exports as export_store
 from bot.store import shifts as shift_store
@@ -138,10 +138,15 @@ async def period_file(update: Update, context: BotContext, button: views.Signups
     rows: list[list[object]]
     if isinstance(button, views.Signups):
         signups = await exports.signups(runtime.database, actor, period, now, t.tz)
-        rows = [[t._("Organization"), t._("Shift"), t._("Kind"), t._("Starts"), t._("Ends"), *_person_header(t)]]
+        # Every language the organizers wrote a title in keeps a column, beside the original.
+        present = {locale for s in signups for locale, _ in s.titles}
+        locales = [code for code in available_locales() if code in present]
+        titled = [t._("{column} ({language})").format(column=t._("Shift"), language=language_name(c)) for c in locales]
+        rows = [[t._("Organization"), t._("Shift"), *titled, t._("Kind"), t._("Starts"), t._("Ends"),
+                 *_person_header(t)]]
         rows += [
-            [s.org_name, s.title, kind_name(t, s.kind), _stamp(s.starts_at, s.timezone), _stamp(s.ends_at, s.timezone),
-             *_person_cells(t, s.person, s.timezone)]
+            [s.org_name, s.title, *(dict(s.titles).get(c, "") for c in locales), kind_name(t, s.kind),
+             _stamp(s.starts_at, s.timezone), _stamp(s.ends_at, s.timezone), *_person_cells(t, s.person, s.timezone)]
             for s in signups
         ]
         name = f"signups-{period}-{now.astimezone(t.tz):%Y-%m-%d}.csv"

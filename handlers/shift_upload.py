@@ -45,7 +45,13 @@ def _batch(dialogue: Dialogue | None) -> Batch | None:
     if dialogue is None or dialogue.kind != FLOW:
         return None
     data = dialogue.data
-    shifts = [NewShift(**{**s, "languages": tuple(s.get("languages") or ())}) for s in data.get("shifts") or []]
+    shifts = [
+        NewShift(**{
+            **s, "languages": tuple(s.get("languages") or ()),
+            "texts": tuple((str(loc), str(name), str(text)) for loc, name, text in s.get("texts") or ()),
+        })
+        for s in data.get("shifts") or []
+    ]
     return Batch(str(data.get("id") or ""), str(data.get("file") or ""), shifts) if shifts else None
 
 

@@ -33,6 +33,9 @@ COLUMN_HELP = (
     ("languages", N_("languages volunteers must speak, codes separated by spaces or ;")),
     ("description", N_("optional")),
     ("signup_deadline", N_("optional, YYYY-MM-DD HH:MM")),
+    ("title_ko, description_vi, place_name_zh_Hant…", N_(
+        "optional: the title, description or place name in another language, for people who read it"
+    )),
 )
 
 

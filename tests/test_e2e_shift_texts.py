@@ -3,6 +3,8 @@ their language where the organizers wrote one, and the original otherwise."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +18,7 @@ from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
 from tests.flows import tr
-from tests.test_e2e_newshift import LA, coordinator, day_label, reply, time_label
+from tests.test_e2e_newshift import LA, coordinator, csv_rows, day_label, reply, time_label
 
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
 SHIFT_AT = datetime(2026, 12, 9, 22, 0, tzinfo=UTC)
@@ -231,3 +233,47 @@ async def test_translation_steps_skip_what_has_no_original_and_refuse_a_forged_l
     await coord.press("✅ Done")
     preview = await reply(coord)
     assert "Translations" not in preview.text
+
+
+async def test_csv_columns_per_language_publish_translations_and_the_export_keeps_them(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    org = await make_org(bot.db, "kaya", "KAYA", state="CA")
+    await coordinator(bot.db, 3501, org)
+    coord = emulator.user(3501, "Coord", language_code="en")
+    day = SHIFT_AT.astimezone(LA).date()
+    header = "title,kind,date,start,end,place_name,address,online_url,capacity,title_ko,Description_KO,place_name_ko"
+    row = f"{TITLE},canvass,{day},14:00,16:00,{PLACE},1 Main St,,10,{KO_TITLE},{KO_ABOUT},{KO_PLACE}"
+    bad = csv_rows(header.replace("place_name_ko", "title_xx"), row)
+    await coord.send_document("bad.csv", bad, mime_type="text/csv")
+    report = await reply(coord)
+    assert "Row 1 · title_xx" in report.text and "Unknown language “xx” for a translation" in report.text
+    assert await shifts.count_all(bot.db) == 0
+
+    online = f"Phone bank,phone_bank,{day},18:00,19:00,,,https://zoom.us/j/1,5,전화 걸기,,무시되는 장소"
+    await coord.send_document("shifts.csv", csv_rows(header, row, online), mime_type="text/csv")
+    summary = await reply(coord)
+    await coord.press(summary.labels[0])
+    assert "Published" in (await reply(coord)).text
+    rows = await bot.db.fetchall("SELECT id, title FROM shift ORDER BY starts_at")
+    canvass, phone_bank = [await shifts.get(bot.db, r["id"]) for r in rows]
+    assert canvass is not None and phone_bank is not None
+    assert canvass.in_locale("ko").title == KO_TITLE and canvass.in_locale("ko").place_name == KO_PLACE
+    assert canvass.in_locale("ko").description == KO_ABOUT and canvass.in_locale("vi").title == TITLE
+    assert phone_bank.texts == (("ko", "title", "전화 걸기"),)  # an online shift has no place to translate
+
+    await make_volunteer(bot.db, 3101, first_name="지민", locale="ko", languages=("ko",), state="CA")
+    jimin = emulator.user(3101, "지민", language_code="ko")
+    listing, card, _ = await sign_up_through_the_card(jimin, "ko")
+    assert KO_TITLE in listing and KO_PLACE in card
+
+    await coord.send("/export")
+    await reply(coord)
+    await coord.press("🗓 Signups and attendance")
+    await reply(coord)
+    await coord.press("All time")
+    sent = (await reply(coord)).document
+    assert sent is not None
+    table = list(csv.reader(io.StringIO(sent.data.decode("utf-8-sig"))))
+    assert table[0][:3] == ["Organization", "Shift", "Shift (한국어)"]
+    assert table[1][1:3] == [TITLE, KO_TITLE]

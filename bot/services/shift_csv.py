@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +39,7 @@ from bot.services.posting import (
     read_url,
     region_for,
 )
+from bot.services.shift_texts import read_locale
 from bot.store.orgs import Org
 from bot.store.shifts import NewShift
 from bot.text import clean
@@ -55,6 +57,8 @@ ALIASES = {
     "url": "online_url", "link": "online_url", "online": "online_url", "spots": "capacity", "places": "capacity",
     "language": "languages", "deadline": "signup_deadline",
 }
+# The organizers' translations: title_ko, description_vi, place_name_zh_Hant (any catalog's code, any case).
+_TRANSLATED = re.compile(r"(title|description|place_name)_([a-z]{2,3}(?:_[a-z0-9]+)?)")
 MAX_BYTES = 1_000_000
 MAX_ROWS = 2_000
 MAX_PROBLEMS = 1_000
@@ -114,9 +118,26 @@ def _column_key(name: str) -> str:
     return ALIASES.get(key, key)
 
 
+def translated_column(key: str) -> tuple[str, str] | None:
+    """('title', 'ko') for a column key 'title_ko'; raises Invalid when the language is not one we have."""
+    if (m := _TRANSLATED.fullmatch(key)) is None:
+        return None
+    return m[1], read_locale(m[2])
+
+
 def _header_problems(header: list[str], raw: list[str], orgs: Sequence[Org]) -> list[Problem]:
     problems = []
-    unknown = [name for name, key in zip(raw, header, strict=True) if key and key not in COLUMNS]
+    translated = []
+    for name, key in zip(raw, header, strict=True):
+        try:
+            if translated_column(key):
+                translated.append(key)
+        except Invalid as exc:
+            problems.append(Problem(1, name.strip()[:30], exc))
+            translated.append(key)
+    unknown = [
+        name for name, key in zip(raw, header, strict=True) if key and key not in COLUMNS and key not in translated
+    ]
     if unknown:
         problems.append(
             Problem(1, None, Invalid(
@@ -244,6 +265,15 @@ def _shift(row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None
         if deadline is not None and start is not None:
             row.holds("signup_deadline", check_deadline, deadline, start, now)
 
+    texts = []
+    for column in sorted(c for c in row.cells if _TRANSLATED.fullmatch(c)):
+        found = translated_column(column)
+        assert found is not None  # the header was checked
+        name, locale = found
+        text = row.read(column, read_text, name, required=False)
+        if text and not (name == "place_name" and url is not None):  # an online shift has no place
+            texts.append((locale, name, text))
+
     if row.problems or org is None or start is None or minutes is None or capacity is None:
         return None
     online = url is not None
@@ -252,7 +282,7 @@ def _shift(row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None
         ends_at=to_ts(start + timedelta(minutes=minutes)), timezone=org.timezone, capacity=capacity,
         description=description, place_name=place_name, address=address, online_url=url,
         region=region_for(org, online), signup_deadline=to_ts(deadline) if deadline else None,
-        languages=languages, created_by=created_by,
+        languages=languages, created_by=created_by, texts=tuple(texts),
     )
 
 

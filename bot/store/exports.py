@@ -80,6 +80,7 @@ class SignupRow:
     ends_at: int
     timezone: str
     person: RosterRow
+    titles: tuple[tuple[str, str], ...] = ()  # (locale, title): the organizers' translations of the title
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ async def signups(db: Database, org_ids: Collection[int] | None, start: int | No
     rows = await db.fetchall(
         f"""
         SELECT o.name AS org_name, s.id AS shift_id, s.title, s.kind, s.starts_at, s.ends_at, s.timezone,
+               (SELECT json_group_array(json_array(st.locale, st.text)) FROM shift_text st
+                 WHERE st.shift_id = s.id AND st.field = 'title') AS titles,
                {_PERSON}, {_ATTENDANCE}
         FROM signup g JOIN shift s ON s.id = g.shift_id JOIN org o ON o.id = s.org_id
              JOIN person p ON p.id = g.person_id LEFT JOIN checkin c ON c.signup_id = g.id
@@ -145,6 +148,7 @@ async def signups(db: Database, org_ids: Collection[int] | None, start: int | No
         SignupRow(
             org_name=r["org_name"], shift_id=r["shift_id"], title=r["title"], kind=r["kind"],
             starts_at=r["starts_at"], ends_at=r["ends_at"], timezone=r["timezone"], person=RosterRow.from_row(r),
+            titles=tuple((str(loc), str(text)) for loc, text in json.loads(r["titles"] or "[]")),
         )
         for r in rows
     ]
