@@ -28,6 +28,7 @@ from handlers import (
     inbox,
     invites,
     jobs,
+    leads,
     manage,
     myshifts,
     newshift_dialogue,
@@ -116,6 +117,7 @@ def register_handlers(app: Application) -> None:
     export.register(app)
     manage.register(app)
     roster.register(app)
+    leads.register(app)  # naming shift leads from the roster, and their notices
     stats.register(app)
     broadcast.register(app)
     # /cancel, "leave it?", the watcher (group -1), and the router that takes every other message: after

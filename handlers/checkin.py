@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.services import checkins, profile
+from bot.services import checkins, leads, profile
 from bot.services.checkins import CheckInResult, NotAllowed
 from bot.store import shifts as shift_store
 from handlers import checkin_views as views
@@ -13,7 +13,7 @@ from handlers.checkin_views import CheckIn, CheckOut, QrCode
 from handlers.invites import qr_png
 from handlers.kit import dialogues
 from handlers.kit.context import BotContext
-from handlers.kit.guards import require_coordinator, require_registered
+from handlers.kit.guards import current_actor, require_coordinator, require_registered
 
 
 async def checkin_command(update: Update, context: BotContext) -> None:
@@ -85,7 +85,8 @@ async def press_out(update: Update, context: BotContext, button: CheckOut) -> No
 
 
 async def press_qr(update: Update, context: BotContext, button: QrCode) -> None:
-    """The shift's check-in QR code as a picture, the link in the caption (`new`: a fresh code)."""
+    """The shift's check-in QR code as a picture, the link in the caption (`new`: a fresh code, which only
+    coordinators make; a shift lead gets the code as it is)."""
     query = update.callback_query
     runtime, t = context.runtime, context.t
     db = runtime.database
@@ -93,8 +94,10 @@ async def press_qr(update: Update, context: BotContext, button: QrCode) -> None:
     if shift is None:
         await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
         return
-    actor = await require_coordinator(update, context, shift.org_id)
-    if actor is None:
+    actor = await current_actor(context)
+    access = await leads.door_access(db, actor, shift)  # its coordinators, and this shift's leads
+    if access is None or (button.new and not access.coordinator):
+        await require_coordinator(update, context, shift.org_id)  # refuses, saying who may
         return
     try:
         token = await checkins.token_for(db, actor=actor, shift_id=shift.id, now=runtime.now_ts(), replace=button.new)
@@ -107,7 +110,7 @@ async def press_qr(update: Update, context: BotContext, button: QrCode) -> None:
         query.message.chat.id,
         photo=qr_png(link),
         caption=views.qr_caption(t, shift, link, replaced=button.new),
-        reply_markup=views.qr_markup(t, shift.id),
+        reply_markup=views.qr_markup(t, shift.id) if access.coordinator else None,
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.services import hours
+from bot.services import hours, leads
 from bot.services.hours import MILESTONE_KIND, Milestone
+from bot.store import shifts as shift_store
 from handlers import hours_views as views
 from handlers.kit.context import BotContext
 from handlers.kit.guards import require_registered
@@ -18,8 +19,12 @@ async def my_hours(update: Update, context: BotContext) -> None:
     if not await require_registered(update, context):
         return
     runtime = context.runtime
-    record = await hours.record(runtime.database, context.person.id, context.t.tz, runtime.now_ts())
-    await update.effective_message.reply_text(views.my_hours(context.t, record))
+    db = runtime.database
+    record = await hours.record(db, context.person.id, context.t.tz, runtime.now_ts())
+    led_ids = await leads.led_shifts(db, context.person.id)
+    found = await shift_store.get_many(db, led_ids[-views.LED_SHOWN:])
+    led = [found[i].in_locale(context.t.locale) for i in led_ids[-views.LED_SHOWN:] if i in found]
+    await update.effective_message.reply_text(views.my_hours(context.t, record, led, len(led_ids)))
 
 
 @renderer(MILESTONE_KIND)

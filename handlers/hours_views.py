@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.i18n import Translator
 from bot.services.hours import Milestone, Period, Record
 from bot.store.reports import METRICS
+from bot.store.shifts import Shift
 from handlers.followup import metric_label
-from handlers.shift_views import esc
+from handlers.shift_views import esc, when
 
 
 def hours_text(t: Translator, hours: float) -> str:
@@ -28,11 +29,26 @@ def milestone_text(t: Translator, milestone: Milestone) -> str:
     return names[milestone]
 
 
-def my_hours(t: Translator, record: Record) -> str:
+LED_SHOWN = 5  # the latest shifts they lead, named under the count
+
+
+def _led(t: Translator, led: list[Shift], led_count: int) -> list[str]:
+    """Being a shift lead: how many shifts, and the latest of them."""
+    if not led_count:
+        return []
+    lines = ["", "⭐ <b>" + t._("Shift lead") + "</b>",
+             t.ngettext("You lead {count} shift.", "You lead {count} shifts.", led_count).format(
+                 count=t.number(led_count))]
+    lines += [f"• {esc(shift.title)} — {esc(when(t, shift))}" for shift in led]
+    return lines
+
+
+def my_hours(t: Translator, record: Record, led: list[Shift] | None = None, led_count: int = 0) -> str:
+    """Totals, outcomes, organizations and milestones; then the shifts they lead, if any."""
     lines = ["⏱ <b>" + t._("My hours") + "</b>", ""]
     if not record.all_time.shifts:
         lines.append(t._("No attended shifts yet. Find one with /shifts — your hours will add up here."))
-        return "\n".join(lines)
+        return "\n".join(lines + _led(t, led or [], led_count))
     lines.append(_line(t, "<b>" + t._("All time:") + "</b>", record.all_time))
     lines.append(_line(t, t._("This year:"), record.this_year))
     lines.append(_line(t, t._("This month:"), record.this_month))
@@ -52,7 +68,7 @@ def my_hours(t: Translator, record: Record) -> str:
     if record.milestones:
         lines += ["", "<b>" + t._("Milestones") + "</b>"]
         lines += ["🎉 " + milestone_text(t, m) for m in record.milestones]
-    return "\n".join(lines)
+    return "\n".join(lines + _led(t, led or [], led_count))
 
 
 def celebration(t: Translator, milestone: Milestone) -> str:

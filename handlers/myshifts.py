@@ -6,6 +6,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import Translator
+from bot.services import leads
 from bot.services.signups import CancelOutcome, CancelResult, cancel
 from bot.store import shifts as shift_store
 from bot.store import signups
@@ -23,7 +24,8 @@ async def _render(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None
     upcoming = await signups.upcoming_for_person(db, context.person.id, now)
     shifts = await shift_store.get_many(db, [s.shift_id for s, _ in upcoming])
     done, hours = await signups.past_summary(db, context.person.id, now)
-    return views.my_shifts(context.t, upcoming, shifts, done, hours)
+    led = set(await leads.led_shifts(db, context.person.id, ends_after=now))
+    return views.my_shifts(context.t, upcoming, shifts, done, hours, led)
 
 
 async def my_shifts(update: Update, context: BotContext, _: MyShifts | None = None) -> None:

@@ -8,15 +8,22 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator
 from bot.store.shifts import Shift
 from bot.store.signups import Signup
+from handlers.lead_views import roster_button
 from handlers.shift_views import AskCancel, CancelPlace, Card, esc, when
 
 MAX_ROWS = 40  # far below Telegram's 100 buttons and 4096 characters
 
 
 def my_shifts(
-    t: Translator, upcoming: list[tuple[Signup, int]], shifts: dict[int, Shift], done: int, hours: float
+    t: Translator,
+    upcoming: list[tuple[Signup, int]],
+    shifts: dict[int, Shift],
+    done: int,
+    hours: float,
+    led: set[int] | frozenset[int] = frozenset(),
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Each upcoming signup (with its waitlist rank), then a line on past shifts."""
+    """Each upcoming signup (with its waitlist rank; ⭐ and a roster button on the shifts they lead),
+    then a line on past shifts."""
     lines = ["📅 <b>" + t._("My shifts") + "</b>", ""]
     rows: list[list[InlineKeyboardButton]] = []
     if not upcoming:
@@ -28,6 +35,8 @@ def my_shifts(
             if signup.status == "confirmed"
             else "⏳ " + t._("#{rank} on the waitlist").format(rank=t.number(rank))
         )
+        if shift.id in led:
+            status += " · ⭐ " + t._("shift lead")
         lines.append(
             f"<b>{index}. {esc(shift.title)}</b>\n    {esc(when(t, shift))}\n"
             f"    {esc(shift.org_name)} · {status}\n"
@@ -38,6 +47,8 @@ def my_shifts(
                 InlineKeyboardButton("✖ " + t._("Cancel"), callback_data=AskCancel(signup.id).pack()),
             ]
         )
+        if shift.id in led:
+            rows.append([roster_button(t, shift.id, f"{index}. ")])
         if len(rows) >= MAX_ROWS:
             break
     if done:

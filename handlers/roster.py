@@ -1,6 +1,7 @@
 """/roster: who is on a shift — confirmed and waiting, their outreach languages, phone where they shared it,
-checked in or not — and attendance marked by hand. Only for the coordinators of the shift's organization,
-checked on every button; a phone number is shown only on the roster of a shift its owner is on. What it
+checked in or not — and attendance marked by hand. For the coordinators of the shift's organization and,
+for that one shift, its leads (phones only when allowed; no attendance marks), checked on every button; a
+phone number is shown only on the roster of a shift its owner is on. What it
 looks like, and its buttons, are in handlers/roster_views.py.
 """
 
@@ -13,6 +14,7 @@ from bot.i18n import Translator
 from bot.services import checkins
 from bot.services import roster as roster_service
 from bot.services.authz import Actor
+from bot.services.leads import DoorAccess
 from bot.services.roster import MarkOutcome
 from bot.store import shifts as shift_store
 from bot.store.shifts import Shift
@@ -28,27 +30,41 @@ def _stale(t: Translator) -> str:
 
 
 async def render(
-    context: BotContext, shift: Shift, page: int, *, from_manage: bool
+    context: BotContext, shift: Shift, page: int, *, from_manage: bool, access: DoorAccess | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """One page of the roster as it is now (also /manage's Roster button)."""
+    """One page of the roster as it is now, as this reader may see it (also /manage's Roster button)."""
     runtime = context.runtime
-    roster = await roster_service.load(runtime.database, shift, runtime.now_ts())
+    roster = await roster_service.load(runtime.database, shift, runtime.now_ts(), access)
     return views.roster_page(context.t, roster, page, from_manage=from_manage)
 
 
 async def _picker(context: BotContext, actor: Actor, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Coordinators pick from their organizations' shifts, a shift lead from the shifts they lead."""
     runtime = context.runtime
-    org_ids = None if actor.is_network_admin else sorted(actor.coordinated_org_ids)
     size = views.PICK_PAGE_SIZE
-    shifts, total = await roster_service.pickable(
-        runtime.database, org_ids, runtime.now_ts(), limit=size, offset=page * size
-    )
+    if actor.is_coordinator:
+        org_ids = None if actor.is_network_admin else sorted(actor.coordinated_org_ids)
+        shifts, total = await roster_service.pickable(
+            runtime.database, org_ids, runtime.now_ts(), limit=size, offset=page * size
+        )
+    else:
+        shifts, total = await roster_service.led(
+            runtime.database, actor.person_id, runtime.now_ts(), limit=size, offset=page * size
+        )
     return views.pick_shift(context.t, shifts, page, total)
+
+
+async def _door_keeper(update: Update, context: BotContext) -> Actor | None:
+    """A coordinator, or a volunteer who leads a shift not over yet; anyone else is refused and told."""
+    actor, runtime = await current_actor(context), context.runtime
+    if actor.is_coordinator or await roster_service.leads_any(runtime.database, actor, runtime.now_ts()):
+        return actor
+    return await require_coordinator(update, context)  # says who may
 
 
 async def roster_command(update: Update, context: BotContext) -> None:
     """Asks which shift's roster to show."""
-    actor = await require_coordinator(update, context)
+    actor = await _door_keeper(update, context)
     if actor is None:
         return
     text, markup = await _picker(context, actor, 0)
@@ -57,40 +73,49 @@ async def roster_command(update: Update, context: BotContext) -> None:
 
 async def pick_page(update: Update, context: BotContext, button: views.PickPage) -> None:
     """Another page of the shifts to pick from."""
-    actor = await require_coordinator(update, context)
+    actor = await _door_keeper(update, context)
     if actor is None:
         return
     await update.callback_query.answer()
     await edit_or_keep(update.callback_query, *await _picker(context, actor, max(button.page, 0)))
 
 
-async def _allowed_shift(update: Update, context: BotContext, shift_id: int) -> Shift | None:
-    """The shift, if it exists and the presser coordinates its organization (refused and told otherwise)."""
+async def _allowed_shift(update: Update, context: BotContext, shift_id: int) -> tuple[Shift, DoorAccess] | None:
+    """The shift and how the presser may run its door: a coordinator of its organization or its lead
+    (anyone else, and forged data for another shift, is refused and told)."""
     shift = await shift_store.get(context.runtime.database, shift_id)
     if shift is None:
         await update.callback_query.answer(_stale(context.t), show_alert=True)
         return None
-    if await require_coordinator(update, context, shift.org_id) is None:
+    access = await roster_service.access_for(context.runtime.database, await current_actor(context), shift)
+    if access is None:
+        await require_coordinator(update, context, shift.org_id)  # refuses, saying who may
         return None
-    return shift
+    return shift, access
 
 
 async def view(update: Update, context: BotContext, button: views.RosterPage) -> None:
     """Shows a page of a shift's roster."""
-    shift = await _allowed_shift(update, context, button.shift)
-    if shift is None:
+    allowed = await _allowed_shift(update, context, button.shift)
+    if allowed is None:
         return
+    shift, access = allowed
     await update.callback_query.answer()
-    page, from_manage = button.page, button.came_from == "m"
-    await edit_or_keep(update.callback_query, *await render(context, shift, page, from_manage=from_manage))
+    page, from_manage = button.page, button.came_from == "m" and access.coordinator
+    await edit_or_keep(
+        update.callback_query, *await render(context, shift, page, from_manage=from_manage, access=access)
+    )
 
 
 async def mark(update: Update, context: BotContext, button: views.Mark) -> None:
     """Marks one person attended or a no-show, then shows the page again."""
     query = update.callback_query
     t, runtime = context.t, context.runtime
-    shift = await _allowed_shift(update, context, button.shift)
+    shift = await shift_store.get(runtime.database, button.shift)
     if shift is None:
+        await query.answer(_stale(t), show_alert=True)
+        return
+    if await require_coordinator(update, context, shift.org_id) is None:  # marking is the coordinators'
         return
     signup_id, code = button.signup, button.mark
     page, from_manage = button.page, button.came_from == "m"
@@ -120,9 +145,10 @@ async def check(update: Update, context: BotContext, button: views.RosterCheck) 
     query = update.callback_query
     t, runtime = context.t, context.runtime
     db = runtime.database
-    shift = await _allowed_shift(update, context, button.shift)
-    if shift is None:
+    allowed = await _allowed_shift(update, context, button.shift)
+    if allowed is None:
         return
+    shift, access = allowed
     actor, now = await current_actor(context), runtime.now_ts()
     try:
         if button.action == "i":
@@ -148,7 +174,9 @@ async def check(update: Update, context: BotContext, button: views.RosterCheck) 
         return
     fresh = await shift_store.get(db, shift.id)
     assert fresh is not None
-    await edit_or_keep(query, *await render(context, fresh, button.page, from_manage=button.came_from == "m"))
+    await edit_or_keep(query, *await render(
+        context, fresh, button.page, from_manage=button.came_from == "m" and access.coordinator, access=access
+    ))
 
 
 async def _line_of(context: BotContext, shift: Shift, signup_id: int) -> RosterLine | None:

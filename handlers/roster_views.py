@@ -18,6 +18,7 @@ from bot.clock import from_ts
 from bot.i18n import Translator
 from bot.services.checkins import CheckInResult, CheckOutResult, Outcome, OutOutcome
 from bot.services.roster import Roster
+from bot.store.leads import Lead
 from bot.store.shifts import Shift
 from bot.store.signups import RosterLine
 from bot.vocab import outreach_language_name
@@ -69,6 +70,15 @@ class RosterCheck(Button, prefix="rc"):
     came_from: From = ""
 
 
+@dataclass(frozen=True)
+class LeadsPage(Button, prefix="ld:v"):
+    """A coordinator's list of who leads the shift, to name or remove leads (handlers/leads.py)."""
+
+    shift: int
+    page: int
+    came_from: From = ""
+
+
 def _check_button(
     shift_id: int, line: RosterLine, index: int, page: int, came_from: From
 ) -> InlineKeyboardButton | None:
@@ -82,7 +92,7 @@ def _check_button(
     return None
 
 
-def _line(t: Translator, number: int, line: RosterLine) -> str:
+def _line(t: Translator, number: int, line: RosterLine, lead: Lead | None = None) -> str:
     name = views.esc(line.name) or "<i>" + views.esc(t._("(deleted account)")) + "</i>"
     if line.status == "waitlisted":
         head = f"#{t.number(line.rank)} <b>{name}</b>"
@@ -95,6 +105,8 @@ def _line(t: Translator, number: int, line: RosterLine) -> str:
         parts.append(views.esc(", ".join(names) + (f" +{t.number(more)}" if more > 0 else "")))
     if line.phone:
         parts.append("📞 " + views.esc(line.phone))
+    if lead is not None:
+        parts.append("⭐ " + t._("shift lead"))
     if line.checked_out:
         parts.append("🚪 " + t._("checked out"))
     if line.status == "attended":
@@ -125,6 +137,8 @@ def roster_page(
     ]
     if shift.status == "cancelled":
         text.append("❌ <b>" + t._("This shift was cancelled.") + "</b>")
+    if not roster.access.coordinator:
+        text.append("⭐ " + t._("You lead this shift: check people in and out here."))
     if pages > 1:
         text.append(views.esc(t._("page {page} of {pages}").format(page=t.number(page + 1), pages=t.number(pages))))
     text.append("")
@@ -139,7 +153,7 @@ def roster_page(
         if line.status == "waitlisted" and not shown_waitlist_heading:
             text += ["", "⏳ <b>" + t._("Waitlist") + "</b>"]
             shown_waitlist_heading = True
-        text.append(_line(t, index, line))
+        text.append(_line(t, index, line, roster.leads.get(line.person_id)))
         if line.status == "waitlisted":
             continue
         row: list[InlineKeyboardButton] = []
@@ -164,6 +178,9 @@ def roster_page(
     rows += pager(t, page, page + 1 < pages, lambda n: RosterPage(shift.id, n, came_from).pack())
     if shift.status != "cancelled":
         rows.append([qr_button(t, shift.id)])
+        if roster.access.coordinator and roster.on_shift:
+            label = "⭐ " + t._("Shift leads")
+            rows.append([InlineKeyboardButton(label, callback_data=LeadsPage(shift.id, page, came_from).pack())])
     back = Open(shift.id).pack() if from_manage else PickPage(0).pack()
     rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=back)])
     return "\n".join(text), InlineKeyboardMarkup(rows)

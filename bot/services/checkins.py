@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 
 from bot.db import Database, Transaction
+from bot.services import leads
 from bot.services.authz import Actor
 from bot.services.hours import celebrate
 from bot.store import checkins as store
@@ -89,8 +90,9 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-def may_check_in_others(actor: Actor, shift: Shift) -> bool:
-    return actor.can_coordinate(shift.org_id)
+async def may_check_in_others(db: Database | Transaction, actor: Actor, shift: Shift) -> bool:
+    """A coordinator of the shift's organization, or a lead of this shift."""
+    return await leads.may_run_door(db, actor, shift)
 
 
 async def check_in(
@@ -110,7 +112,7 @@ async def check_in(
         shift = await shift_store.get(tx, shift_id)
         if shift is None:
             return CheckInResult(Outcome.NOT_ON_ROSTER)
-        if by is not None and not may_check_in_others(by, shift):
+        if by is not None and not await may_check_in_others(tx, by, shift):
             raise NotAllowed(shift_id)
         if shift.status == "cancelled":
             return CheckInResult(Outcome.CANCELLED, shift)
@@ -147,7 +149,7 @@ async def check_in(
 async def check_in_for(db: Database, *, actor: Actor, shift_id: int, signup_id: int, now: int) -> CheckInResult:
     """A coordinator checks someone on the shift's roster in (logged as "coordinator", by them)."""
     shift = await shift_store.get(db, shift_id)
-    if shift is None or not may_check_in_others(actor, shift):
+    if shift is None or not await may_check_in_others(db, actor, shift):
         raise NotAllowed(shift_id)
     signup = await signup_store.get(db, signup_id)
     if signup is None or signup.shift_id != shift_id:  # stale or forged
@@ -160,7 +162,7 @@ async def check_in_for(db: Database, *, actor: Actor, shift_id: int, signup_id: 
 async def check_out_for(db: Database, *, actor: Actor, shift_id: int, signup_id: int, now: int) -> CheckOutResult:
     """A coordinator checks someone on the shift's roster out."""
     shift = await shift_store.get(db, shift_id)
-    if shift is None or not may_check_in_others(actor, shift):
+    if shift is None or not await may_check_in_others(db, actor, shift):
         raise NotAllowed(shift_id)
     signup = await signup_store.get(db, signup_id)
     if signup is None or signup.shift_id != shift_id:
@@ -212,7 +214,7 @@ async def check_out(
             raise NotAllowed(signup_id)
         if by is not None:
             shift = await shift_store.get(tx, signup.shift_id)
-            if shift is None or not may_check_in_others(by, shift):
+            if shift is None or not await may_check_in_others(tx, by, shift):
                 raise NotAllowed(signup_id)
         checkin = await store.get(tx, signup_id)
         if checkin is None:
@@ -252,7 +254,7 @@ async def correct(
     async with db.transaction() as tx:
         signup = await signup_store.get(tx, signup_id)
         shift = await shift_store.get(tx, signup.shift_id) if signup else None
-        if signup is None or shift is None or not may_check_in_others(actor, shift):
+        if signup is None or shift is None or not await may_check_in_others(tx, actor, shift):
             raise NotAllowed(signup_id)
         _opens, starts_at, ends_at = await store.window_of(tx, shift.id)
         hours = hours_between(checked_in_at, checked_out_at, starts_at, ends_at)
@@ -293,7 +295,9 @@ async def open_for(db: Database, person_id: int, now: int) -> tuple[list[store.W
 async def token_for(db: Database, *, actor: Actor, shift_id: int, now: int, replace: bool = False) -> str:
     """The shift's check-in code for its QR (made on first use; `replace`: a new one, the old stops working)."""
     shift = await shift_store.get(db, shift_id)
-    if shift is None or not may_check_in_others(actor, shift):
+    if shift is None or not await may_check_in_others(db, actor, shift):
+        raise NotAllowed(shift_id)
+    if replace and not actor.can_coordinate(shift.org_id):  # a lead shows the code; coordinators replace it
         raise NotAllowed(shift_id)
     token = await store.token_of(db, shift_id)
     if token and not replace:

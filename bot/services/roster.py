@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from bot.clock import to_ts
 from bot.db import Database
-from bot.services import checkins
+from bot.services import checkins, leads
 from bot.services.authz import Actor
+from bot.services.leads import COORDINATOR, DoorAccess
 from bot.store import audit
 from bot.store import shifts as shift_store
 from bot.store import signups as signup_store
+from bot.store.leads import Lead
 from bot.store.shifts import Shift
 from bot.store.signups import RosterLine
 
@@ -28,6 +30,8 @@ class Roster:
     lines: list[RosterLine]
     marking_open: bool
     checkin_open: bool = False  # people can be checked in and out from the roster now
+    access: DoorAccess = COORDINATOR  # who is reading it
+    leads: dict[int, Lead] = field(default_factory=dict)  # the shift's leads, by person id
 
     @property
     def on_shift(self) -> list[RosterLine]:
@@ -42,11 +46,21 @@ def marking_open(shift: Shift, now: int) -> bool:
     return shift.status != "cancelled" and now >= to_ts(shift.starts_at - MARKING_OPENS)
 
 
-async def load(db: Database, shift: Shift, now: int) -> Roster:
+async def load(db: Database, shift: Shift, now: int, access: DoorAccess | None = None) -> Roster:
+    """The roster as this reader may see it: a lead not allowed phones sees none, and marks no attendance."""
+    access = access or COORDINATOR
+    lines = await signup_store.roster(db, shift.id)
+    if not access.show_phones:
+        lines = [replace(line, phone=None) for line in lines]
     return Roster(
-        shift, await signup_store.roster(db, shift.id), marking_open(shift, now),
-        await checkins.window_open(db, shift, now),
+        shift, lines, access.coordinator and marking_open(shift, now), await checkins.window_open(db, shift, now),
+        access, await leads.leads_of(db, shift.id),
     )
+
+
+async def access_for(db: Database, actor: Actor, shift: Shift) -> DoorAccess | None:
+    """How the actor may see this shift's roster (a coordinator, or a lead of this shift), or None."""
+    return await leads.door_access(db, actor, shift)
 
 
 async def lines(db: Database, shift_id: int) -> list[RosterLine]:
@@ -61,6 +75,18 @@ async def pickable(
         db, org_ids, ends_after=now - int(RECENT.total_seconds()), statuses=("published", "done"),
         limit=limit, offset=offset,
     )
+
+
+async def led(db: Database, person_id: int, now: int, *, limit: int, offset: int) -> tuple[list[Shift], int]:
+    """Shifts a lead may pick a roster from: the ones they lead, upcoming and of the last week."""
+    ids = await leads.led_shifts(db, person_id, ends_after=now - int(RECENT.total_seconds()))
+    found = await shift_store.get_many(db, ids[offset : offset + limit])
+    return [found[i] for i in ids[offset : offset + limit] if i in found], len(ids)
+
+
+async def leads_any(db: Database, actor: Actor, now: int) -> bool:
+    """Whether the actor leads a shift whose roster they may still want."""
+    return bool(await leads.led_shifts(db, actor.person_id, ends_after=now - int(RECENT.total_seconds())))
 
 
 class NotAllowed(PermissionError):
