@@ -19,6 +19,7 @@ from telegram.ext import Application
 
 from bot.i18n import N_, Translator, language_name
 from bot.services import profile
+from bot.services.people import cleaned
 from bot.store import people
 from bot.store.dialogues import Dialogue
 from bot.store.people import Person
@@ -114,6 +115,14 @@ def menu_prompt(t: Translator, person: Person) -> str:
     return t._("Hi, {name}! What would you like to do?").format(name=esc(person.name))
 
 
+def _telegram_name(context: BotContext, person: Person) -> str:
+    """Before the consent no name of theirs is stored: the greeting uses what Telegram says now."""
+    who = context.identity
+    if who is not None and (name := cleaned(who).first_name or who.username):
+        return name
+    return person.name
+
+
 async def render_step(context: BotContext, person: Person) -> Question:
     """The question for the person's current step, in their language."""
     t = context.t
@@ -122,7 +131,7 @@ async def render_step(context: BotContext, person: Person) -> Question:
         # Coordinators and admins: the short form, and no volunteer questions after it.
         return staff_consent.consent_text(t), staff_consent.consent_markup(t)
     if step == profile.CONSENT:
-        return consent_view(t, person.name)
+        return consent_view(t, _telegram_name(context, person))
     if step == profile.LANGUAGE:
         return language_view(t)
     if step == profile.NAME:
@@ -339,7 +348,7 @@ async def consent_answer(update: Update, context: BotContext, button: Consent) -
             query, context.t._("OK, I haven't kept anything about you. If you change your mind, send /start."), None
         )
         return
-    person = await profile.agree(db, context.person.id, _now(context))
+    person = await profile.agree(db, context.person.id, _now(context), context.identity)
     context.person = person
     # The terms they agreed to stay readable in the chat; the questions start below them.
     await show_step(context, query.message.chat.id, person, query=query, keep_pressed=True)

@@ -97,7 +97,9 @@ def _line(t: Translator, number: int, line: RosterLine, lead: Lead | None = None
     if line.status == "waitlisted":
         head = f"#{t.number(line.rank)} <b>{name}</b>"
     else:
-        head = f"{number}. {'✓' if line.checked_in else '–'} <b>{name}</b>"
+        # '–' (not checked in) only while it is still news: a line marked attended or no-show says which.
+        mark = "✓ " if line.checked_in else "" if line.status in ("attended", "no_show") else "– "
+        head = f"{number}. {mark}<b>{name}</b>"
     parts = [head]
     if line.languages:
         names = [outreach_language_name(t, code) for code in line.languages[:LANGUAGES_SHOWN]]

@@ -125,7 +125,7 @@ async def consent_answer(update: Update, context: BotContext, button: StaffConse
             None,
         )
         return
-    person = await profile.agree_as_staff(runtime.database, actor, runtime.now_ts())
+    person = await profile.agree_as_staff(runtime.database, actor, runtime.now_ts(), context.identity)
     refresh_translator(context, person)
     t = context.t
     await edit_or_keep(query, None, None)  # the terms they agreed to stay readable

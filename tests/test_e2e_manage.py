@@ -253,6 +253,8 @@ async def test_roster_escapes_names_shows_phones_of_this_shift_only_and_marks_at
     await coord.press("✅ 1")
     marked = await coord.next_reply()
     assert "✅ " + tr("en", "attended") in marked.text
+    bob_line = next(line for line in marked.text.splitlines() if "Bob" in line)
+    assert "– " not in bob_line  # marked attended: never "– not checked in" beside it
     signup = await signups.find(bot.db, shift_id, bob.id)
     assert signup is not None and signup.status == "attended" and signup.marked_by is not None
     assert await bot.db.fetchval("SELECT count(*) FROM audit_log WHERE action = 'signup.attended'") == 1

@@ -467,7 +467,7 @@ async def test_export_roster_signups_and_hours(emulator: BotAPIEmulator, bot: Ru
     data = sent.document.data
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8")
-    assert "김민지" in text and "'+15551230000" in text
+    assert "김민지" in text and ",+15551230000" in text and "'+1555" not in text  # a phone shows as typed
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0][0] == tr(ko, "Name") and len(rows) == 3
     assert rows[2][0].startswith("'=")  # a name that looks like a formula is defused

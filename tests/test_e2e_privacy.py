@@ -115,6 +115,9 @@ async def test_deleteme_erases_withdraws_and_promotes(emulator: BotAPIEmulator, 
     assert ko.gettext("Is that OK with you?") in again.text
     fresh = await people.get_by_telegram_id(bot.db, minji.id)
     assert fresh is not None and fresh.id != leaving.id and fresh.consent_at is None
+    # Nothing that names them is kept again before they agree; the greeting still uses their Telegram name.
+    assert (fresh.first_name, fresh.last_name, fresh.username) == (None, None, None)
+    assert ko.gettext("Hi, {name}! I'm Turnout.").format(name=minji.first_name) in again.text
     answer = await minji.press_data(f"del:yes:{leaving.id}")
     assert answer.show_alert and answer.text == ko.gettext("This button no longer works. Please send /start.")
     answer = await minji.press_data(f"del:yes:{fresh.id + 1}")

@@ -24,8 +24,12 @@ async def test_korean_telegram_user_is_greeted_in_korean(emulator: BotAPIEmulato
     assert ko("Is that OK with you?") in reply.text
     assert reply.labels == ["✅ " + ko("I agree"), ko("No, thanks"), "🌐 " + ko("Language")]
     person = await people.get_by_telegram_id(bot.db, 5001)
-    assert person is not None and person.first_name == "민지" and person.telegram_language == "ko"
-    assert person.consent_at is None  # nothing agreed yet
+    assert person is not None and person.telegram_language == "ko"
+    assert person.consent_at is None and person.first_name is None  # nothing agreed yet, no name kept
+    await minji.press("✅ " + ko("I agree"))
+    await minji.next_reply()  # the first question
+    person = await people.get_by_telegram_id(bot.db, 5001)
+    assert person is not None and person.first_name == "민지"  # agreed: the name Telegram gave is kept
 
 
 async def test_switching_to_vietnamese_with_the_picker(emulator: BotAPIEmulator, bot: RunningBot) -> None:

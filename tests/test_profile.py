@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -293,8 +294,23 @@ async def test_erase_withdraws_promotes_and_keeps_the_anonymous_rows(db: Databas
 async def test_telegram_names_are_stored_by_the_same_rule(db: Database) -> None:
     """A Telegram name stands in for a display name until one is chosen: no blanks, no reversed text."""
     blank = await identify(db, TelegramIdentity(41, "\u200b\u3164", last_name="\u202e"), NOW)
+    blank = await profile.agree(db, blank.id, NOW, TelegramIdentity(41, "\u200b\u3164", last_name="\u202e"))
     assert (blank.first_name, blank.last_name) == (None, None)
     assert profile.suggested_name(blank) is None
-    sam = await identify(db, TelegramIdentity(42, "Sam\u202egnp.exe", last_name=" Kim "), NOW)
+    sam_says = TelegramIdentity(42, "Sam\u202egnp.exe", last_name=" Kim ")
+    sam = await profile.agree(db, (await identify(db, sam_says, NOW)).id, NOW, sam_says)
     assert (sam.first_name, sam.last_name) == ("Samgnp.exe", "Kim")
-    assert await identify(db, TelegramIdentity(42, "Sam\u202egnp.exe", last_name=" Kim "), NOW + 1) == sam
+    assert await identify(db, sam_says, NOW + 1) == sam
+
+
+async def test_no_name_is_kept_before_the_consent(db: Database) -> None:
+    """Someone who never agrees, or writes again after /deleteme, leaves only a Telegram id and language."""
+    says = TelegramIdentity(43, "Linh", last_name="Tran", username="linh_t", language_code="vi")
+    person = await identify(db, says, NOW)
+    assert (person.first_name, person.last_name, person.username, person.telegram_language) == (None, None, None, "vi")
+    assert await identify(db, says, NOW + 1) == person  # nothing to write on every update
+    person = await profile.agree(db, person.id, NOW + 2, says)
+    assert (person.first_name, person.last_name, person.username) == ("Linh", "Tran", "linh_t")
+    assert profile.suggested_name(person) == "Linh"
+    renamed = await identify(db, replace(says, first_name="Linh T."), NOW + 3)
+    assert renamed.first_name == "Linh T."  # once agreed, kept in step with Telegram

@@ -167,12 +167,16 @@ def test_empty_files_and_extra_cells() -> None:
 
 
 def test_exported_cells_are_defused() -> None:
-    data = csvfile.encode([["name", "phone"], ["=HYPERLINK(1)", "+15551234567"], ["@x", 3], ["-2", 1.5]])
+    data = csvfile.encode(
+        [["name", "phone"], ["=HYPERLINK(1)", "+15551234567"], ["@x", 3], ["-2", 1.5], ["+1+cmd", "-2-3"]]
+    )
     text = data.decode("utf-8")
     assert text.startswith("\ufeffname,phone\r\n")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[1] == ["'=HYPERLINK(1)", "'+15551234567"]
-    assert rows[2] == ["'@x", "3"] and rows[3] == ["'-2", "1.5"]
+    # A phone in E.164 or a bare signed number reads as what it is: no apostrophe to show in the cell.
+    assert rows[1] == ["'=HYPERLINK(1)", "+15551234567"]
+    assert rows[2] == ["'@x", "3"] and rows[3] == ["-2", "1.5"]
+    assert rows[4] == ["'+1+cmd", "'-2-3"]  # arithmetic is a formula
 
 
 # --- CSV out: what /export reads -------------------------------------------------------------------------

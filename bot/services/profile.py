@@ -17,6 +17,7 @@ import phonenumbers
 from bot.db import Database, Transaction
 from bot.i18n import available_locales, match_locale
 from bot.services.authz import Actor
+from bot.services.people import TelegramIdentity, remember_names
 from bot.store import orgs, people
 from bot.store.orgs import Org
 from bot.store.people import Person
@@ -271,11 +272,13 @@ async def _save(db: Database, person_id: int, step: str | None, now: int, **valu
         return await _get(tx, person_id)
 
 
-async def agree(db: Database, person_id: int, now: int) -> Person:
-    """Records consent and opens the questions."""
+async def agree(db: Database, person_id: int, now: int, who: TelegramIdentity | None = None) -> Person:
+    """Records consent, with the Telegram names that wait for it (`who`), and opens the questions."""
     async with db.transaction() as tx:
         person = await _get(tx, person_id)
         if person.consent_at is None:
+            if who is not None:
+                await remember_names(tx, person_id, who, now)
             # A language chosen already (at the consent, or by a flyer's link) is not asked again.
             step = step_after(LANGUAGE, None) if person.locale else LANGUAGE
             await people.update(tx, person_id, now, consent_at=now, onboarding_step=step)
@@ -286,7 +289,7 @@ class NotStaff(PermissionError):
     """Only coordinators, org admins and network admins skip the volunteer questions."""
 
 
-async def agree_as_staff(db: Database, actor: Actor, now: int) -> Person:
+async def agree_as_staff(db: Database, actor: Actor, now: int, who: TelegramIdentity | None = None) -> Person:
     """Records a coordinator's or admin's consent (the short form, at the invite) and finishes their
     profile with what Telegram told us: they post and manage shifts, so the volunteer questions (phone,
     place, languages, interests) are not asked; /settings has them. Someone who agreed before keeps the
@@ -298,6 +301,9 @@ async def agree_as_staff(db: Database, actor: Actor, now: int) -> Person:
         values: dict[str, object] = {"onboarding_step": None}
         if person.consent_at is None:
             values["consent_at"] = now
+            if who is not None:
+                await remember_names(tx, person.id, who, now)
+                person = await _get(tx, person.id)
         if not person.display_name:
             values["display_name"] = suggested_name(person) or person.name[:NAME_MAX]
         await people.update(tx, person.id, now, **values)

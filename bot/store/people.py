@@ -92,6 +92,15 @@ async def upsert_from_telegram(
     return Person.from_row(row)
 
 
+async def set_telegram_names(
+    tx: Transaction, person_id: int, first_name: str | None, last_name: str | None, username: str | None, now: int
+) -> None:
+    await tx.execute(
+        "UPDATE person SET first_name = ?, last_name = ?, username = ?, updated_at = ? WHERE id = ?",
+        (first_name, last_name, username, now, person_id),
+    )
+
+
 async def set_locale(tx: Transaction, person_id: int, locale: str, now: int) -> None:
     await tx.execute(
         "UPDATE person SET locale = ?, updated_at = ? WHERE id = ?", (locale, now, person_id)

@@ -24,6 +24,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self._person: Person | None = None
         self._t: Translator | None = None
+        self.identity: TelegramIdentity | None = None  # what Telegram says of the user, stored once they agree
         self.dialogue: Dialogue | None = None  # the open dialogue, once handlers.kit.dialogues has read it
 
     @property
@@ -59,17 +60,14 @@ async def resolve_user(update: Update, context: BotContext) -> None:
     if user is None or user.is_bot:
         return
     runtime = context.runtime
-    context.person = await identify(
-        runtime.database,
-        TelegramIdentity(
-            telegram_id=user.id,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            username=user.username,
-            language_code=user.language_code,
-        ),
-        runtime.now_ts(),
+    context.identity = TelegramIdentity(
+        telegram_id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
     )
+    context.person = await identify(runtime.database, context.identity, runtime.now_ts())
     context.t = runtime.translator_for(context.person, user.language_code)
 
 
