@@ -13,6 +13,7 @@ from bot.store import signups
 from handlers import myshifts_views as views
 from handlers.kit.context import BotContext
 from handlers.kit.guards import require_registered
+from handlers.kit.replies import drop_pressed
 from handlers.menu import MyShifts
 from handlers.notices import poke_dispatcher
 from handlers.shift_views import AskCancel, CancelPlace
@@ -48,8 +49,13 @@ async def ask_cancel(update: Update, context: BotContext, button: AskCancel) -> 
     t, db = context.t, context.runtime.database
     signup = await signups.get(db, button.signup)
     # Someone else's signup (forged data) gets the same answer as one that doesn't exist.
-    if signup is None or signup.person_id != context.person.id or signup.status not in ("confirmed", "waitlisted"):
+    if signup is None or signup.person_id != context.person.id:
         await query.answer(t._("This button no longer works. Please send /start."), show_alert=True)
+        return
+    if signup.status not in ("confirmed", "waitlisted"):
+        # A Cancel left on an older list or card: say what happened, and that button goes.
+        await refuse_cancel(query, t, CancelOutcome.ALREADY if signup.status == "cancelled" else CancelOutcome.STARTED)
+        await drop_pressed(query)
         return
     shift = await shift_store.get(db, signup.shift_id)
     assert shift is not None

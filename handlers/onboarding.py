@@ -27,7 +27,7 @@ from bot.vocab import OUTSIDE_US
 from handlers import profile_editors as editors
 from handlers import profile_views as views
 from handlers import staff_consent
-from handlers.kit import dialogues
+from handlers.kit import dialogues, questions
 from handlers.kit.callbacks import Button
 from handlers.kit.context import BotContext
 from handlers.kit.guards import current_actor
@@ -189,11 +189,12 @@ async def show_step(
         text = f"{intro}\n\n{text}"
     if query is not None and not keep_pressed and not isinstance(markup, ReplyKeyboardMarkup):
         await edit_or_keep(query, text, markup)
+        await questions.edited(context, query, markup)
         return
     if query is not None:
         # A reply keyboard (the phone step) can't go on an edited message: retire the old buttons.
         await edit_or_keep(query, None, None)
-    await context.bot.send_message(chat_id, text, reply_markup=markup)
+    await questions.send(context, chat_id, text, markup, query)
 
 
 async def resume(update: Update, context: BotContext, *, intro: str | None = None) -> None:
@@ -221,6 +222,7 @@ async def _finish(context: BotContext, chat_id: int, person: Person, query: Call
         await edit_or_keep(query, text, main_menu(t))
     else:
         await context.bot.send_message(chat_id, text, reply_markup=main_menu(t))
+    await questions.asked(context, chat_id, None, None, query)  # no question left: the last one's buttons go
     if link is not None and link.kind == "shift":
         from handlers.shifts import send_shift_card  # late: shifts imports more than onboarding needs
 
@@ -300,6 +302,9 @@ class Onboarding(editors.Editing):
         if profile.current_step(context.person) == profile.CONSENT:
             intro = None  # the terms say what is asked
         await show_step(context, update.effective_chat.id, context.person, intro=intro)
+
+    async def ask_below(self, update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup) -> None:
+        await questions.send(context, update.effective_chat.id, text, markup)  # the one above loses its buttons
 
     async def finish(self, context: BotContext, step: str) -> None:
         db, person_id = context.runtime.database, context.person.id

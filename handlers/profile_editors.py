@@ -71,6 +71,10 @@ class Editing:
     async def finish(self, context: BotContext, step: str) -> None:
         """'Done' under the languages or interests (every tap is saved already)."""
 
+    async def ask_below(self, update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup) -> None:
+        """A question that answers a typed message (the ZIP was wrong; which zone?), as a new message."""
+        await update.effective_message.reply_text(text, reply_markup=markup)
+
     def current_phone(self, context: BotContext) -> str | None:
         return None
 
@@ -214,14 +218,12 @@ async def zip_typed(update: Update, context: BotContext, editing: Editing, dialo
     try:
         zip_code = profile.check_zip(state, text)
     except InvalidZip as error:
-        reply, markup = views.zip_error(t, editing.mode, error, state, text)
-        await update.effective_message.reply_text(reply, reply_markup=markup)
+        await editing.ask_below(update, context, *views.zip_error(t, editing.mode, error, state, text))
         return
     zones = profile.zones_for(state)
     if len(zones) > 1:
         await editing.keep_zip(context, state, zip_code)
-        reply, markup = views.zone_prompt(t, editing.mode, state)
-        await update.effective_message.reply_text(reply, reply_markup=markup)
+        await editing.ask_below(update, context, *views.zone_prompt(t, editing.mode, state))
         return
     await editing.save_place(context, state, zip_code, zones[0])
     await editing.after(update, context, answered=profile.ZIP)

@@ -12,7 +12,7 @@ from bot.store import shifts as shift_store
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, BotMessage, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
-from tests.flows import replies, tr
+from tests.flows import after_typed, replies, tr
 from tests.test_e2e_newshift import LA, local_today, reply, start_dialogue
 
 SORRY = "Sorry, something went wrong. Please try again."
@@ -119,8 +119,10 @@ async def test_a_zip_code_in_native_digits_or_superscripts(emulator: BotAPIEmula
     await onboard_until_zip(user, ur)
     not_a_zip = tr(ur, "That doesn't look like a ZIP code. Please send the 5 digits, for example {example}.")
     for typed in ("²4103", "9410²", "9" * 400, "\u200b"):
-        assert not_a_zip.split("{")[0] in await said(user, typed, ur), typed
-    await said(user, "٩٤١٠٣", ur)
+        await user.send(typed)  # asked again below (the question above loses « Change state)
+        assert not_a_zip.split("{")[0] in calm(ur, await after_typed(user)).text, typed
+    await user.send("٩٤١٠٣")
+    calm(ur, await after_typed(user))
     (row,) = await bot.db.fetchall("SELECT zip FROM person WHERE telegram_id = 3702")
     assert row["zip"] == "94103"
 

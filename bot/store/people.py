@@ -170,7 +170,7 @@ async def anonymize(tx: Transaction, person_id: int, now: int) -> None:
         """,
         (now, person_id),
     )
-    for table in ("person_language", "person_interest", "follow", "org_mute", "role", "dialogue"):
+    for table in ("person_language", "person_interest", "follow", "org_mute", "role", "dialogue", "live_question"):
         await tx.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
     await tx.execute("DELETE FROM outbox WHERE person_id = ?", (person_id,))
 

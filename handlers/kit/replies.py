@@ -23,6 +23,18 @@ async def take_buttons(query: CallbackQuery, keep: InlineKeyboardMarkup | None =
     return True
 
 
+async def drop_pressed(query: CallbackQuery) -> None:
+    """Takes the pressed button (one that no longer applies) off its message, keeping the others."""
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    if markup is None:
+        return
+    rows = [[b for b in row if b.callback_data != query.data] for row in markup.inline_keyboard]
+    rows = [row for row in rows if row]
+    with contextlib.suppress(BadRequest):  # too old to edit, or changed meanwhile: the answer said it all
+        await query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+
+
 async def edit_or_keep(query: CallbackQuery, text: str | None, markup: InlineKeyboardMarkup | None) -> None:
     """Edits the pressed message (text None: only its buttons). A double tap that would change
     nothing is not an error worth showing."""
