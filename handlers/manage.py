@@ -24,7 +24,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.clock import to_ts
 from bot.i18n import N_
-from bot.services import posting, shift_admin
+from bot.services import posting, shift_admin, typed_dates
 from bot.services.authz import Actor
 from bot.services.once import AlreadyDone
 from bot.services.posting import Invalid
@@ -331,6 +331,8 @@ def _read_when(text: str, shift: Shift, today: date, locale: str) -> tuple[date,
     if len(text.split()) > 1:
         try:
             return posting.read_datetime(text, today, locale)
+        except posting.Ambiguous:
+            raise  # the question of which date was meant, not "couldn't read"
         except Invalid:
             pass  # '6:30 pm' and '12월 5일' are one value in two words
     try:
@@ -338,9 +340,11 @@ def _read_when(text: str, shift: Shift, today: date, locale: str) -> tuple[date,
     except Invalid as as_time:
         try:
             return posting.read_date(text, today, locale), local.time()
+        except posting.Ambiguous:
+            raise
         except Invalid:
             if len(text.split()) > 1:
-                raise Invalid(N_("I couldn't read that date and time. Type it like 2026-12-04 18:00.")) from None
+                raise typed_dates.unreadable_datetime(today) from None
             raise as_time from None
 
 

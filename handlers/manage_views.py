@@ -10,13 +10,14 @@ ticked travel in the buttons as a bitmask, so that picker needs no stored state 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, Translator
 from bot.services.shift_admin import EditResult
+from bot.services.typed_dates import date_examples, datetime_examples, either, time_examples
 from bot.store.shifts import Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, OUTREACH_LANGUAGES
 from handlers import shift_views as views
@@ -34,7 +35,7 @@ TEXT_FIELDS: dict[str, tuple[str, str]] = {
     "ti": (N_("Title"), N_("Type the new title. For example: <i>Weekly phone bank for Korean speakers</i>")),
     "wh": (
         N_("Date and time"),
-        N_("Type the new start, for example <i>Dec 4 18:30</i>, or only a time (<i>18:30</i>) to keep the day. "
+        N_("Type the new start, for example <i>{example}</i>, or only a time (<i>{time}</i>) to keep the day. "
            "The length stays the same."),
     ),
     "ln": (N_("Length"), N_("How long is it? Type hours (for example 2.5) or minutes (90m).")),
@@ -314,7 +315,14 @@ def field_question(
     lines = [heading(t, shift), ""]
     if problem:
         lines += ["⚠️ " + problem, ""]
-    lines.append(t._(TEXT_FIELDS[code][1]))
+    question = t._(TEXT_FIELDS[code][1])
+    if code == "wh":  # examples the parser reads back, in the reader's language, on the shift's clock
+        st = shift_translator(t, shift)
+        day = st.local(shift.starts_at).date() + timedelta(days=7)
+        question = question.format(
+            example=views.esc(datetime_examples(st, day)[0]), time=views.esc(time_examples(st)[0])
+        )
+    lines.append(question)
     lines.append(t._("Now: {value}").format(value=views.esc(current_value(t, shift, code))))
     rows = []
     if code == "de" and shift.description:
@@ -459,9 +467,10 @@ def duplicate_question(t: Translator, shift: Shift, days: list[date]) -> tuple[s
         [
             heading(t, shift),
             "",
-            t._("Which day should the copy be on? Tap one, or type a date (for example 12/5 or Dec 5). "
+            t._("Which day should the copy be on? Tap one, or type a date (for example {examples}). "
                 "It starts at the same time, {time}, and keeps everything else; nobody is signed up yet.").format(
-                time=views.esc(st.time(shift.starts_at))
+                time=views.esc(st.time(shift.starts_at)),
+                examples=views.esc(either(t, date_examples(st, st.local(shift.starts_at).date() + timedelta(days=7)))),
             ),
         ]
     )

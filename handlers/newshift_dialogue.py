@@ -14,7 +14,7 @@ The screens are handlers/newshift_views.py; the CSV upload it offers is handlers
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +27,8 @@ from bot.i18n import N_
 from bot.services import posting, shift_texts
 from bot.services.authz import Actor
 from bot.services.once import AlreadyDone
-from bot.services.posting import Draft, Invalid
+from bot.services.posting import Ambiguous, Draft, Invalid
+from bot.services.typed_dates import check_shift_day
 from bot.store import orgs as org_store
 from bot.store.dialogues import Dialogue
 from bot.store.orgs import Org
@@ -91,6 +92,8 @@ class Progress:
     question_id: int | None = None  # the message whose buttons belong to the current question
     org_page: int = 0
     tr_locale: str | None = None  # the language of the translation being typed (steps TR_*)
+    meant: list[str] = field(default_factory=list)  # ISO dates a typed date can be, asked at the date step
+    typed: str = ""  # what was typed for them
 
     @classmethod
     def of(cls, dialogue: Dialogue) -> Progress:
@@ -104,13 +107,19 @@ class Progress:
             question_id=question_id if isinstance(question_id, int) else None,
             org_page=int(data.get("org_page") or 0),
             tr_locale=str(data["tr_locale"]) if data.get("tr_locale") else None,
+            meant=[str(d) for d in data.get("meant") or []],
+            typed=str(data.get("typed") or ""),
         )
 
     def data(self) -> dict[str, Any]:
         return {
             "draft": self.draft.as_data(), "several_orgs": self.several_orgs, "editing": self.editing,
             "question_id": self.question_id, "org_page": self.org_page, "tr_locale": self.tr_locale,
+            "meant": self.meant, "typed": self.typed,
         }
+
+    def meant_days(self) -> list[date]:
+        return [date.fromisoformat(d) for d in self.meant]
 
 
 # --- moving through the steps ---------------------------------------------------------------------------
@@ -164,7 +173,7 @@ async def _show(update: Update, context: BotContext, p: Progress, problem: str |
         orgs = await postable_orgs(context, await current_actor(context)) if p.step == ORG else []
         text, rows = views.question(
             t, p.step, p.draft, org, now, back=back, editing=p.editing, several_orgs=p.several_orgs,
-            orgs=orgs, org_page=p.org_page, tr_locale=p.tr_locale,
+            orgs=orgs, org_page=p.org_page, tr_locale=p.tr_locale, meant=p.meant_days(), typed=p.typed,
         )
     if problem:
         text = f"⚠️ {problem}\n\n{text}"
@@ -340,8 +349,16 @@ async def _on_text(update: Update, context: BotContext, p: Progress, text: str) 
     if reader is None:
         await _show(update, context, p, context.t._("Please tap one of the buttons."))
         return
+    p.meant, p.typed = [], ""
     try:
         await reader(context, p, await _org(context, p), text)
+    except Ambiguous as exc:
+        if p.step == DATE:  # asked with a button per date it can be, never read silently one way
+            p.meant, p.typed = [d.isoformat() for d in exc.days], exc.typed
+            await _show(update, context, p)
+        else:
+            await _show(update, context, p, explain(context.t, exc))
+        return
     except Invalid as exc:
         await _show(update, context, p, explain(context.t, exc))
         return
@@ -440,6 +457,18 @@ async def _pick_date(update: Update, context: BotContext, p: Progress, button: v
     if not today <= day < today + timedelta(days=DATE_BUTTONS):
         return context.t._("That date has already passed.")
     _set_day(p, day)
+    return None
+
+
+async def _pick_meant(update: Update, context: BotContext, p: Progress, button: views.MeantDate) -> str | None:
+    """One of the dates offered for an ambiguous typed one (a forged other date is stale)."""
+    org = await _org(context, p)
+    assert org is not None
+    day = next((d for d in p.meant_days() if f"{d:%Y%m%d}" == button.day), None)
+    if day is None:
+        return context.t._(STALE)
+    today = context.runtime.clock.now().astimezone(ZoneInfo(org.timezone)).date()
+    _set_day(p, check_shift_day(day, today))
     return None
 
 
@@ -578,6 +607,7 @@ BUTTONS: dict[type[Button], tuple[ButtonAction, tuple[str, ...]]] = {
     views.OrgPage: (_org_page, (ORG,)),
     views.PickKind: (_pick_kind, (KIND,)),
     views.PickDate: (_pick_date, (DATE,)),
+    views.MeantDate: (_pick_meant, (DATE,)),
     views.PickTime: (_pick_time, (TIME,)),
     views.PickLength: (_pick_length, (LENGTH,)),
     views.Online: (_pick_online, (PLACE,)),
@@ -631,6 +661,7 @@ async def on_button(update: Update, context: BotContext, button: Button) -> None
         return  # already answered (a refusal)
     await query.answer(alert[:200] if alert else None, show_alert=bool(alert))
     if alert is None:
+        p.meant, p.typed = [], ""  # any other answer leaves the question about a typed date
         await _show(update, context, p)
 
 

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton
 from bot.clock import from_ts
 from bot.i18n import N_, Translator
 from bot.services.posting import Draft
+from bot.services.typed_dates import EXAMPLE_AHEAD, date_examples, datetime_examples, either, full_day, time_examples
 from bot.store.orgs import Org
 from bot.store.shifts import NewShift, Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, KINDS, OUTREACH_LANGUAGES, kind_name, outreach_language_name
@@ -69,6 +70,13 @@ class PickKind(Button, prefix="ns:k"):
 
 @dataclass(frozen=True)
 class PickDate(Button, prefix="ns:d"):
+    day: str  # YYYYMMDD
+
+
+@dataclass(frozen=True)
+class MeantDate(Button, prefix="ns:dm"):
+    """The date a typed one the reader's order couldn't settle was meant to be."""
+
     day: str  # YYYYMMDD
 
 
@@ -231,9 +239,12 @@ def question(
     orgs: Sequence[Org] = (),
     org_page: int = 0,
     tr_locale: str | None = None,
+    meant: Sequence[date] = (),
+    typed: str = "",
 ) -> tuple[str, Rows]:
     """The text and buttons of one step's question (`orgs`: the organizations offered at ORG; `tr_locale`:
-    the language a translation is being typed in)."""
+    the language a translation is being typed in; `meant`: the dates a typed `typed` can be, when the
+    reader's date order couldn't settle it)."""
     rows: Rows = []
     if step == ORG:
         text = t._("Which organization is the shift for?")
@@ -257,17 +268,25 @@ def question(
         assert org is not None
         ot = org_translator(t, org)
         today = now.astimezone(ot.tz).date()
-        text = t._("Which day? Tap one, or type a date (for example 12/5 or Dec 5).")
-        days = (today + timedelta(days=i) for i in range(DATE_BUTTONS))
-        rows = grid(
-            [InlineKeyboardButton(ot.weekday_date(_noon(ot, d)), callback_data=PickDate(f"{d:%Y%m%d}").pack())
-             for d in days],
-            2,
-        )
+        if meant:
+            text = t._("Which date do you mean by “{typed}”? Tap it, or type the date again.").format(typed=esc(typed))
+            rows = [[InlineKeyboardButton(full_day(ot, d), callback_data=MeantDate(f"{d:%Y%m%d}").pack())]
+                    for d in meant]
+        else:
+            examples = either(t, date_examples(ot, today + EXAMPLE_AHEAD))
+            text = t._("Which day? Tap one, or type a date (for example {examples}).").format(examples=esc(examples))
+            days = (today + timedelta(days=i) for i in range(DATE_BUTTONS))
+            rows = grid(
+                [InlineKeyboardButton(ot.weekday_date(_noon(ot, d)), callback_data=PickDate(f"{d:%Y%m%d}").pack())
+                 for d in days],
+                2,
+            )
     elif step == TIME:
         assert org is not None and draft.day is not None
         ot = org_translator(t, org)
-        text = t._("What time does it start? Tap one, or type a time (for example 18:30 or 6:30pm).")
+        text = t._("What time does it start? Tap one, or type a time (for example {examples}).").format(
+            examples=esc(either(t, time_examples(ot)))
+        )
         slots = [s for s in TIME_SLOTS if datetime.combine(draft.day, s, tzinfo=ot.tz) > now]
         rows = grid(
             [InlineKeyboardButton(ot.time(datetime.combine(draft.day, s, tzinfo=ot.tz)),
@@ -313,7 +332,12 @@ def question(
         )
         rows = [[InlineKeyboardButton(t._("No description"), callback_data=NoDescription().pack())]]
     elif step == DEADLINE:
-        text = t._("When do signups close? Tap one, or type a date and time (for example Dec 4 18:00).")
+        assert org is not None
+        ot = org_translator(t, org)
+        before = (draft.day or now.astimezone(ot.tz).date() + EXAMPLE_AHEAD) - timedelta(days=1)
+        text = t._("When do signups close? Tap one, or type a date and time (for example {examples}).").format(
+            examples=esc(either(t, datetime_examples(ot, before)))
+        )
         labels = {
             0: t._("When it starts"),
             120: t._("2 hours before"),

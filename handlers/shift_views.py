@@ -22,7 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator
 from bot.services import browse
 from bot.services.browse import Filters
-from bot.services.posting import Invalid, MonthName
+from bot.services.invalid import Invalid, MonthName, Shown
 from bot.store.shifts import Shift
 from bot.vocab import KIND_EMOJI, KINDS, kind_name, outreach_language_name
 from handlers.kit.callbacks import Button
@@ -41,6 +41,9 @@ def explain(t: Translator, problem: Invalid, *, html: bool = True) -> str:
     for key, value in problem.params.items():
         if isinstance(value, MonthName):
             params[key] = get_month_names("wide", locale=t.babel)[int(value)]
+        elif isinstance(value, Shown):
+            shown = value.shown_to(t)
+            params[key] = esc(shown) if html else shown
         elif isinstance(value, int):
             params[key] = t.number(value)
         else:

@@ -77,11 +77,13 @@ async def test_new_shift_typed_in_bengali_digits_and_nonsense(emulator: BotAPIEm
     user, _ = await start_dialogue(emulator, bot, bn)
     day = local_today() + timedelta(days=10)
     bengali = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
-    assert tr(bn, "I couldn't read that date. Type it like 12/5, Dec 5 or 2026-12-05.") in await answer(
+    assert tr(bn, "I couldn't read that date. Type it like {examples}.").split("{")[0] in await answer(
         user, "12/" * 1000, bn
     )
-    await answer(user, f"{day.month}/{day.day}".translate(bengali), bn)
-    assert tr(bn, "I couldn't read that time. Type it like 18:30 or 6:30pm.") in await answer(user, "²:30", bn)
+    await answer(user, f"{day.day}/{day.month}".translate(bengali), bn)  # day first, as Bengali writes dates
+    assert tr(bn, "I couldn't read that time. Type it like {examples}.").split("{")[0] in await answer(
+        user, "²:30", bn
+    )
     await answer(user, "১৮:৩০", bn)
     too_long = tr(bn, "A shift lasts at most {hours} hours. For minutes, type them like 90m.")
     assert too_long.split("{")[0] in await answer(user, "1" * 400, bn)

@@ -19,7 +19,7 @@ from babel.dates import format_skeleton, format_time
 from bot import i18n
 from bot.clock import ManualClock
 from bot.i18n import Translator, available_locales, babel_locale, language_name, match_locale
-from bot.services import posting
+from bot.services import posting, typed_dates
 from bot.vocab import outreach_language_name
 from tests.conftest import start_bot, stop_bot
 from tests.emulator import BotAPIEmulator
@@ -35,8 +35,12 @@ _CACHED = (
     i18n.locale_meta,
     i18n.babel_locale,
     i18n.match_locale,
-    posting._month_names,
-    posting._meridiem_marks,
+    typed_dates.date_order,
+    typed_dates._month_names,
+    typed_dates._weekday_names,
+    typed_dates._fillers,
+    typed_dates._time_words,
+    typed_dates._inner,
 )
 
 

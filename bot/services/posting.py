@@ -7,23 +7,27 @@ zone; a weekly series keeps the same local wall time every week, across daylight
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import get_month_names
-
 from bot.clock import to_ts
 from bot.db import Database
-from bot.i18n import N_, babel_locale
+from bot.i18n import N_
 from bot.services.authz import Actor
+from bot.services.invalid import Invalid as Invalid
+from bot.services.invalid import MonthName as MonthName
 from bot.services.once import Claim, claimed
+from bot.services.typed_dates import TYPED_MAX as TYPED_MAX
+from bot.services.typed_dates import Ambiguous as Ambiguous
+from bot.services.typed_dates import read_date as read_date
+from bot.services.typed_dates import read_datetime as read_datetime
+from bot.services.typed_dates import read_shift_date as read_shift_date
+from bot.services.typed_dates import read_time as read_time
 from bot.store import audit
 from bot.store import shifts as shift_store
 from bot.store.orgs import Org
@@ -40,212 +44,13 @@ CAPACITY_MAX = 10_000
 LENGTH_MIN = 15  # minutes
 LENGTH_MAX = 24 * 60
 WEEKS_MAX = 12
-DAYS_AHEAD_MAX = 2 * 366
-TYPED_MAX = 80  # characters: no date, time or length is longer, and longer text is not worth parsing
-
-
-class MonthName(int):
-    """A month number shown to the reader as the month's name in their language."""
 
 
 class NotAllowed(PermissionError):
     """The actor does not coordinate the organization they would publish for."""
 
 
-class Invalid(ValueError):
-    """Input that breaks a rule. `message` is an N_() msgid with {placeholders} filled from `params`;
-    `field` names what was wrong (the dialogue's step, the CSV's column)."""
-
-    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.params = params
-
-    def at(self, field: str) -> Invalid:
-        """The same problem, blamed on a field (when the reader didn't know which)."""
-        return Invalid(self.message, self.field or field, **self.params)
-
-
-# --- dates ------------------------------------------------------------------------------------------
-
-_UNREADABLE_DATE = N_("I couldn't read that date. Type it like 12/5, Dec 5 or 2026-12-05.")
-_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_NUMERIC_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{4}|\d{2}))?")
-_CJK_DATE = re.compile(r"(?:(\d{4})\s*[년年]\s*)?(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日号號]?")
-_DAY_TOKEN = re.compile(r"(\d{1,4})(?:st|nd|rd|th|일|日)?")
-_FILLERS = frozenset({"de", "del", "of", "the", "le", "ngày", "ika"})  # "5 de diciembre", "ngày 5 tháng 12"
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.lower().replace(".", " ").replace(",", " ").split())
-
-
-@cache
-def _month_names(locale: str) -> tuple[tuple[re.Pattern[str], int], ...]:
-    """Month names (wide and short) in the reader's language and English, longest first."""
-    names: dict[str, int] = {}
-    for loc in dict.fromkeys((locale, "en")):
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context, babel_locale(loc)).items():
-                    folded = _fold(fold_digits(name))
-                    if folded and not folded.isdigit():
-                        names.setdefault(folded, number)
-    names.setdefault("sept", 9)
-    ordered = sorted(names.items(), key=lambda item: -len(item[0]))
-    # Not inside a longer word: "mar" must not match in "march" (longest are tried first anyway).
-    return tuple((re.compile(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])"), n) for name, n in ordered)
-
-
-def _complete(year: int | None, month: int, day: int, today: date) -> date:
-    """The date, with the year of its next occurrence when none was given; explains an impossible one."""
-    if year is None:
-        year = today.year + (1 if (month, day) < (today.month, today.day) else 0)
-    elif year < 100:
-        year += 2000
-    if not 1 <= month <= 12:
-        raise Invalid(N_("There is no month {month}: months go from 1 to 12."), "date", month=month)
-    if not 1970 <= year <= 9998:
-        raise Invalid(_UNREADABLE_DATE, "date")
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        raise Invalid(
-            N_("There is no {month} {day}: that month has {days} days."),
-            "date", month=MonthName(month), day=day, days=days,
-        )
-    return date(year, month, day)
-
-
-def read_date(text: str, today: date, locale: str = "en") -> date:
-    """'2026-12-05', '12/5', '12/5/2026', 'Dec 5', '5 Dec', '12월 5일' (US order; 31/2 is day-first)."""
-    cleaned = fold_digits(text).strip().rstrip(".").strip()
-    if len(cleaned) > TYPED_MAX:
-        raise Invalid(_UNREADABLE_DATE, "date")
-    if m := _ISO_DATE.fullmatch(cleaned):
-        return _complete(int(m[1]), int(m[2]), int(m[3]), today)
-    if m := _NUMERIC_DATE.fullmatch(cleaned):
-        first, second = int(m[1]), int(m[2])
-        year = int(m[3]) if m[3] else None
-        if first > 12 and second <= 12:  # unambiguous day-first, as in 31/02
-            return _complete(year, second, first, today)
-        return _complete(year, first, second, today)
-    if m := _CJK_DATE.fullmatch(cleaned):
-        return _complete(int(m[1]) if m[1] else None, int(m[2]), int(m[3]), today)
-    folded = _fold(cleaned)
-    for pattern, month in _month_names(locale):
-        found = pattern.search(folded)
-        if found is None:
-            continue
-        rest = [w for w in (folded[: found.start()] + " " + folded[found.end() :]).split() if w not in _FILLERS]
-        numbers = [_DAY_TOKEN.fullmatch(token) for token in rest]
-        if not 1 <= len(numbers) <= 2 or not all(numbers):
-            break
-        values = [int(n[1]) for n in numbers if n]
-        years = [v for v in values if v > 31]
-        days = [v for v in values if v <= 31]
-        if len(days) != 1 or len(years) > 1:
-            break
-        return _complete(years[0] if years else None, month, days[0], today)
-    raise Invalid(_UNREADABLE_DATE, "date")
-
-
-def read_shift_date(text: str, today: date, locale: str = "en") -> date:
-    """A date for a new shift: readable, real, not past, not years away."""
-    day = read_date(text, today, locale)
-    if day < today:
-        raise Invalid(N_("That date has already passed."), "date")
-    if day > today + timedelta(days=DAYS_AHEAD_MAX):
-        raise Invalid(N_("That's more than two years ahead. Type a closer date."), "date")
-    return day
-
-
-# --- times ------------------------------------------------------------------------------------------
-
-_UNREADABLE_TIME = N_("I couldn't read that time. Type it like 18:30 or 6:30pm.")
-_CLOCK = re.compile(r"(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?")
-_MILITARY = re.compile(r"(\d{1,2})(\d{2})")
-_EXTRA_MARKS = {  # understood whatever the reader's locale: they can't mean anything else
-    "am": "am", "pm": "pm", "오전": "am", "오후": "pm", "上午": "am", "下午": "pm", "午前": "am", "午後": "pm",
-    "晚上": "pm", "早上": "am",
-}
-
-
-def _fold_time(text: str) -> str:
-    """Lowercase, without spaces or dots: '6:30 p.m.' → '6:30pm', '18.30' → '1830'."""
-    return re.sub(r"[\s.]", "", text.lower())
-
-
-@cache
-def _meridiem_marks(locale: str) -> tuple[tuple[str, str], ...]:
-    """AM and PM as people write them in the locale (오전/오후, 上午/下午, SA/CH…) and English, longest first."""
-    marks: dict[str, str] = dict(_EXTRA_MARKS)
-    for context in babel_locale(locale).day_periods.values():
-        for names in context.values():
-            for kind in ("am", "pm"):
-                folded = _fold_time(names.get(kind) or "")
-                if len(folded) >= 2:
-                    marks.setdefault(folded, kind)
-    return tuple(sorted(marks.items(), key=lambda item: -len(item[0])))
-
-
-def read_time(text: str, locale: str = "en") -> time:
-    """'18:30', '6:30pm', '6:30 pm', '6pm', '1830', '오후 6시 30분', '下午6点半'; 25:00 is refused."""
-    s = _fold_time(fold_digits(text))
-    if len(s) > TYPED_MAX:
-        raise Invalid(_UNREADABLE_TIME, "start")
-    meridiem: str | None = None
-    for mark, kind in _meridiem_marks(locale):
-        if s.startswith(mark) or s.endswith(mark):
-            meridiem = kind
-            s = s.removeprefix(mark) if s.startswith(mark) else s.removesuffix(mark)
-            break
-    else:
-        if len(s) >= 2 and s[-1] in "ap" and s[-2].isdigit():  # '6p', '6:30a'
-            meridiem, s = ("am" if s[-1] == "a" else "pm"), s[:-1]
-    s = re.sub(r"(시|時|点|點)(반|半)", ":30", s)
-    s = re.sub(r"(시|時|点|點|h)", ":", s)
-    s = re.sub(r"(분|分)$", "", s).removesuffix(":")
-    if (m := _CLOCK.fullmatch(s)) is None and (m := _MILITARY.fullmatch(s)) is None:
-        raise Invalid(_UNREADABLE_TIME, "start")
-    military = m.re is _MILITARY
-    hour = int(m[1])
-    minute = int(m[2]) if military or m[2] else 0
-    second = int(m[3]) if not military and m[3] else 0
-    if meridiem is None and not military and not m[2] and 1 <= hour <= 12:
-        raise Invalid(N_("Is that morning or evening? Type it like 6:30pm or 18:30."), "start")
-    if minute > 59 or second > 59:
-        raise Invalid(N_("Minutes go from 00 to 59."), "start")
-    if meridiem is not None:
-        if not 1 <= hour <= 12:
-            raise Invalid(N_("With AM or PM, the hour goes from 1 to 12."), "start")
-        hour = hour % 12 + (12 if meridiem == "pm" else 0)
-    if hour > 23:
-        raise Invalid(N_("There is no hour {hour}: hours go from 0 to 23."), "start", hour=hour)
-    return time(hour, minute)
-
-
-def read_datetime(text: str, today: date, locale: str = "en") -> tuple[date, time]:
-    """A date and a time in one line: '2026-12-04 18:00', 'Dec 4 6pm', '12/4 18:30'."""
-    unreadable = Invalid(N_("I couldn't read that date and time. Type it like 2026-12-04 18:00."))
-    folded = fold_digits(text).strip()
-    if len(folded) > TYPED_MAX:  # every split below reads the text again: keep it short
-        raise unreadable
-    tokens = re.sub(r"(?<=\d)T(?=\d)", " ", folded).split()
-    specific: Invalid | None = None
-    for split in range(len(tokens) - 1, 0, -1):
-        try:
-            day = read_date(" ".join(tokens[:split]), today, locale)
-        except Invalid as exc:
-            if exc.message != _UNREADABLE_DATE:
-                specific = specific or exc
-            continue
-        try:
-            return day, read_time(" ".join(tokens[split:]), locale)
-        except Invalid as exc:
-            if exc.message != _UNREADABLE_TIME:
-                specific = specific or exc
-    raise specific or unreadable
+# --- dates and times (read in bot/services/typed_dates.py) -------------------------------------------
 
 
 def local_moment(day: date, clock: time, tz: ZoneInfo) -> datetime:
