@@ -43,7 +43,7 @@ _OFFSET = re.compile(r"^(GMT|UTC)|^[+\-\u2212]\d")  # what CLDR falls back to wh
 # The picker's order: the network's languages roughly by how many of its volunteers read them.
 PREFERRED_ORDER = (
     "en", "es", "zh_Hans", "zh_Hant", "vi", "ko", "fil", "hi",
-    "bn", "ja", "km", "ur", "gu", "pa", "ne", "th",
+    "bn", "ja", "km", "ur", "gu", "pa", "ne", "th", "hmn", "lo", "my",
 )
 
 
@@ -83,10 +83,12 @@ class LocaleMeta:
     """What a catalog declares about its locale in locales/<code>/locale.toml (every key optional):
     `formatting`, the CLDR locale its dates and numbers are written in (Hmong: "en_US"); `name`, the
     language's own name for the picker ("Hmoob"); `[languages]`, names of outreach languages in this
-    locale where CLDR has none or a poor one (Korean 몽족어 for Hmong, not CLDR's 히몸어)."""
+    locale where CLDR has none or a poor one (Korean 몽족어 for Hmong, not CLDR's 히몸어); `plural_forms`,
+    the gettext Plural-Forms a new catalog gets when CLDR can't give them (Hmong: "nplurals=1; plural=0;")."""
 
     formatting: str | None = None
     name: str | None = None
+    plural_forms: str | None = None
     languages: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -101,6 +103,7 @@ def locale_meta(locale: str) -> LocaleMeta:
     return LocaleMeta(
         formatting=data.get("formatting"),
         name=data.get("name"),
+        plural_forms=data.get("plural_forms"),
         languages={str(code): str(name) for code, name in languages.items()},
     )
 
