@@ -166,8 +166,17 @@ def _unreadable(today: date) -> Invalid:
     return Invalid(UNREADABLE_DATE, "date", examples=DateExamples(today + EXAMPLE_AHEAD, iso=True))
 
 
+# Punctuation that only separates the parts of a written date, in any script ("ဒီ 5၊ စနေ", "5، دسمبر"):
+# every Unicode punctuation mark but those that join a numeric date or a time.
+_KEPT_PUNCTUATION = frozenset("-/:'")
+
+
 def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[.,()（）\[\]]", " ", text.lower()).split())
+    spaced = "".join(
+        " " if unicodedata.category(ch).startswith("P") and ch not in _KEPT_PUNCTUATION else ch
+        for ch in text.lower()
+    )
+    return " ".join(spaced.split())
 
 
 # A letter of a word, counting the vowel signs and viramas of Brahmic scripts, Thai and Khmer (combining
