@@ -14,19 +14,21 @@ from telegram.ext import Application, ContextTypes
 
 from bot.runtime import Runtime
 from bot.scheduler import Dispatcher
-from bot.services import checkins, digest, followups
+from bot.services import checkins, digest, followups, shift_news
 from bot.store import outbox
 from handlers import (
     broadcast,
     shift_notices,  # noqa: F401  (registers reminders' and shift notices' renderers)
 )
 from handlers import digest as digest_notice  # noqa: F401  (registers the digest's renderer)
+from handlers import shift_news as shift_news_notice  # noqa: F401  (registers the coordinators' news renderer)
 from handlers.kit.context import RUNTIME_KEY
 from handlers.notices import make_deliver
 
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30
+NEWS_SECONDS = 300  # how late a batch of coordinators' news may be past its hour
 WAKE_JOB = "dispatch-wake"
 
 
@@ -87,6 +89,7 @@ async def start(app: Application) -> None:
     app.job_queue.run_repeating(plan_digests, interval=3600, first=2, name="plan-digests")
     app.job_queue.run_repeating(close_check_ins, interval=300, first=4, name="check-outs")
     app.job_queue.run_repeating(mark_no_shows, interval=600, first=5, name="no-shows")
+    app.job_queue.run_repeating(send_news, interval=NEWS_SECONDS, first=6, name="coordinator-news")
 
 
 async def plan_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,6 +97,13 @@ async def plan_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = _runtime(context)
     await digest.plan_digests(runtime.database, runtime.clock.now(), runtime.settings.timezone.key)
     await schedule_wake(context.application)
+
+
+async def send_news(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Coordinators' news whose hour is up goes out, one message per shift and coordinator."""
+    runtime = _runtime(context)
+    if await shift_news.flush(runtime.database, runtime.now_ts()):
+        await schedule_wake(context.application)
 
 
 async def close_check_ins(context: ContextTypes.DEFAULT_TYPE) -> None:

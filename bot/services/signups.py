@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.clock import to_ts
 from bot.db import Database, Transaction
-from bot.services import reminders
+from bot.services import reminders, shift_news
 from bot.services.reminders import ReminderPolicy
 from bot.store import people
 from bot.store import shifts as shift_store
@@ -121,6 +121,8 @@ async def cancel(
         was_confirmed = signup.status == "confirmed"
         await signup_store.set_status(tx, signup.id, "cancelled", now)
         await reminders.withdraw_for_signup(tx, person_id=person_id, shift_id=shift.id)
+        if was_confirmed:
+            await shift_news.record_cancel(tx, shift, person_id, now)
         promoted = await promote_next(tx, shift, now, policy) if was_confirmed else None
         shift = await shift_store.get(tx, shift.id)
     return CancelResult(CancelOutcome.CANCELLED, shift, was_confirmed, promoted)
@@ -134,9 +136,12 @@ async def _plan(
     await reminders.plan_for_signup(tx, person=person, shift=shift, signup_id=signup_id, policy=policy, now=now)
 
 
-async def promote_next(tx: Transaction, shift: Shift, now: int, policy: ReminderPolicy) -> Signup | None:
+async def promote_next(
+    tx: Transaction, shift: Shift, now: int, policy: ReminderPolicy, *, news: bool = True
+) -> Signup | None:
     """Gives a free place to the first on the waitlist, if the shift hasn't started, and queues
-    their notice and reminders in the same transaction, so a crash can lose neither.
+    their notice and reminders in the same transaction, so a crash can lose neither. `news`: the
+    coordinators hear of it (not when they made the room themselves).
 
     `shift` must carry the current capacity; the count of confirmed signups is read afresh."""
     if now >= to_ts(shift.starts_at):
@@ -151,13 +156,16 @@ async def promote_next(tx: Transaction, shift: Shift, now: int, policy: Reminder
     await reminders.queue_promotion_notice(
         tx, person_id=first.person_id, shift_id=shift.id, signup_id=first.id, now=now
     )
+    if news:
+        await shift_news.record_promotion(tx, shift.id, first.person_id, now)
     return await signup_store.get(tx, first.id)
 
 
 async def fill_from_waitlist(tx: Transaction, shift: Shift, now: int, policy: ReminderPolicy) -> list[Signup]:
-    """Promotes from the waitlist, in order, until the shift is full or nobody is waiting (a capacity raise)."""
+    """Promotes from the waitlist, in order, until the shift is full or nobody is waiting (a capacity raise,
+    which a coordinator made: no news for them)."""
     promoted: list[Signup] = []
-    while (signup := await promote_next(tx, shift, now, policy)) is not None:
+    while (signup := await promote_next(tx, shift, now, policy, news=False)) is not None:
         promoted.append(signup)
     return promoted
 

@@ -103,3 +103,15 @@ async def coordinators(db: Database) -> list[sqlite3.Row]:
         WHERE p.status = 'active'  -- CROSS JOIN: from the few roles, not a scan of every person
         """
     )
+
+
+async def staff_ids(db: Database | Transaction, org_id: int) -> list[int]:
+    """The organization's coordinators and admins whom the bot can still reach."""
+    rows = await db.fetchall(
+        """
+        SELECT r.person_id FROM role r JOIN person p ON p.id = r.person_id
+        WHERE r.org_id = ? AND p.status = 'active' ORDER BY r.person_id
+        """,
+        (org_id,),
+    )
+    return [r["person_id"] for r in rows]
