@@ -1,5 +1,5 @@
 """The promise of the volunteer issue: from /start to a confirmed shift with a calendar file, in every
-one of the 16 languages, by taps (and one typed ZIP)."""
+one of the languages, by taps (and one typed ZIP)."""
 
 from __future__ import annotations
 
