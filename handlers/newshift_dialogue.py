@@ -1,8 +1,9 @@
-"""/newshift: a coordinator posts a shift, or a weekly series, in a short guided dialogue.
+"""/newshift: a coordinator posts a shift, or a series, in a short guided dialogue.
 
 Organization (only when they coordinate several) → title → kind → date → start → length → place (typed
 address; a shared location, then a place name; or online, then a link) → capacity → languages → description
-→ signup deadline → weekly repeat → preview (the very card volunteers see) → publish.
+→ signup deadline → repeat (weekdays, every 1–4 weeks, how many weeks) → preview (the very card volunteers
+see, and every date of a series) → publish.
 Back and Cancel buttons and /cancel work at every step; what can't be read is asked for again with the reason.
 Who may post is checked on every update, and again right before publishing.
 
@@ -537,7 +538,24 @@ async def _pick_deadline(update: Update, context: BotContext, p: Progress, butto
 
 async def _pick_repeat(update: Update, context: BotContext, p: Progress, button: views.PickRepeat) -> str | None:
     p.draft.weeks = posting.read_weeks(str(button.weeks))
+    if p.draft.weeks == 1:  # "Just once": one shift, whatever was ticked
+        p.draft.weekdays, p.draft.every = [], 1
     p.step = PREVIEW
+    return None
+
+
+async def _toggle_weekday(
+    update: Update, context: BotContext, p: Progress, button: views.ToggleWeekday
+) -> str | None:
+    """Ticks or unticks a weekday; unticking the last one leaves the first date's (the question re-shows)."""
+    chosen = set(p.draft.repeat_days())
+    chosen ^= {button.day}
+    p.draft.weekdays = sorted(chosen)
+    return None
+
+
+async def _pick_every(update: Update, context: BotContext, p: Progress, button: views.PickEvery) -> str | None:
+    p.draft.every = button.weeks
     return None
 
 
@@ -617,6 +635,8 @@ BUTTONS: dict[type[Button], tuple[ButtonAction, tuple[str, ...]]] = {
     views.NoDescription: (_no_description, (DESCRIPTION,)),
     views.PickDeadline: (_pick_deadline, (DEADLINE,)),
     views.PickRepeat: (_pick_repeat, (REPEAT,)),
+    views.ToggleWeekday: (_toggle_weekday, (REPEAT,)),
+    views.PickEvery: (_pick_every, (REPEAT,)),
     views.EditMenu: (_edit_menu, (PREVIEW,)),
     views.AddTranslation: (_add_translation, (PREVIEW,)),
     views.PickTranslation: (_pick_translation, (TRANSLATE,)),
@@ -685,7 +705,7 @@ async def _publish(update: Update, context: BotContext, dialogue: Dialogue, p: P
         # The dialogue is claimed in the publishing transaction: a second press finds it done.
         published = await posting.publish(
             runtime.database, shifts, actor=await current_actor(context), now=runtime.now_ts(),
-            weekly=len(shifts) > 1,
+            rule=p.draft.rule(),
             claim=dialogues.claim(context, dialogue),
         )
     except AlreadyDone:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
 from telegram import InlineKeyboardButton
 
 from bot.clock import from_ts
@@ -46,7 +47,8 @@ TIME_SLOTS = tuple(time(h, m) for h, m in ((9, 0), (10, 0), (11, 0), (12, 0), (1
 LENGTHS = (60, 90, 120, 180, 240)  # minutes
 CAPACITIES = (5, 10, 15, 20, 30, 50)
 DEADLINES = (0, 120, 1440, 2880)  # minutes before the start; 0: none
-REPEATS = (1, 2, 4, 8, 12)
+REPEATS = (1, 2, 4, 8, 12)  # weeks in all
+EVERY = (1, 2, 3, 4)  # every how many weeks
 ORGS_PER_PAGE = 10
 
 
@@ -123,6 +125,22 @@ class PickDeadline(Button, prefix="ns:dl"):
 @dataclass(frozen=True)
 class PickRepeat(Button, prefix="ns:r"):
     weeks: int
+
+
+@dataclass(frozen=True)
+class ToggleWeekday(Button, prefix="ns:wd"):
+    day: int  # date.weekday(): 0 is Monday
+
+    def valid(self) -> bool:
+        return 0 <= self.day < 7
+
+
+@dataclass(frozen=True)
+class PickEvery(Button, prefix="ns:ev"):
+    weeks: int
+
+    def valid(self) -> bool:
+        return self.weeks in EVERY
 
 
 @dataclass(frozen=True)
@@ -346,15 +364,12 @@ def question(
         }
         rows = grid([InlineKeyboardButton(labels[m], callback_data=PickDeadline(m).pack()) for m in DEADLINES], 2)
     elif step == REPEAT:
-        text = t._("Does it repeat every week? Tap how many weeks in all, or type a number from 1 to 12.")
-        buttons = [InlineKeyboardButton(t._("Just once"), callback_data=PickRepeat(1).pack())] + [
-            InlineKeyboardButton(
-                t.ngettext("Weekly, {count} week", "Weekly, {count} weeks", n).format(count=t.number(n)),
-                callback_data=PickRepeat(n).pack(),
-            )
-            for n in REPEATS[1:]
-        ]
-        rows = grid(buttons, 2)
+        assert draft.day is not None
+        text = t._(
+            "Does it repeat? Tick the days of the week and how often, then tap how many weeks it runs "
+            "in all, or type a number from 1 to 12."
+        )
+        rows = repeat_rows(t, draft)
     elif step == TRANSLATE:
         done = [code for code in draft.texts if draft.texts[code]]
         text = tr_views.which_language(t)
@@ -378,17 +393,49 @@ def question(
     return "\n".join([*draft_summary(t, draft, org), "", text]), rows
 
 
+def weekday_names(t: Translator) -> dict[int, str]:
+    """Short weekday names in the reader's language (CLDR's, through Babel), Monday (0) first."""
+    return dict(get_day_names("abbreviated", "stand-alone", locale=t.babel))
+
+
+def every_label(t: Translator, weeks: int) -> str:
+    if weeks == 1:
+        return t._("Every week")
+    return t.ngettext("Every {count} week", "Every {count} weeks", weeks).format(count=t.number(weeks))
+
+
+def repeat_rows(t: Translator, draft: Draft) -> Rows:
+    """The repeat question's buttons: weekdays to tick (the first date's is ticked to begin with), how often
+    (one ticked), then how many weeks in all, which goes on to the preview."""
+    chosen = draft.repeat_days()
+    names = weekday_names(t)
+    days = [
+        InlineKeyboardButton(("✓ " if d in chosen else "") + names[d], callback_data=ToggleWeekday(d).pack())
+        for d in range(7)
+    ]
+    every = [
+        InlineKeyboardButton(("✓ " if n == draft.every else "") + every_label(t, n), callback_data=PickEvery(n).pack())
+        for n in EVERY
+    ]
+    counts = [InlineKeyboardButton(t._("Just once"), callback_data=PickRepeat(1).pack())] + [
+        InlineKeyboardButton(
+            t.ngettext("{count} week in all", "{count} weeks in all", n).format(count=t.number(n)),
+            callback_data=PickRepeat(n).pack(),
+        )
+        for n in REPEATS[1:]
+    ]
+    return [days[:4], days[4:], *grid(every, 2), *grid(counts, 2)]
+
+
 def preview(t: Translator, shifts: list[NewShift], org: Org) -> str:
     """The first shift's card exactly as volunteers get it, then what the card doesn't say (repeats, deadline)."""
     ot = org_translator(t, org)
     body = views.card(ot, card_shift(shifts[0], org))
     extras = []
-    if len(shifts) > 1:
-        dates = ", ".join(ot.weekday_date(from_ts(s.starts_at)) for s in shifts)
-        extras.append(
-            "🔁 " + t.ngettext("Every week, {count} time: {dates}", "Every week, {count} times: {dates}",
-                              len(shifts)).format(count=t.number(len(shifts)), dates=esc(dates))
-        )
+    if len(shifts) > 1:  # every date, one per line, with its year: a series may run into the next one
+        heading = t.ngettext("Repeats: {count} date", "Repeats: {count} dates", len(shifts))
+        extras.append("🔁 " + heading.format(count=t.number(len(shifts))))
+        extras += [esc(full_day(ot, from_ts(s.starts_at).astimezone(ot.tz).date())) for s in shifts]
     translated = list(dict.fromkeys(locale for locale, _, _ in shifts[0].texts))
     if translated:
         extras.append(tr_views.translations_line(t, translated))

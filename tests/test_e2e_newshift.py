@@ -7,12 +7,13 @@ import io
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import get_month_names
+from babel.dates import get_day_names, get_month_names
 
 from bot.db import Database
 from bot.i18n import Translator, translations
 from bot.services import shift_csv
 from bot.services.signups import sign_up
+from bot.services.typed_dates import full_day
 from bot.store import roles
 from bot.store import shifts as shift_store
 from bot.store.orgs import Org
@@ -124,7 +125,7 @@ async def test_korean_coordinator_posts_a_weekly_phone_bank_that_korean_voluntee
     await reply(jihyun)
     await me.press(tr(ko, "When it starts"))
     await reply(jihyun)
-    await me.press(trn(ko, "Weekly, {count} week", "Weekly, {count} weeks", 4).format(count="4"))
+    await me.press(trn(ko, "{count} week in all", "{count} weeks in all", 4).format(count="4"))
     preview = await reply(jihyun)
     assert tr(ko, "Preview: this is what volunteers will see.") in preview.text
     assert "매주 한인 폰뱅킹 <화요일>" in preview.text  # escaped on the wire, intact on screen
@@ -232,6 +233,65 @@ async def test_typed_answers_and_bad_input_asked_again_in_vietnamese(
     assert shift["ends_at"] - shift["starts_at"] == 150 * 60 and shift["capacity"] == 12
     assert shift["online_url"] == "https://zoom.us/j/123" and shift["region"] is None
     assert shift["starts_at"] - shift["signup_deadline"] == 6.5 * 3600
+
+
+async def test_a_tuesday_and_thursday_phone_bank_every_other_week(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    es = "es"
+    user, _ = await start_dialogue(emulator, bot, es)
+    today = local_today()
+    tuesday = today + timedelta(days=2 + (1 - (today + timedelta(days=2)).weekday()) % 7)  # in the date buttons
+    await user.press(day_label(es, tuesday))
+    await reply(user)
+    await user.press(time_label(es, tuesday, time(18, 0)))
+    await reply(user)
+    await user.press(hours_label(Translator(es, LA), 120))
+    await reply(user)
+    await user.press("💻 " + tr(es, "Online"))
+    await reply(user)
+    await user.send("https://zoom.us/j/1")
+    await reply(user)
+    await user.press("10")
+    await reply(user)
+    await user.press("✅ " + tr(es, "Done"))
+    await reply(user)
+    await user.press(tr(es, "No description"))
+    await reply(user)
+    await user.press(tr(es, "When it starts"))
+    repeat = await reply(user)
+    names = get_day_names("abbreviated", "stand-alone", locale=es)
+    assert "✓ " + names[1] in repeat.labels and names[3] in repeat.labels  # the first date's weekday, ticked
+    assert "✓ " + tr(es, "Every week") in repeat.labels
+    await user.press(names[3])
+    ticked = await reply(user)
+    assert {"✓ " + names[1], "✓ " + names[3]} <= set(ticked.labels)
+    every_two = trn(es, "Every {count} week", "Every {count} weeks", 2).format(count="2")
+    await user.press(every_two)
+    assert "✓ " + every_two in (await reply(user)).labels
+    await user.press(trn(es, "{count} week in all", "{count} weeks in all", 4).format(count="4"))
+    preview = await reply(user)
+
+    # Weeks 1 and 3 of four: Tuesday and Thursday each, one date per line, in the coordinator's language.
+    dates = [tuesday, tuesday + timedelta(days=2), tuesday + timedelta(weeks=2), tuesday + timedelta(days=16)]
+    ot = Translator(es, LA)
+    lines = preview.text.splitlines()
+    heading = "🔁 " + trn(es, "Repeats: {count} date", "Repeats: {count} dates", 4).format(count="4")
+    at = lines.index(heading)
+    assert lines[at + 1 : at + 5] == [full_day(ot, d) for d in dates]
+    await user.press("✅ " + trn(es, "Publish {count} shift", "Publish {count} shifts", 4).format(count="4"))
+    await reply(user)
+
+    stored = await bot.db.fetchall("SELECT starts_at, series_id FROM shift ORDER BY starts_at")
+    locals_ = [datetime.fromtimestamp(r["starts_at"], LA) for r in stored]
+    assert [d.date() for d in locals_] == dates and {d.time() for d in locals_} == {time(18, 0)}
+    rule = await bot.db.fetchval("SELECT rule FROM series WHERE id = ?", (stored[0]["series_id"],))
+    assert rule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=4"
+
+
+async def test_forged_repeat_buttons_are_refused(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    user, _ = await start_dialogue(emulator, bot)
+    for data in ("ns:wd:7", "ns:wd:-1", "ns:ev:5", "ns:ev:0", "ns:wd:3", "ns:ev:2"):  # bad, or at the kind step
+        answer = await user.press_data(data)
+        assert answer.text == tr("en", "This button no longer works. Please send /start."), data
 
 
 async def test_back_edit_and_cancel(emulator: BotAPIEmulator, bot: RunningBot) -> None:

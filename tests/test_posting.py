@@ -184,6 +184,7 @@ def draft(**changes: object) -> Draft:
 
 
 _telegram_ids = itertools.count(9200)
+WEEKLY = "FREQ=WEEKLY;INTERVAL=1;BYDAY=SA;COUNT=4"  # what draft(weeks=4) says: Saturdays, from Oct 24
 
 
 async def poster(db: Database, org_id: int) -> Actor:
@@ -202,13 +203,52 @@ async def test_weekly_series_keeps_the_local_wall_time_across_dst(db: Database) 
     assert all(s.ends_at - s.starts_at == 7200 for s in shifts)
     assert {s.region for s in shifts} == {"CA"} and {s.timezone for s in shifts} == {"America/Los_Angeles"}
 
-    published = await posting.publish(db, shifts, actor=await poster(db, org.id), now=to_ts(now), weekly=True)
+    assert draft(weeks=4).rule() == WEEKLY
+    published = await posting.publish(db, shifts, actor=await poster(db, org.id), now=to_ts(now), rule=WEEKLY)
     assert len(published.shift_ids) == 4 and published.series_id is not None
     rows = await db.fetchall("SELECT series_id FROM shift ORDER BY starts_at")
     assert {r["series_id"] for r in rows} == {published.series_id}
-    assert await db.fetchval("SELECT rule FROM series WHERE id = ?", (published.series_id,)) == "weekly"
+    assert await db.fetchval("SELECT rule FROM series WHERE id = ?", (published.series_id,)) == WEEKLY
     stored = await shift_store.get(db, published.shift_ids[0])
     assert stored is not None and stored.languages == ("ko",) and stored.region == "CA"
+
+
+def test_every_other_week_on_tuesday_and_thursday_skips_the_days_before_the_first_date() -> None:
+    # The first date is a Thursday: that week's Tuesday is before it, so the series starts on the Thursday.
+    d = draft(day=date(2026, 10, 29), weeks=6, every=2, weekdays=[3, 1])
+    assert d.dates() == [date(2026, 10, 29), date(2026, 11, 10), date(2026, 11, 12), date(2026, 11, 24),
+                         date(2026, 11, 26)]
+    assert d.rule() == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=5"
+    # Every third week, a Sunday and a Monday: weeks run Monday to Sunday, so the Monday comes first.
+    d = draft(day=date(2026, 10, 25), weeks=7, every=3, weekdays=[6, 0])
+    assert d.dates() == [date(2026, 10, 25), date(2026, 11, 9), date(2026, 11, 15), date(2026, 11, 30),
+                         date(2026, 12, 6)]
+    # Nothing ticked: the first date's weekday; one week: one shift and no series.
+    assert draft(weeks=3, every=1).dates() == [date(2026, 10, 24), date(2026, 10, 31), date(2026, 11, 7)]
+    assert draft(weeks=1).rule() is None and draft(weeks=1).dates() == [date(2026, 10, 24)]
+
+
+def test_a_draft_keeps_its_repeat_through_the_dialogue_row_and_drops_forged_weekdays() -> None:
+    d = draft(weeks=8, every=2, weekdays=[1, 3])
+    assert Draft.from_data(d.as_data()) == d
+    assert Draft.from_data({**d.as_data(), "weekdays": [1, 9, "x", -1]}).weekdays == [1]
+
+
+async def test_a_series_across_dst_keeps_its_wall_time_on_every_chosen_day(db: Database) -> None:
+    org = await make_org(db, state="CA")
+    now = datetime(2026, 10, 20, tzinfo=UTC)
+    shifts = posting.build(draft(org_id=org.id, day=date(2026, 10, 27), weeks=4, every=2, weekdays=[1, 3]),
+                           org, now, created_by=None)
+    starts = [from_ts(s.starts_at).astimezone(LA) for s in shifts]
+    assert [s.date() for s in starts] == [date(2026, 10, 27), date(2026, 10, 29), date(2026, 11, 10),
+                                          date(2026, 11, 12)]
+    assert {s.time() for s in starts} == {time(18, 30)}  # before and after Nov 1
+
+
+async def test_every_is_one_to_four_weeks(db: Database) -> None:
+    org = await make_org(db, state="CA")
+    with pytest.raises(Invalid):
+        posting.build(draft(weeks=4, every=5), org, datetime(2026, 10, 20, tzinfo=UTC), created_by=None)
 
 
 async def test_online_shifts_have_no_region_and_deadlines_close_before_each_start(db: Database) -> None:
@@ -241,7 +281,7 @@ async def test_publish_is_all_or_nothing(db: Database) -> None:
     good = posting.build(draft(org_id=org.id, weeks=3), org, now, created_by=None)
     broken = [good[0], replace(good[1], capacity=0), good[2]]  # the database refuses the second
     with pytest.raises(Exception, match="CHECK"):
-        await posting.publish(db, broken, actor=await poster(db, org.id), now=to_ts(now), weekly=True)
+        await posting.publish(db, broken, actor=await poster(db, org.id), now=to_ts(now), rule=WEEKLY)
     assert await shift_store.count_all(db) == 0
     assert await db.fetchval("SELECT count(*) FROM series") == 0
 
@@ -273,8 +313,8 @@ async def test_only_the_organizations_coordinators_may_publish_its_shifts(db: Da
     shifts = posting.build(draft(org_id=org.id, weeks=2), org, now, created_by=person)
     for wrong in (coordinator_of(other_org.id, person), volunteer_actor(person)):
         with pytest.raises(posting.NotAllowed):
-            await posting.publish(db, shifts, actor=wrong, now=to_ts(now), weekly=True)
+            await posting.publish(db, shifts, actor=wrong, now=to_ts(now), rule=WEEKLY)
     assert await db.fetchval("SELECT count(*) FROM shift") == 0
     assert await db.fetchval("SELECT count(*) FROM audit_log") == 0
-    published = await posting.publish(db, shifts, actor=coordinator_of(org.id, person), now=to_ts(now), weekly=True)
+    published = await posting.publish(db, shifts, actor=coordinator_of(org.id, person), now=to_ts(now), rule=WEEKLY)
     assert len(published.shift_ids) == 2 and published.series_id is not None

@@ -2,7 +2,8 @@
 
 Every reader raises `Invalid` with an N_() message and its parameters, so the handler (or the CSV
 report) says what is wrong in the reader's own language. Times are stored in UTC with the shift's
-zone; a weekly series keeps the same local wall time every week, across daylight-saving changes.
+zone; a series (every 1 to 4 weeks, on chosen weekdays) keeps the same local wall time on every date,
+across daylight-saving changes.
 """
 
 from __future__ import annotations
@@ -43,7 +44,13 @@ URL_MAX = 500
 CAPACITY_MAX = 10_000
 LENGTH_MIN = 15  # minutes
 LENGTH_MAX = 24 * 60
-WEEKS_MAX = 12
+WEEKS_MAX = 12  # how many weeks a series runs, counted from the first date's week
+EVERY_MAX = 4  # a series repeats every 1 to 4 weeks
+SERIES_MAX = 60  # shifts in one series (weekdays for 12 weeks): its preview lists every date within one message
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545 weekday codes, Monday first like date.weekday()
+
+
+MISSING = N_("This is still missing.")
 
 
 class NotAllowed(PermissionError):
@@ -210,7 +217,9 @@ class Draft:
     languages: list[str] = field(default_factory=list)
     description: str = ""
     deadline_before: int | None = None  # minutes before each start that signups close; None: at the start
-    weeks: int = 1
+    weeks: int = 1  # how many weeks the series runs, the first date's week first
+    every: int = 1  # it happens every `every`-th of those weeks
+    weekdays: list[int] = field(default_factory=list)  # date.weekday() numbers; empty: the first date's only
     texts: dict[str, dict[str, str]] = field(default_factory=dict)  # locale → field → the organizers' translation
 
     def set_in_person(self, *, address: str | None = None, place_name: str | None = None,
@@ -241,8 +250,35 @@ class Draft:
         values["day"] = date.fromisoformat(values["day"]) if values.get("day") else None
         values["start"] = time.fromisoformat(values["start"]) if values.get("start") else None
         values["languages"] = list(values.get("languages") or [])
+        values["weekdays"] = [int(d) for d in values.get("weekdays") or [] if str(d).isdigit() and int(d) < 7]
         values["texts"] = {str(k): dict(v) for k, v in (values.get("texts") or {}).items()}
         return cls(**values)
+
+    def repeat_days(self) -> list[int]:
+        """The weekdays the series happens on: the chosen ones, else the first date's."""
+        assert self.day is not None
+        return sorted(set(self.weekdays)) or [self.day.weekday()]
+
+    def dates(self) -> list[date]:
+        """Every date of the draft. Weeks run Monday to Sunday; the first date's week is the first, and its
+        chosen weekdays before the first date are skipped (the series never starts earlier than that date)."""
+        assert self.day is not None
+        monday = self.day - timedelta(days=self.day.weekday())
+        days = self.repeat_days()
+        return [
+            monday + timedelta(weeks=week, days=weekday)
+            for week in range(0, self.weeks, self.every)
+            for weekday in days
+            if monday + timedelta(weeks=week, days=weekday) >= self.day
+        ]
+
+    def rule(self) -> str | None:
+        """The series' rule as an RFC 5545 RRULE (what an .ics would say); None for a single shift."""
+        count = len(self.dates())
+        if count <= 1:
+            return None
+        byday = ",".join(RRULE_DAYS[d] for d in self.repeat_days())
+        return f"FREQ=WEEKLY;INTERVAL={self.every};BYDAY={byday};COUNT={count}"
 
     def text_rows(self) -> tuple[tuple[str, str, str], ...]:
         """The translations as the store keeps them; a place name only for a shift with a place."""
@@ -262,12 +298,14 @@ def region_for(org: Org, online: bool) -> str | None:
 
 
 def starts(draft: Draft, tz: ZoneInfo) -> list[datetime]:
-    """Every start of the draft (weekly: the same local wall time each week), in UTC."""
+    """Every start of the draft (a series: the same local wall time on each date), in UTC."""
     assert draft.day is not None and draft.start is not None
-    first = local_moment(draft.day, draft.start, tz)
-    moments = [first]
-    for week in range(1, draft.weeks):
-        local = datetime.combine(draft.day + timedelta(weeks=week), draft.start, tzinfo=tz)
+    days = draft.dates()
+    if not days:
+        raise Invalid(MISSING, "weeks")
+    moments = [local_moment(days[0], draft.start, tz)]
+    for day in days[1:]:
+        local = datetime.combine(day, draft.start, tzinfo=tz)
         moments.append(local.astimezone(UTC))  # a skipped wall time moves forward, like a wall clock
     return moments
 
@@ -289,7 +327,6 @@ def check_deadline(deadline: datetime, start: datetime, now: datetime) -> None:
                       "signup_deadline")
 
 
-MISSING = N_("This is still missing.")
 
 
 def build(draft: Draft, org: Org, now: datetime, created_by: int | None) -> list[NewShift]:
@@ -301,9 +338,16 @@ def build(draft: Draft, org: Org, now: datetime, created_by: int | None) -> list
         raise Invalid(MISSING, "place")
     if not 1 <= draft.weeks <= WEEKS_MAX:
         raise Invalid(N_("Type a number of weeks from 1 to {max}."), "weeks", max=WEEKS_MAX)
+    if not 1 <= draft.every <= EVERY_MAX:
+        raise Invalid(MISSING, "weeks")
     assert draft.minutes is not None and draft.capacity is not None
     tz = ZoneInfo(org.timezone)
     moments = starts(draft, tz)
+    if len(moments) > SERIES_MAX:
+        raise Invalid(
+            N_("A series can have at most {max} shifts; this one has {count}. Tick fewer days or pick fewer weeks."),
+            "weeks", max=SERIES_MAX, count=len(moments),
+        )
     check_start(moments[0], now)
     online = draft.online_url is not None
     result = []
@@ -343,10 +387,10 @@ class Published:
 
 
 async def publish(
-    db: Database, shifts: Sequence[NewShift], *, actor: Actor, now: int, weekly: bool = False,
+    db: Database, shifts: Sequence[NewShift], *, actor: Actor, now: int, rule: str | None = None,
     claim: Claim | None = None,
 ) -> Published:
-    """Creates every shift (and their weekly series) in one transaction: all of them or none.
+    """Creates every shift (and their series, with its `rule`) in one transaction: all of them or none.
 
     Refuses, creating nothing, when any would start in the past by now (the dialogue may have been slow),
     or when the actor doesn't coordinate every shift's organization (checked here, not only in handlers).
@@ -364,8 +408,8 @@ async def publish(
     ids: list[int] = []
     async with db.transaction() as tx:
         await claimed(tx, claim)
-        if weekly:
-            series_id = await shift_store.create_series(tx, shifts[0].org_id, "weekly", actor_id, now)
+        if rule:
+            series_id = await shift_store.create_series(tx, shifts[0].org_id, rule, actor_id, now)
         for shift in shifts:
             ids.append(await shift_store.create(tx, replace(shift, series_id=series_id), now))
         for org_id in dict.fromkeys(s.org_id for s in shifts):

@@ -143,7 +143,8 @@ async def create(tx: Transaction, shift: NewShift, now: int) -> int:
 
 
 async def create_series(tx: Transaction, org_id: int, rule: str, created_by: int | None, now: int) -> int:
-    """A group of repeating shifts (rule 'weekly'); its shifts point to it with series_id."""
+    """A group of repeating shifts; its shifts point to it with series_id. The rule is an RFC 5545 RRULE,
+    such as 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=8' (older rows say 'weekly')."""
     return await tx.execute(
         "INSERT INTO series (org_id, rule, created_by, created_at) VALUES (?, ?, ?, ?)",
         (org_id, rule, created_by, now),
