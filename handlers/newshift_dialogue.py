@@ -548,6 +548,8 @@ async def _toggle_weekday(
     update: Update, context: BotContext, p: Progress, button: views.ToggleWeekday
 ) -> str | None:
     """Ticks or unticks a weekday; unticking the last one leaves the first date's (the question re-shows)."""
+    if not 0 <= button.day < 7:
+        return context.t._(STALE)
     chosen = set(p.draft.repeat_days())
     chosen ^= {button.day}
     p.draft.weekdays = sorted(chosen)
@@ -555,6 +557,8 @@ async def _toggle_weekday(
 
 
 async def _pick_every(update: Update, context: BotContext, p: Progress, button: views.PickEvery) -> str | None:
+    if button.weeks not in views.EVERY:
+        return context.t._(STALE)
     p.draft.every = button.weeks
     return None
 

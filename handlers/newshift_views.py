@@ -131,16 +131,10 @@ class PickRepeat(Button, prefix="ns:r"):
 class ToggleWeekday(Button, prefix="ns:wd"):
     day: int  # date.weekday(): 0 is Monday
 
-    def valid(self) -> bool:
-        return 0 <= self.day < 7
-
 
 @dataclass(frozen=True)
 class PickEvery(Button, prefix="ns:ev"):
-    weeks: int
-
-    def valid(self) -> bool:
-        return self.weeks in EVERY
+    weeks: int  # one of EVERY
 
 
 @dataclass(frozen=True)
