@@ -322,6 +322,8 @@ async def _read_field(context: BotContext, shift: Shift, code: str, text: str) -
         return {"capacity": posting.read_capacity(text)}
     if code == "de":
         return {"description": posting.read_text(text, "description")}
+    if code == "co":
+        return {"checkin_opens_minutes": posting.read_checkin_opens(text)}
     raise AssertionError(code)
 
 

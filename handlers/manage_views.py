@@ -18,7 +18,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import N_, Translator
 from bot.services.shift_admin import EditResult
 from bot.services.typed_dates import date_examples, datetime_examples, either, time_examples
-from bot.store.shifts import Shift
+from bot.store.shifts import CHECKIN_OPENS_DEFAULT, CHECKIN_OPENS_MAX, Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, OUTREACH_LANGUAGES
 from handlers import shift_views as views
 from handlers.kit import pickers
@@ -44,8 +44,13 @@ TEXT_FIELDS: dict[str, tuple[str, str]] = {
     "ol": (N_("Online link"), N_("Send the link volunteers will join, for example https://zoom.us/j/123456789")),
     "ca": (N_("Volunteers needed"), N_("How many volunteers can sign up? Type a number from 1 to 10,000.")),
     "de": (N_("Description"), N_("Type the new description: what to bring, parking, training…")),
+    "co": (
+        N_("Check-in opens"),
+        N_("How many minutes before the start should check-in open? Type a number from 0 to {max}, for example "
+           "<i>{example}</i>. Hours never count from earlier than that."),
+    ),
 }
-MENU_ORDER = ("ti", "k", "wh", "ln", "pn", "ad", "ol", "ca", "g", "de", "dl")
+MENU_ORDER = ("ti", "k", "wh", "ln", "pn", "ad", "ol", "ca", "g", "de", "dl", "co")
 MENU_LABELS = {"k": N_("Kind"), "g": N_("Languages"), "dl": N_("Signup deadline")}
 
 
@@ -306,7 +311,17 @@ def current_value(t: Translator, shift: Shift, code: str) -> str:
         ),
         "de": clip(shift.description, 300) or "—",
     }
+    if code == "co":
+        return opens_value(t, shift)
     return values[code]
+
+
+def opens_value(t: Translator, shift: Shift) -> str:
+    """'30 minutes before the start, at 9:30 AM' (on the shift's clock)."""
+    st, minutes = shift_translator(t, shift), shift.checkin_opens_minutes
+    return t.ngettext(
+        "{count} minute before the start, at {time}", "{count} minutes before the start, at {time}", minutes
+    ).format(count=t.number(minutes), time=st.time(shift.starts_at - timedelta(minutes=minutes)))
 
 
 def field_question(
@@ -321,6 +336,10 @@ def field_question(
         day = st.local(shift.starts_at).date() + timedelta(days=7)
         question = question.format(
             example=views.esc(datetime_examples(st, day)[0]), time=views.esc(time_examples(st)[0])
+        )
+    elif code == "co":
+        question = question.format(
+            max=t.number(CHECKIN_OPENS_MAX), example=t.number(CHECKIN_OPENS_DEFAULT)
         )
     lines.append(question)
     lines.append(t._("Now: {value}").format(value=views.esc(current_value(t, shift, code))))

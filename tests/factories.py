@@ -107,6 +107,7 @@ async def make_shift(
     address: str | None = "123 Main St, San Francisco, CA",
     description: str = "Call voters about the election.",
     signup_deadline: datetime | None = None,
+    checkin_opens_minutes: int = shifts.CHECKIN_OPENS_DEFAULT,
     now: int = 0,
 ) -> int:
     async with db.transaction() as tx:
@@ -127,6 +128,7 @@ async def make_shift(
                 region=None if online_url else region,
                 languages=languages,
                 signup_deadline=to_ts(signup_deadline) if signup_deadline else None,
+                checkin_opens_minutes=checkin_opens_minutes,
             ),
             now,
         )

@@ -57,7 +57,7 @@ def coordinator_of(org_id: int, person_id: int = 0) -> Actor:
     ],
 )
 def test_hours_count_within_the_shift(arrive: int, leave: int, hours: float) -> None:
-    assert hours_between(arrive, leave, S, S + 2 * HOUR) == hours
+    assert hours_between(arrive, leave, S - 30 * 60, S + 2 * HOUR) == hours
 
 
 async def test_the_window_opens_half_an_hour_before_and_closes_at_the_end(db: Database) -> None:

@@ -2,8 +2,8 @@
 
 Rules:
 - The check-in window opens `checkin_opens_minutes` (30 by default) before the start and closes at the end.
-- Hours are check-out minus check-in, within the shift's time: arriving early counts from 30 minutes
-  before the start at most, staying late counts to the end at most.
+- Hours are check-out minus check-in, within the shift's time: arriving early counts from the window's
+  opening at most (never before the start minus `checkin_opens_minutes`), staying late to the end at most.
 - Check-in is done once per signup; a second try says so and records nothing. Everything that changes a
   check-in is a row in `checkin_event`: who, how, by whom, when, where.
 - A QR code at the door signs up someone who isn't on the roster when a place is free (a walk-in), or
@@ -28,7 +28,6 @@ from bot.store import signups as signup_store
 from bot.store.checkins import Checkin
 from bot.store.shifts import Shift
 
-EARLY_SECONDS = 30 * 60  # arrival counts from this long before the start at most
 DEFAULT_RADIUS_M = 300.0
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -75,9 +74,9 @@ class CheckOutResult:
     hours: float | None = None
 
 
-def hours_between(checked_in_at: int, checked_out_at: int, starts_at: int, ends_at: int) -> float:
-    """Hours worked, counted within [start − 30 min, end], to the hundredth."""
-    start = max(checked_in_at, starts_at - EARLY_SECONDS)
+def hours_between(checked_in_at: int, checked_out_at: int, opens_at: int, ends_at: int) -> float:
+    """Hours worked, counted within the check-in window [opens_at, end], to the hundredth."""
+    start = max(checked_in_at, opens_at)
     end = min(checked_out_at, ends_at)
     return round(max(0, end - start) / 3600, 2)
 
@@ -221,9 +220,9 @@ async def check_out(
             return CheckOutResult(OutOutcome.NOT_CHECKED_IN)
         if checkin.checked_out_at is not None:
             return CheckOutResult(OutOutcome.ALREADY, checkin.hours)
-        _opens, starts_at, ends_at = await store.window_of(tx, signup.shift_id)
+        opens_at, _starts, ends_at = await store.window_of(tx, signup.shift_id)
         out = min(now, ends_at)
-        hours = hours_between(checkin.checked_in_at, out, starts_at, ends_at)
+        hours = hours_between(checkin.checked_in_at, out, opens_at, ends_at)
         await store.close(tx, signup_id, max(out, checkin.checked_in_at), hours)
         await store.log(tx, signup_id, "out", out, "coordinator" if by else "button", by.person_id if by else None,
                         None, None, now)
@@ -235,9 +234,9 @@ async def close_ended(db: Database, now: int) -> int:
     """Checks out everyone still checked in at shifts that have ended, at the end; returns how many."""
     async with db.transaction() as tx:
         left = await store.still_open_after(tx, now)
-        for signup_id, checked_in_at, starts_at, ends_at in left:
+        for signup_id, checked_in_at, opens_at, ends_at in left:
             out = max(ends_at, checked_in_at)
-            await store.close(tx, signup_id, out, hours_between(checked_in_at, out, starts_at, ends_at))
+            await store.close(tx, signup_id, out, hours_between(checked_in_at, out, opens_at, ends_at))
             await store.log(tx, signup_id, "out", out, "auto", None, None, None, now)
             signup = await signup_store.get(tx, signup_id)
             if signup is not None:
@@ -256,8 +255,8 @@ async def correct(
         shift = await shift_store.get(tx, signup.shift_id) if signup else None
         if signup is None or shift is None or not await may_check_in_others(tx, actor, shift):
             raise NotAllowed(signup_id)
-        _opens, starts_at, ends_at = await store.window_of(tx, shift.id)
-        hours = hours_between(checked_in_at, checked_out_at, starts_at, ends_at)
+        opens_at, _starts, ends_at = await store.window_of(tx, shift.id)
+        hours = hours_between(checked_in_at, checked_out_at, opens_at, ends_at)
         await store.add(tx, signup_id, checked_in_at, "coordinator", None, None)  # no-op when checked in already
         await store.set_times(tx, signup_id, checked_in_at, checked_out_at, hours)
         await signup_store.set_status(tx, signup_id, "attended", now)
@@ -269,9 +268,9 @@ async def correct(
 async def record_attendance(tx: Transaction, signup_id: int, shift_id: int, by_person: int, now: int) -> None:
     """Attendance marked by hand, with no check-in: the shift's whole length counts (inside the caller's
     transaction). A check-in that exists is kept as it is."""
-    _opens, starts_at, ends_at = await store.window_of(tx, shift_id)
+    opens_at, starts_at, ends_at = await store.window_of(tx, shift_id)
     if await store.add(tx, signup_id, starts_at, "coordinator", None, None):
-        await store.close(tx, signup_id, ends_at, hours_between(starts_at, ends_at, starts_at, ends_at))
+        await store.close(tx, signup_id, ends_at, hours_between(starts_at, ends_at, opens_at, ends_at))
         await store.log(tx, signup_id, "in", starts_at, "coordinator", by_person, None, None, now)
         signup = await signup_store.get(tx, signup_id)
         if signup is not None:

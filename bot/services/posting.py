@@ -114,6 +114,21 @@ def read_capacity(text: str) -> int:
     return number
 
 
+_OPENS_MINUTES = re.compile(rf"([0-9]{{1,5}})\s*{_MINUTES}?")
+
+
+def read_checkin_opens(text: str) -> int:
+    """How many minutes before the start check-in opens: 0 (at the start) to a day ('45', '45 min', '٤٥')."""
+    m = _OPENS_MINUTES.fullmatch(fold_digits(text).strip().lower())
+    number = count(m[1]) if m else None
+    if number is None or number > shift_store.CHECKIN_OPENS_MAX:
+        raise Invalid(
+            N_("Type how many minutes before the start check-in opens: a number from 0 to {max}, for example 30."),
+            "checkin_opens_minutes", max=shift_store.CHECKIN_OPENS_MAX,
+        )
+    return number
+
+
 _BARE_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?")
 
 

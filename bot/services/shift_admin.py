@@ -49,8 +49,10 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "languages": ("languages",),
     "description": ("description",),
     "deadline": ("signup_deadline",),
+    "checkin": ("checkin_opens_minutes",),
 }
-TOLD = ("title", "kind", "time", "place", "languages", "description")  # capacity and deadline concern nobody signed up
+# Capacity, deadline and the check-in window concern nobody signed up: /checkin says when it opens.
+TOLD = ("title", "kind", "time", "place", "languages", "description")
 NEW_CALENDAR = ("time", "place")  # changes that earn a new .ics
 
 
@@ -300,6 +302,7 @@ def duplicate_of(shift: Shift, day: date, now: datetime, created_by: int) -> New
         latitude=shift.latitude, longitude=shift.longitude, online_url=shift.online_url, region=shift.region,
         signup_deadline=to_ts(deadline) if deadline else None, languages=shift.languages, created_by=created_by,
         texts=shift.texts,  # a copy keeps the organizers' translations
+        checkin_opens_minutes=shift.checkin_opens_minutes,
     )
 
 

@@ -29,6 +29,7 @@ from bot.services.posting import (
     check_start,
     local_moment,
     read_capacity,
+    read_checkin_opens,
     read_datetime,
     read_kind,
     read_languages,
@@ -41,12 +42,12 @@ from bot.services.posting import (
 )
 from bot.services.shift_texts import read_locale
 from bot.store.orgs import Org
-from bot.store.shifts import NewShift
+from bot.store.shifts import CHECKIN_OPENS_DEFAULT, NewShift
 from bot.text import clean
 
 COLUMNS = (
     "org", "title", "kind", "date", "start", "end", "length_hours", "place_name", "address", "online_url",
-    "capacity", "languages", "description", "signup_deadline",
+    "capacity", "languages", "description", "signup_deadline", "checkin_opens_minutes",
 )
 REQUIRED = ("title", "kind", "date", "start", "capacity")
 # Names people are likely to write for a column.
@@ -55,7 +56,8 @@ ALIASES = {
     "start_time": "start", "starts": "start", "end_time": "end", "ends": "end", "length": "length_hours",
     "hours": "length_hours", "duration": "length_hours", "place": "place_name", "location": "address",
     "url": "online_url", "link": "online_url", "online": "online_url", "spots": "capacity", "places": "capacity",
-    "language": "languages", "deadline": "signup_deadline",
+    "language": "languages", "deadline": "signup_deadline", "checkin_opens": "checkin_opens_minutes",
+    "check_in_opens": "checkin_opens_minutes", "check_in_opens_minutes": "checkin_opens_minutes",
 }
 # The organizers' translations: title_ko, description_vi, place_name_zh_Hant (any catalog's code, any case).
 _TRANSLATED = re.compile(r"(title|description|place_name)_([a-z]{2,3}(?:_[a-z0-9]+)?)")
@@ -265,6 +267,8 @@ def _shift(row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None
         if deadline is not None and start is not None:
             row.holds("signup_deadline", check_deadline, deadline, start, now)
 
+    opens = row.read("checkin_opens_minutes", read_checkin_opens, required=False)
+
     texts = []
     for column in sorted(c for c in row.cells if _TRANSLATED.fullmatch(c)):
         found = translated_column(column)
@@ -283,6 +287,7 @@ def _shift(row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None
         description=description, place_name=place_name, address=address, online_url=url,
         region=region_for(org, online), signup_deadline=to_ts(deadline) if deadline else None,
         languages=languages, created_by=created_by, texts=tuple(texts),
+        checkin_opens_minutes=CHECKIN_OPENS_DEFAULT if opens is None else opens,
     )
 
 
@@ -369,11 +374,12 @@ def template(orgs: Sequence[Org], now: datetime) -> bytes:
         [
             slug, "Weekend canvass", "canvass", day.isoformat(), "10:00", "13:00", "", "Community center",
             "123 Main St, Los Angeles, CA 90012", "", "12", "ko en", "Wear comfortable shoes. We train on site.", "",
+            "45",
         ],
         [
             slug, "Phone bank for Korean speakers", "phone_bank", (day + timedelta(days=1)).isoformat(), "18:30", "",
             "2", "", "", "https://zoom.us/j/123456789", "20", "ko", "Bring a laptop and headphones.",
-            f"{day.isoformat()} 18:00",
+            f"{day.isoformat()} 18:00", "",
         ],
     ]
     return csvfile.encode(rows)

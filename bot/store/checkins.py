@@ -129,10 +129,10 @@ async def window_of(db: Database | Transaction, shift_id: int) -> tuple[int, int
 
 
 async def still_open_after(tx: Transaction, now: int) -> list[tuple[int, int, int, int]]:
-    """(signup_id, checked_in_at, starts_at, ends_at) of check-ins never closed whose shift has ended."""
+    """(signup_id, checked_in_at, opens_at, ends_at) of check-ins never closed whose shift has ended."""
     rows = await tx.fetchall(
         """
-        SELECT c.signup_id, c.checked_in_at, s.starts_at, s.ends_at
+        SELECT c.signup_id, c.checked_in_at, s.starts_at - s.checkin_opens_minutes * 60, s.ends_at
         FROM checkin c JOIN signup g ON g.id = c.signup_id JOIN shift s ON s.id = g.shift_id
         WHERE c.checked_out_at IS NULL AND s.ends_at <= ?
         """,

@@ -21,6 +21,10 @@ SELECT s.*, o.name AS org_name, o.slug AS org_slug,
          WHERE st.shift_id = s.id) AS text_list
 FROM shift s JOIN org o ON o.id = s.org_id
 """
+# Minutes before the start that check-in opens, unless a shift says otherwise (the column's default and
+# bound in migration 0009).
+CHECKIN_OPENS_DEFAULT = 30
+CHECKIN_OPENS_MAX = 1440
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Shift:
     languages: tuple[str, ...] = field(default=())
     # (locale, field, text): the organizers' translations of title, description and place_name
     texts: tuple[tuple[str, str, str], ...] = field(default=())
+    checkin_opens_minutes: int = CHECKIN_OPENS_DEFAULT  # check-in opens this long before the start
 
     def in_locale(self, locale: str) -> Shift:
         """This shift as a reader of `locale` sees it: each translated field in their language, the rest original."""
@@ -93,6 +98,7 @@ class Shift:
             status=v["status"], cancel_reason=v["cancel_reason"], confirmed_count=v["confirmed_count"],
             waitlist_count=v["waitlist_count"], languages=tuple(sorted((v["language_list"] or "").split())),
             texts=tuple(tuple(x) for x in json.loads(v["text_list"] or "[]")),
+            checkin_opens_minutes=v["checkin_opens_minutes"],
         )
 
 
@@ -117,6 +123,7 @@ class NewShift:
     created_by: int | None = None
     series_id: int | None = None
     texts: tuple[tuple[str, str, str], ...] = ()  # (locale, field, text): the organizers' translations
+    checkin_opens_minutes: int = CHECKIN_OPENS_DEFAULT
 
 
 async def create(tx: Transaction, shift: NewShift, now: int) -> int:
@@ -124,13 +131,14 @@ async def create(tx: Transaction, shift: NewShift, now: int) -> int:
         """
         INSERT INTO shift (org_id, title, kind, description, place_name, address, latitude, longitude,
                            online_url, region, starts_at, ends_at, timezone, capacity, signup_deadline,
-                           created_by, series_id, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           created_by, series_id, checkin_opens_minutes, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             shift.org_id, shift.title, shift.kind, shift.description, shift.place_name, shift.address,
             shift.latitude, shift.longitude, shift.online_url, shift.region, shift.starts_at, shift.ends_at,
-            shift.timezone, shift.capacity, shift.signup_deadline, shift.created_by, shift.series_id, now, now,
+            shift.timezone, shift.capacity, shift.signup_deadline, shift.created_by, shift.series_id,
+            shift.checkin_opens_minutes, now, now,
         ),
     )
     await tx.executemany(
@@ -301,7 +309,7 @@ async def covered_languages(db: Database, shift_ids: Sequence[int]) -> dict[int,
 EDITABLE_COLUMNS = frozenset(
     {
         "title", "kind", "description", "place_name", "address", "latitude", "longitude", "online_url", "region",
-        "starts_at", "ends_at", "capacity", "signup_deadline",
+        "starts_at", "ends_at", "capacity", "signup_deadline", "checkin_opens_minutes",
     }
 )
 
