@@ -28,6 +28,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from bot import bidi
+
 log = logging.getLogger(__name__)
 
 Moment = datetime  # for annotations inside Translator, whose `datetime` method shadows the type
@@ -38,6 +40,8 @@ META = "locale.toml"  # beside a catalog's LC_MESSAGES: what CLDR can't say abou
 FALLBACK_FORMATTING = "en_US"  # for a catalog whose language CLDR doesn't know and that declares nothing
 # Zones named through another key, the way their people know them (Indianapolis keeps Eastern Time).
 _NAME_ZONE = {"America/Indiana/Indianapolis": "America/New_York"}
+# A command in a catalog's text ("/myshifts"), not a closing tag, a URL's path or "and/or".
+_COMMAND = re.compile(r"(?<![\w/<:.@=\"'])/[a-z][a-z0-9_]{1,31}(?![\w/])")
 _OFFSET = re.compile(r"^(GMT|UTC)|^[+\-\u2212]\d")  # what CLDR falls back to when a zone has no short name
 
 # The picker's order: the network's languages roughly by how many of its volunteers read them.
@@ -193,16 +197,27 @@ class Translator:
         return translations(self.locale)
 
     def _(self, message: str) -> str:
-        return self._catalog.gettext(message)
+        return self._commands_ltr(self._catalog.gettext(message))
 
     gettext = _
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self._catalog.ngettext(singular, plural, n)
+        return self._commands_ltr(self._catalog.ngettext(singular, plural, n))
 
     @property
     def is_rtl(self) -> bool:
+        """Whether the reader's language is written right to left (CLDR says so: Urdu, and any Persian,
+        Pashto or Shahmukhi catalog added later)."""
         return self.babel.character_order == "right-to-left"
+
+    def ltr(self, text: str) -> str:
+        """Text that reads left to right whatever surrounds it (a time, a phone number, a link), kept so
+        for a right-to-left reader; as it is for everyone else."""
+        return bidi.ltr(text) if self.is_rtl else text
+
+    def _commands_ltr(self, text: str) -> str:
+        # In an Urdu sentence a bare "/myshifts" shows as "myshifts/": its slash joins the Urdu side.
+        return _COMMAND.sub(lambda m: bidi.ltr(m.group()), text) if self.is_rtl and "/" in text else text
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
@@ -216,14 +231,30 @@ class Translator:
         """A date with its weekday, short, as lists of shifts want it: 'Sat, Nov 28'."""
         return babel_dates.format_skeleton("MMMEd", self.local(moment), locale=self.babel)
 
-    def time(self, moment: datetime) -> str:
+    def _time(self, moment: datetime) -> str:
         return babel_dates.format_time(self.local(moment), format="short", locale=self.babel)
+
+    def time(self, moment: datetime) -> str:
+        """'10:00 AM', kept in one left-to-right piece for a right-to-left reader (else the AM strays)."""
+        return self.ltr(self._time(moment))
 
     def datetime(self, moment: datetime) -> str:
         """Date and time formatted apart (skeletons take one or the other) and joined by the locale."""
         local = self.local(moment)
         pattern = self.babel.datetime_formats["medium"]
         return pattern.replace("{1}", self.weekday_date(local)).replace("{0}", self.time(local))
+
+    def span(self, start: Moment, end: Moment) -> str:
+        """'Sat, Nov 28, 10:00 AM – 12:00 PM', the end's date only when it is another day. A same-day
+        range is one left-to-right piece for a right-to-left reader: its two times keep their order."""
+        start, end = self.local(start), self.local(end)
+        pattern = self.babel.datetime_formats["medium"]
+        if start.date() != end.date():
+            return f"{self.datetime(start)} – {self.datetime(end)}"
+        if pattern.endswith("{0}"):  # the time comes last: the range takes its place
+            times = self.ltr(f"{self._time(start)} – {self._time(end)}")
+            return pattern.replace("{1}", self.weekday_date(start)).replace("{0}", times)
+        return f"{self.datetime(start)} – {self.time(end)}"
 
     def zone_name(self, zone: str) -> str:
         """The zone's generic name ('Pacific Time', 'Giờ Việt Nam'), as the time-zone picker shows it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from bot.bidi import Directions
 from bot.clock import Clock, SystemClock, to_ts
 from bot.config import Settings
 from bot.db import Database
@@ -22,6 +23,8 @@ class Runtime:
     dispatcher: Dispatcher | None = None  # started by start_app
     # The command menu last set per chat (handlers/commands.py), so an unchanged one isn't sent again.
     published_menus: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # Which chats read right to left, for the send path (handlers/telegram_bot.py); kept by translator_for.
+    directions: Directions = field(default_factory=Directions)
 
     @property
     def database(self) -> Database:
@@ -47,4 +50,7 @@ class Runtime:
         tz = self.settings.timezone
         if person and person.timezone:
             tz = ZoneInfo(person.timezone)
-        return Translator(locale=locale, tz=tz)
+        t = Translator(locale=locale, tz=tz)
+        if person:
+            self.directions.note(person.telegram_id, t.is_rtl)
+        return t

@@ -64,6 +64,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     runtime = Runtime(settings=settings, clock=clock or SystemClock())
     bot = TurnoutBot(
         settings.token,
+        directions=runtime.directions,
         base_url=settings.api_base_url,
         base_file_url=settings.api_file_url,
         defaults=Defaults(

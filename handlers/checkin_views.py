@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from babel import units as babel_units
@@ -14,6 +13,7 @@ from bot.services.checkins import CheckInResult, Outcome, OutOutcome
 from bot.store.checkins import Window
 from bot.store.shifts import Shift
 from handlers.kit.callbacks import Button
+from handlers.shift_views import esc
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def qr_button(t: Translator, shift_id: int) -> InlineKeyboardButton:
 
 def qr_caption(t: Translator, shift: Shift, link: str, *, replaced: bool) -> str:
     lines = [t._("Check-in QR code for {title}: volunteers scan it at the door with their phone camera.").format(
-        title=f"<b>{html.escape(shift.title)}</b>"
+        title=f"<b>{esc(shift.title)}</b>"
     ), link]
     if replaced:
         lines.append(t._("This is a new code: the old one no longer works."))
@@ -85,20 +85,20 @@ def open_list(
         rows = []
         for window in open_now:
             shift = shifts[window.shift_id]
-            lines.append(f"• <b>{html.escape(shift.title)}</b> — {when(t, window.starts_at)}")
+            lines.append(f"• <b>{esc(shift.title)}</b> — {when(t, window.starts_at)}")
             rows.append([here_button(t, shift.id)])
         return "\n".join(lines), InlineKeyboardMarkup(rows)
     if later is not None:
         shift = shifts[later.shift_id]
         return t._("Check-in for {title} opens {when}.").format(
-            title=f"<b>{html.escape(shift.title)}</b>", when=when(t, later.opens_at)
+            title=f"<b>{esc(shift.title)}</b>", when=when(t, later.opens_at)
         ), None
     return t._("You have no shifts to check in to."), None
 
 
 def outcome(t: Translator, result: CheckInResult) -> str:
     """One line for any check-in outcome."""
-    title = f"<b>{html.escape(result.shift.title)}</b>" if result.shift else ""
+    title = f"<b>{esc(result.shift.title)}</b>" if result.shift else ""
     match result.outcome:
         case Outcome.CHECKED_IN:
             return t._("✅ You're checked in at {title}. Thank you for coming!").format(title=title)

@@ -8,7 +8,6 @@ a Back button where onboarding moves on. What the buttons do is handlers/profile
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Literal, Self, TypeVar
@@ -29,6 +28,7 @@ from bot.vocab import (
 from handlers.kit import pickers
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid
+from handlers.shift_views import esc
 
 Mode = Literal["ob", "set"]
 ONBOARDING: Mode = "ob"
@@ -36,10 +36,6 @@ SETTINGS: Mode = "set"
 MODES: tuple[Mode, ...] = (ONBOARDING, SETTINGS)
 
 # Babel 2.18's CLDR data has no metazone for this zone's canonical name; it is plain Eastern Time.
-
-def esc(text: str) -> str:
-    """User-provided text made safe for parse_mode HTML."""
-    return html.escape(text, quote=False)
 
 
 # --- the buttons ------------------------------------------------------------------------------------

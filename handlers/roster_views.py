@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.bidi import isolate
 from bot.clock import from_ts
 from bot.i18n import Translator
 from bot.services.checkins import CheckInResult, CheckOutResult, Outcome, OutOutcome
@@ -209,6 +210,7 @@ def pick_shift(t: Translator, shifts: list[Shift], page: int, total: int) -> tup
 
 def checked_in_answer(t: Translator, name: str, result: CheckInResult) -> str | None:
     """The coordinator's answer to 📍 (plain text: a button answer); None for a stale or forged press."""
+    name = isolate(name)
     match result.outcome:
         case Outcome.CHECKED_IN | Outcome.WALKED_IN:
             return t._("{name} is checked in.").format(name=name)
@@ -226,6 +228,7 @@ def checked_in_answer(t: Translator, name: str, result: CheckInResult) -> str | 
 
 def checked_out_answer(t: Translator, name: str, result: CheckOutResult) -> str:
     """The coordinator's answer to 🚪."""
+    name = isolate(name)
     match result.outcome:
         case OutOutcome.CHECKED_OUT:
             return t._("{name} is checked out. Hours: {hours}.").format(name=name, hours=t.number(result.hours or 0))

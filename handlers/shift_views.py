@@ -19,6 +19,7 @@ from urllib.parse import quote_plus
 from babel.dates import get_month_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.bidi import isolate
 from bot.i18n import Translator
 from bot.services import browse
 from bot.services.browse import Filters
@@ -32,7 +33,9 @@ DESCRIPTION_LIMIT = 1500  # keeps a card far below Telegram's 4096 whatever the 
 
 
 def esc(text: str | None) -> str:
-    return html.escape(text or "", quote=False)
+    """A value as it goes into a message: HTML-escaped, and isolated (bot/bidi.py) so that whatever
+    script it is in, it cannot reorder the sentence around it. Every person's text goes through here."""
+    return isolate(html.escape(text or "", quote=False))
 
 
 def explain(t: Translator, problem: Invalid, *, html: bool = True) -> str:
@@ -60,9 +63,7 @@ def hours_label(t: Translator, minutes: int) -> str:
 
 def when(t: Translator, shift: Shift) -> str:
     """'Sat, Nov 28, 10:00 AM – 12:00 PM PST', the end's date only when it is another day."""
-    start, end = t.local(shift.starts_at), t.local(shift.ends_at)
-    end_text = t.time(end) if start.date() == end.date() else t.datetime(end)
-    return f"{t.datetime(start)} – {end_text} {t.zone(start)}"
+    return f"{t.span(shift.starts_at, shift.ends_at)} {t.zone(shift.starts_at)}"
 
 
 def places(t: Translator, shift: Shift) -> str:

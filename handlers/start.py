@@ -84,7 +84,7 @@ async def help_text(context: BotContext) -> str:
     t = context.t
     actor = await current_actor(context)
     lines = [t._("<b>Turnout</b> connects volunteers with shifts at partner organizations."), ""]
-    lines += [f"/{name} — {t._(description)}" for name, description in commands_for(actor)]
+    lines += [f"{t.ltr('/' + name)} — {t._(description)}" for name, description in commands_for(actor)]
     return "\n".join(lines)
 
 

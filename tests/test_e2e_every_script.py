@@ -19,6 +19,7 @@ from bot.i18n import Translator, available_locales, language_name
 from bot.store import people, signups
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
+from tests.emulator.formatting import strip_bidi
 from tests.factories import make_org, make_shift
 from tests.flows import onboard, tr
 
@@ -74,7 +75,7 @@ async def test_from_start_to_a_reminder(
     sentence = tr(locale, "Reminder: <b>{title}</b> starts {when}.")
     assert sentence.split("<b>")[0] in reminder.text
     assert "<b>Saturday canvass</b>" in reminder.html
-    assert t.time(SHIFT_AT) in reminder.text
+    assert strip_bidi(t.time(SHIFT_AT)) in reminder.text  # text leaves out the marks that keep Urdu in order
     assert tr(locale, "Will you be there?") in reminder.text
     assert reminder.labels[:2] == ["✅ " + tr(locale, "I'll be there"), "✖ " + tr(locale, "I can't make it")]
 

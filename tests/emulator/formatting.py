@@ -23,6 +23,15 @@ class ParsedText:
     entities: list[dict[str, Any]] = field(default_factory=list)
 
 
+# Unicode's bidi controls (marks, embeddings, overrides, isolates): invisible, they only order the text.
+BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def strip_bidi(text: str) -> str:
+    """The text as a test compares it: without bidi controls (what it reads, not how it is laid out)."""
+    return "".join(ch for ch in text if ch not in BIDI_CONTROLS)
+
+
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit Telegram uses for limits and entity offsets."""
     return len(text.encode("utf-16-le")) // 2

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from .formatting import FormattingError, ParsedText, parse_html, parse_markdown, utf16_len
+from .formatting import FormattingError, ParsedText, parse_html, parse_markdown, strip_bidi, utf16_len
 from .markup import Markup, parse_markup
 from .models import (
     ApiError,
@@ -102,8 +102,8 @@ class _Stored:
         return BotMessage(
             message_id=self.message_id,
             chat_id=self.chat_id,
-            text=self.text,
-            html=self.html,
+            text=None if self.text is None else strip_bidi(self.text),
+            html=None if self.html is None else strip_bidi(self.html),
             parse_mode=self.parse_mode,
             buttons=[list(row) for row in markup.buttons] if markup and markup.kind == "inline" else [],
             reply_keyboard=[list(r) for r in markup.keyboard] if markup and markup.kind == "reply" else None,
@@ -117,6 +117,8 @@ class _Stored:
             entities=copy.deepcopy(self.entities),
             reply_markup=copy.deepcopy(markup.raw) if markup else None,
             raw=copy.deepcopy(self.json),
+            sent_text=self.text,
+            sent_html=self.html,
         )
 
 
@@ -1024,7 +1026,7 @@ class BotAPIEmulator:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         pending.answered = True
         answer = CallbackAnswer(
-            text=text or None,
+            text=strip_bidi(text) if text else None,
             show_alert=bool(params.get("show_alert", False)),
             url=params.get("url"),
             cache_time=params.get("cache_time"),

@@ -1,0 +1,217 @@
+"""Urdu reads in order: every message kind laid out with the Unicode Bidi Algorithm (python-bidi, as a
+client lays it out) keeps people's text, numbers, times, ranges and commands where an Urdu reader expects
+them, and an English roster line with Urdu names stays left to right."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from bidi import get_base_level, get_display
+
+from bot import bidi
+from bot.clock import ManualClock
+from bot.i18n import Translator
+from bot.services.signups import sign_up
+from bot.store import roles
+from tests.conftest import RunningBot
+from tests.emulator import BotAPIEmulator
+from tests.emulator.formatting import strip_bidi
+from tests.emulator.models import BotMessage
+from tests.factories import make_org, make_shift, make_volunteer
+from tests.flows import tr
+
+START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)  # Monday 10:00 in Los Angeles
+SHIFT_AT = datetime(2026, 12, 12, 18, 0, tzinfo=UTC)  # Saturday 10:00 there, three hours long
+TITLE = "Saturday canvass in Koreatown"
+LA = ZoneInfo("America/Los_Angeles")
+UR = Translator("ur", LA)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+# --- reading order ------------------------------------------------------------------------------------
+
+
+def shown(line: str) -> str:
+    """The line as it appears on screen, left to right, marks gone."""
+    return strip_bidi(get_display(line))
+
+
+def shown_rtl(phrase: str) -> str:
+    """A right-to-left phrase as it appears on its own in an RTL line: what it must look like inside one."""
+    return strip_bidi(get_display(phrase, base_dir="R"))
+
+
+def lines(message: BotMessage) -> list[str]:
+    assert message.sent_text is not None
+    return [line for line in message.sent_text.split("\n") if line.strip()]
+
+
+def line_with(message: BotMessage, needle: str) -> str:
+    found = [line for line in lines(message) if needle in strip_bidi(line)]
+    assert found, f"no line with {needle!r} in {message.sent_text!r}"
+    return found[0]
+
+
+def assert_reads_rtl(message: BotMessage) -> None:
+    """Every line of the message starts right to left (its paragraph level is 1)."""
+    for line in lines(message):
+        assert get_base_level(line) == 1, f"line reads left to right: {line!r}"
+
+
+def time_range(t: Translator, start: datetime, end: datetime) -> str:
+    """'10:00 AM – 1:00 PM' as the reader's locale writes the two times, marks left out."""
+    return f"{bidi.strip_marks(t.time(start))} – {bidi.strip_marks(t.time(end))}"
+
+
+# --- the layer ----------------------------------------------------------------------------------------
+
+
+def test_people_text_is_isolated_and_lines_start_in_the_readers_direction() -> None:
+    assert bidi.isolate("Bob") == "\u2068Bob\u2069"
+    assert bidi.isolate("") == ""
+    assert bidi.start_lines("a\n\nb", rtl=True) == "\u200fa\n\n\u200fb"
+    assert bidi.start_lines("\u200fa", rtl=True) == "\u200fa"  # not twice
+    # An LTR reader's lines get a mark only where right-to-left letters could turn them.
+    assert bidi.start_lines("Roster\n\u2068محمد\u2069 · en", rtl=False) == "Roster\n\u200e\u2068محمد\u2069 · en"
+
+
+def test_urdu_times_and_commands_read_left_to_right_english_unchanged() -> None:
+    en = Translator("en", LA)
+    assert en.time(SHIFT_AT) == strip_bidi(en.time(SHIFT_AT))  # nothing added for left-to-right readers
+    assert UR.is_rtl and not en.is_rtl
+    assert UR.time(SHIFT_AT).startswith(bidi.LRI)
+    end = SHIFT_AT + timedelta(hours=3)
+    sentence = f"{UR.weekday_date(SHIFT_AT)} {UR.span(SHIFT_AT, end)}"
+    assert time_range(UR, SHIFT_AT, end) in shown(bidi.RLM + sentence)
+    # Without the isolate, the start time leaves its AM and the range flips.
+    bare = f"{UR.weekday_date(SHIFT_AT)} {bidi.strip_marks(UR.span(SHIFT_AT, end))}"
+    assert time_range(UR, SHIFT_AT, end) not in shown(bidi.RLM + bare)
+    message = UR._("Sorry about that! You can find another shift with /shifts.")
+    assert "/shifts" in shown(bidi.RLM + message)
+    assert "/shifts" not in shown(bidi.RLM + bidi.strip_marks(message))  # the slash would join the Urdu
+
+
+def test_a_future_rtl_locale_is_rtl_by_cldr() -> None:
+    assert Translator("fa", LA).is_rtl  # Persian has no catalog yet: CLDR alone decides
+
+
+# --- Urdu volunteer -----------------------------------------------------------------------------------
+
+
+async def _urdu_volunteer_on_a_shift(emulator: BotAPIEmulator, bot: RunningBot) -> tuple[int, BotMessage]:
+    org = await make_org(bot.db, name="KAYA Network")
+    shift_id = await make_shift(
+        bot.db, org, title=TITLE, kind="canvass", starts=SHIFT_AT, hours=3, place_name="Koreatown Plaza"
+    )
+    await make_volunteer(bot.db, 4101, first_name="عائشہ", locale="ur", language_code="ur", languages=("ur",))
+    aisha = emulator.user(4101, "عائشہ", language_code="ur")
+    await aisha.send("/shifts")
+    listing = await aisha.next_reply()
+    await aisha.press("1")
+    card = await aisha.next_reply()
+    assert_reads_rtl(listing)
+    return shift_id, card
+
+
+async def test_urdu_card_and_confirmation_read_in_order(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    _, card = await _urdu_volunteer_on_a_shift(emulator, bot)
+    assert_reads_rtl(card)
+    assert TITLE in shown(line_with(card, TITLE))
+    end = SHIFT_AT + timedelta(hours=3)
+    assert time_range(UR, SHIFT_AT, end) in shown(line_with(card, "🗓"))
+    places = UR.ngettext("{count} place left", "{count} places left", 10).format(count=UR.number(10))
+    assert shown_rtl(places) in shown(line_with(card, "👥"))
+
+    aisha = emulator.user(4101, "عائشہ", language_code="ur")
+    await aisha.press("✅ " + tr("ur", "Sign up"))
+    got = [await aisha.next_reply(), await aisha.next_reply()]
+    confirmation = next(m for m in got if m.document is not None)
+    assert_reads_rtl(confirmation)
+    assert "/myshifts" in shown(line_with(confirmation, "/myshifts"))
+    assert time_range(UR, SHIFT_AT, end) in shown(line_with(confirmation, "🗓"))
+
+
+async def test_urdu_reminder_keeps_the_day_count_with_its_words(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    org = await make_org(bot.db, name="KAYA Network")
+    shift_id = await make_shift(bot.db, org, title=TITLE, kind="canvass", starts=SHIFT_AT, hours=3)
+    person = await make_volunteer(bot.db, 4201, first_name="Bilal", locale="ur", language_code="ur")
+    bilal = emulator.user(4201, "Bilal", language_code="ur")
+    await sign_up(bot.db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
+    clock.set(SHIFT_AT - timedelta(hours=24))
+    await bot.dispatch()
+    reminder = await bilal.next_reply()
+    assert_reads_rtl(reminder)
+    first = shown(line_with(reminder, TITLE))
+    assert TITLE in first
+    in_a_day = UR.delta(timedelta(hours=24))
+    assert shown_rtl(in_a_day) in first  # "1 دن میں" together: the 1 does not stick to the title
+    assert f"{TITLE} {UR.number(1)}" not in first  # how it read before: "…Koreatown 1" on the title's side
+    assert time_range(UR, SHIFT_AT, SHIFT_AT + timedelta(hours=3)) in shown(line_with(reminder, "🗓"))
+    assert "KAYA Network" in shown(line_with(reminder, "🏢"))
+
+
+async def test_urdu_myshifts_and_help_read_in_order(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    await _urdu_volunteer_on_a_shift(emulator, bot)
+    aisha = emulator.user(4101, "عائشہ", language_code="ur")
+    await aisha.press("✅ " + tr("ur", "Sign up"))
+    await aisha.next_reply()
+    await aisha.next_reply()
+    await aisha.send("/myshifts")
+    mine = await aisha.next_reply()
+    assert_reads_rtl(mine)
+    assert TITLE in shown(line_with(mine, TITLE))
+    assert "KAYA Network" in shown(line_with(mine, "KAYA Network"))
+    end = SHIFT_AT + timedelta(hours=3)
+    assert any(time_range(UR, SHIFT_AT, end) in shown(line) for line in lines(mine))
+
+    await aisha.send("/help")
+    help_ = await aisha.next_reply()
+    assert_reads_rtl(help_)
+    for command in ("/shifts", "/myshifts", "/settings"):
+        assert command in shown(line_with(help_, command + " "))  # not "shifts/"
+
+
+async def _roster_of(emulator: BotAPIEmulator, bot: RunningBot, locale: str, names: tuple[str, ...]) -> BotMessage:
+    org = await make_org(bot.db, name="KAYA Network")
+    shift_id = await make_shift(bot.db, org, title=TITLE, kind="canvass", starts=SHIFT_AT, hours=3)
+    for i, name in enumerate(names):
+        person = await make_volunteer(bot.db, 4400 + i, first_name=name, languages=("ur", "en"))
+        await sign_up(bot.db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
+    coordinator = await make_volunteer(bot.db, 4300, first_name="Coco", locale=locale, language_code=locale)
+    async with bot.db.transaction() as tx:
+        await roles.grant(tx, coordinator.id, org.id, "coordinator", None, 0)
+    coco = emulator.user(4300, "Coco", language_code=locale)
+    await coco.send("/roster")
+    await coco.next_reply()
+    await coco.press("1")
+    return await coco.next_reply()
+
+
+async def test_an_english_roster_with_urdu_names_stays_left_to_right(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    names = ("محمد علی", "فاطمہ بی بی")
+    roster = await _roster_of(emulator, bot, "en", names)
+    for number, name in enumerate(names, start=1):
+        line = line_with(roster, name)
+        assert get_base_level(line) == 0, line
+        seen = shown(line)
+        assert seen.startswith(f"{number}. "), seen  # the number at the left, where an English line starts
+        assert shown_rtl(name) in seen  # the name whole, read right to left inside the line
+        assert seen.index(shown_rtl(name)) < seen.index("Urdu")  # and before the languages, as written
+
+
+async def test_an_urdu_roster_reads_right_to_left(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    roster = await _roster_of(emulator, bot, "ur", ("Maria Lopez", "عائشہ"))
+    assert_reads_rtl(roster)
+    assert "Maria Lopez" in shown(line_with(roster, "Maria Lopez"))
+    assert TITLE in shown(line_with(roster, TITLE))
+    assert time_range(UR, SHIFT_AT, SHIFT_AT + timedelta(hours=3)) in shown(line_with(roster, "🗓"))
