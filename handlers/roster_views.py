@@ -93,6 +93,13 @@ def _check_button(
     return None
 
 
+def language_names(t: Translator, codes: tuple[str, ...]) -> str:
+    """The first few outreach languages someone speaks, in the reader's language, and how many more."""
+    names = [outreach_language_name(t, code) for code in codes[:LANGUAGES_SHOWN]]
+    more = len(codes) - LANGUAGES_SHOWN
+    return ", ".join(names) + (f" +{t.number(more)}" if more > 0 else "")
+
+
 def _line(t: Translator, number: int, line: RosterLine, lead: Lead | None = None) -> str:
     name = views.esc(line.name) or "<i>" + views.esc(t._("(deleted account)")) + "</i>"
     if line.status == "waitlisted":
@@ -103,11 +110,11 @@ def _line(t: Translator, number: int, line: RosterLine, lead: Lead | None = None
         head = f"{number}. {mark}<b>{name}</b>"
     parts = [head]
     if line.languages:
-        names = [outreach_language_name(t, code) for code in line.languages[:LANGUAGES_SHOWN]]
-        more = len(line.languages) - LANGUAGES_SHOWN
-        parts.append(views.esc(", ".join(names) + (f" +{t.number(more)}" if more > 0 else "")))
+        parts.append(views.esc(language_names(t, line.languages)))
     if line.phone:
         parts.append("📞 " + views.esc(line.phone))
+    if line.acknowledged and line.status == "confirmed" and not line.checked_in:
+        parts.append("👍 " + t._("said they'll be there"))  # from the reminder: until they are at the door
     if lead is not None:
         parts.append("⭐ " + t._("shift lead"))
     if line.checked_out:

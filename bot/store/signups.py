@@ -260,6 +260,7 @@ class RosterLine:
     checked_in: bool
     languages: tuple[str, ...]
     checked_out: bool = False
+    acknowledged: bool = False  # "I'll be there" from a reminder
 
 
 async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
@@ -268,6 +269,7 @@ async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
         """
         SELECT g.id AS signup_id, g.person_id, g.status, g.position,
                COALESCE(p.display_name, p.first_name, p.username, '') AS name, p.phone,
+               g.acknowledged_at IS NOT NULL AS acknowledged,
                EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id) AS checked_in,
                EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id AND c.checked_out_at IS NOT NULL)
                    AS checked_out
@@ -294,6 +296,7 @@ async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
                 signup_id=r["signup_id"], person_id=r["person_id"], name=r["name"], phone=r["phone"],
                 status=r["status"], rank=rank, checked_in=bool(r["checked_in"]),
                 languages=tuple(languages[r["person_id"]]), checked_out=bool(r["checked_out"]),
+                acknowledged=bool(r["acknowledged"]),
             )
         )
     return lines
