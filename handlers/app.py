@@ -37,6 +37,7 @@ from handlers import (
     pacer,
     privacy,
     reminder_replies,
+    rising,
     roster,
     shift_upload,
     shifts,
@@ -120,6 +121,7 @@ def register_handlers(app: Application) -> None:
     roster.register(app)
     leads.register(app)  # naming shift leads from the roster, and their notices
     stats.register(app)
+    rising.register(app)  # rising volunteers under /stats, made shift leads in a tap
     broadcast.register(app)
     # /cancel, "leave it?", the watcher (group -1), and the router that takes every other message: after
     # the features, so a dialogue not yet on the engine (held in user_data) still gets its answers first.

@@ -1,5 +1,5 @@
 """/stats: coordinators' numbers for the last 12 weeks and a chart (bot/services/org_stats.py counts,
-bot/charts.py draws, off the event loop)."""
+bot/charts.py draws, off the event loop), then their rising volunteers (handlers/rising.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.charts import weekly_png
 from bot.services import org_stats
+from handlers import rising
 from handlers import stats_views as views
 from handlers.kit.context import BotContext
 from handlers.kit.guards import require_coordinator
@@ -28,6 +29,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
         return
     png = await asyncio.to_thread(weekly_png, views.chart(t, report))
     await message.reply_photo(InputFile(png, filename="stats.png"), caption=views.chart_caption(t, report))
+    await rising.send_lists(message, context, actor)  # last: what a coordinator can act on
 
 
 def register(app: Application) -> None:
