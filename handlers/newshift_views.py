@@ -5,6 +5,7 @@ Rendering only: handlers/newshift_dialogue.py decides the step and sends what th
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -429,7 +430,8 @@ def preview(t: Translator, shifts: list[NewShift], org: Org) -> str:
     if len(shifts) > 1:  # every date, one per line, with its year: a series may run into the next one
         heading = t.ngettext("Repeats: {count} date", "Repeats: {count} dates", len(shifts))
         extras.append("🔁 " + heading.format(count=t.number(len(shifts))))
-        extras += [esc(full_day(ot, from_ts(s.starts_at).astimezone(ot.tz).date())) for s in shifts]
+        # The bot's own dates, so not isolated like people's text: sixty of them must fit one message.
+        extras += [html.escape(full_day(ot, from_ts(s.starts_at).astimezone(ot.tz).date())) for s in shifts]
     translated = list(dict.fromkeys(locale for locale, _, _ in shifts[0].texts))
     if translated:
         extras.append(tr_views.translations_line(t, translated))
