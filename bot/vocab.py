@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from bot import zip_zones
 from bot.i18n import N_, Translator, locale_meta
 from bot.text import fold_digits
 
@@ -70,6 +72,31 @@ STATE_ZONES: dict[str, tuple[str, ...]] = {
     "WY": ("America/Denver",), "PR": ("America/Puerto_Rico",), "VI": ("America/St_Thomas",),
     "GU": ("Pacific/Guam",), "MP": ("Pacific/Saipan",), "AS": ("Pacific/Pago_Pago",),
 }
+# The states' and territories' names, translated in the catalogs like any other UI string (the state
+# question shows them; CLDR names territories but no states). "Georgia" is the state, never the country.
+STATE_NAMES: dict[str, str] = {
+    "AL": N_("Alabama"), "AK": N_("Alaska"), "AZ": N_("Arizona"), "AR": N_("Arkansas"), "CA": N_("California"),
+    "CO": N_("Colorado"), "CT": N_("Connecticut"), "DE": N_("Delaware"), "DC": N_("District of Columbia"),
+    "FL": N_("Florida"), "GA": N_("Georgia"), "HI": N_("Hawaii"), "ID": N_("Idaho"), "IL": N_("Illinois"),
+    "IN": N_("Indiana"), "IA": N_("Iowa"), "KS": N_("Kansas"), "KY": N_("Kentucky"), "LA": N_("Louisiana"),
+    "ME": N_("Maine"), "MD": N_("Maryland"), "MA": N_("Massachusetts"), "MI": N_("Michigan"), "MN": N_("Minnesota"),
+    "MS": N_("Mississippi"), "MO": N_("Missouri"), "MT": N_("Montana"), "NE": N_("Nebraska"), "NV": N_("Nevada"),
+    "NH": N_("New Hampshire"), "NJ": N_("New Jersey"), "NM": N_("New Mexico"), "NY": N_("New York"),
+    "NC": N_("North Carolina"), "ND": N_("North Dakota"), "OH": N_("Ohio"), "OK": N_("Oklahoma"),
+    "OR": N_("Oregon"), "PA": N_("Pennsylvania"), "RI": N_("Rhode Island"), "SC": N_("South Carolina"),
+    "SD": N_("South Dakota"), "TN": N_("Tennessee"), "TX": N_("Texas"), "UT": N_("Utah"), "VT": N_("Vermont"),
+    "VA": N_("Virginia"), "WA": N_("Washington"), "WV": N_("West Virginia"), "WI": N_("Wisconsin"),
+    "WY": N_("Wyoming"), "PR": N_("Puerto Rico"), "VI": N_("U.S. Virgin Islands"), "GU": N_("Guam"),
+    "MP": N_("Northern Mariana Islands"), "AS": N_("American Samoa"),
+}
+
+
+def state_name(t: Translator, code: str) -> str:
+    """A state's or territory's name in the reader's language (the code itself for one we don't know)."""
+    name = STATE_NAMES.get(code)
+    return t._(name) if name else code
+
+
 OUTSIDE_US = "INTL"
 # Zones offered to people outside the US: where the network's diaspora volunteers often are.
 WORLD_ZONES: tuple[str, ...] = (
@@ -102,6 +129,24 @@ def states_for_zip(zip_code: str) -> set[str]:
         return set()
     prefix = int(zip_code[:3])
     return {state for low, high, state in _ZIP3_RANGES if low <= prefix <= high}
+
+
+@cache
+def _zip_table(state: str) -> dict[str, str]:
+    """bot/zip_zones.py's entries of one state: ZIP or prefix → zone index, or '?'."""
+    entries = f"{zip_zones.PREFIXES.get(state, '')} {zip_zones.EXCEPTIONS.get(state, '')}".split()
+    return dict(entry.split(":") for entry in entries)
+
+
+def zones_for_zip(state: str, zip_code: str) -> tuple[str, ...]:
+    """The zones someone at this ZIP of the state can be in: one, where the state or the ZIP decides it;
+    all of the state's where the ZIP may lie on a zone line, or the table doesn't know it."""
+    zones = STATE_ZONES[state]
+    if len(zones) == 1:
+        return zones
+    table = _zip_table(state)
+    index = table.get(zip_code) or table.get(zip_code[:3]) or "?"
+    return zones if index == "?" else (zones[int(index)],)
 
 
 def normalize_zip(text: str) -> str | None:

@@ -139,11 +139,11 @@ async def render_step(context: BotContext, person: Person) -> Question:
     if step == profile.PHONE:
         return views.phone_prompt(t, ONBOARDING, None)
     if step == profile.STATE:
-        return views.state_prompt(t, ONBOARDING)
+        return views.state_prompt(t, ONBOARDING, featured=await profile.network_states(context.runtime.database))
     if step == profile.ZIP:
         return views.zip_prompt(t, ONBOARDING, person.state or "")
     if step == profile.TIMEZONE:
-        return views.zone_prompt(t, ONBOARDING, person.state or "")
+        return views.zone_prompt(t, ONBOARDING, person.state or "", person.zip)
     db = context.runtime.database
     if step == profile.LANGUAGES:
         text, markup = views.languages_prompt(t, ONBOARDING, await people.languages(db, person.id))

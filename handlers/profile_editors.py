@@ -36,6 +36,7 @@ from handlers.profile_views import (
     PickLocale,
     PickState,
     PickZone,
+    StatePage,
     ToggleInterest,
     ToggleLanguage,
 )
@@ -209,6 +210,16 @@ async def state_chosen(update: Update, context: BotContext, button: PickState) -
     await edit_or_keep(query, *ask(context.t, editing.mode, state))
 
 
+async def state_page(update: Update, context: BotContext, button: StatePage) -> None:
+    """Another page of the states (the question stays the same)."""
+    editing, query = EDITING[button.mode], update.callback_query
+    if not await editing.may_press(update, context, profile.STATE):
+        return
+    await query.answer()
+    featured = await profile.network_states(context.runtime.database)
+    await edit_or_keep(query, *views.state_prompt(context.t, editing.mode, button.page, featured))
+
+
 async def zip_typed(update: Update, context: BotContext, editing: Editing, dialogue: Dialogue) -> None:
     t, text = context.t, update.effective_message.text or ""
     state, _ = await editing.place(context)
@@ -220,10 +231,10 @@ async def zip_typed(update: Update, context: BotContext, editing: Editing, dialo
     except InvalidZip as error:
         await editing.ask_below(update, context, *views.zip_error(t, editing.mode, error, state, text))
         return
-    zones = profile.zones_for(state)
+    zones = profile.zones_at(state, zip_code)  # one wherever the ZIP decides it
     if len(zones) > 1:
         await editing.keep_zip(context, state, zip_code)
-        await editing.ask_below(update, context, *views.zone_prompt(t, editing.mode, state))
+        await editing.ask_below(update, context, *views.zone_prompt(t, editing.mode, state, zip_code))
         return
     await editing.save_place(context, state, zip_code, zones[0])
     await editing.after(update, context, answered=profile.ZIP)
@@ -239,6 +250,9 @@ async def zone_chosen(update: Update, context: BotContext, button: PickZone) -> 
         await _stale(query, context)  # no place being entered: an old or forged button
         return
     assert state is not None
+    if zones[button.index] not in profile.zones_at(state, zip_code):
+        await _stale(query, context)  # a zone the ZIP rules out: the ZIP decided, nothing is asked
+        return
     await query.answer()
     await editing.save_place(context, state, zip_code, zones[button.index])
     refresh_translator(context, context.person)  # times from now on in their zone
@@ -325,6 +339,7 @@ def register(app: Application, editing: Editing) -> None:
     mode = editing.mode
     app.add_handler(PickLocale.of(mode).handler(locale_chosen))
     app.add_handler(PickState.of(mode).handler(state_chosen))
+    app.add_handler(StatePage.of(mode).handler(state_page))
     app.add_handler(PickZone.of(mode).handler(zone_chosen))
     app.add_handler(ToggleLanguage.of(mode).handler(language_toggled))
     app.add_handler(LanguagesDone.of(mode).handler(languages_done))

@@ -8,6 +8,7 @@ a Back button where onboarding moves on. What the buttons do is handlers/profile
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Literal, Self, TypeVar
@@ -24,10 +25,11 @@ from bot.vocab import (
     STATE_ZONES,
     WORLD_ZONES,
     normalize_zip,
+    state_name,
 )
 from handlers.kit import pickers
 from handlers.kit.callbacks import Button
-from handlers.kit.keyboards import grid
+from handlers.kit.keyboards import grid, pager
 from handlers.shift_views import esc
 
 Mode = Literal["ob", "set"]
@@ -82,6 +84,12 @@ class PickLocale(Widget):
 @dataclass(frozen=True)
 class PickState(Widget):
     state: str
+
+
+@in_both_modes("stp")
+@dataclass(frozen=True)
+class StatePage(Widget):
+    page: int
 
 
 @in_both_modes("tz")
@@ -275,11 +283,42 @@ def choose_language(t: Translator) -> str:
 # --- where they are ----------------------------------------------------------------------------------
 
 
-def state_prompt(t: Translator, mode: Mode) -> tuple[str, InlineKeyboardMarkup]:
-    buttons = [
-        InlineKeyboardButton(code, callback_data=PickState.of(mode)(code).pack()) for code in sorted(STATE_ZONES)
-    ]
-    rows = grid(buttons, 6)
+STATES_PER_PAGE = 28  # two pages of names, two to a row
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical in the reader's script, accents aside (Ô-hai-ô among the O's; Vietnamese Đ after D)."""
+    folded = unicodedata.normalize("NFKD", name.casefold().replace("đ", "d\uffff"))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def states_in_order(t: Translator) -> list[tuple[str, str]]:
+    """(code, name) of every state and territory, by name in the reader's language."""
+    return sorted(((code, state_name(t, code)) for code in STATE_ZONES), key=lambda item: _sort_key(item[1]))
+
+
+def state_pages(t: Translator, featured: Iterable[str] = ()) -> list[list[tuple[str, str]]]:
+    """The pages of the state question: the `featured` states first (where the network's organizations are)
+    when they are some but not all, then every state and territory, by name, STATES_PER_PAGE a page."""
+    states = states_in_order(t)
+    pages = [states[i : i + STATES_PER_PAGE] for i in range(0, len(states), STATES_PER_PAGE)]
+    first = [(code, name) for code, name in states if code in set(featured)]
+    return [first, *pages] if 0 < len(first) < len(states) else pages
+
+
+def state_prompt(
+    t: Translator, mode: Mode, page: int = 0, featured: Iterable[str] = ()
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The states and territories by name, a page at a time, and "Outside the US" under every page."""
+    pages = state_pages(t, featured)
+    page = max(0, min(page, len(pages) - 1))
+    buttons = [InlineKeyboardButton(name, callback_data=PickState.of(mode)(code).pack()) for code, name in pages[page]]
+    rows = grid(buttons, 2)
+    if len(pages) > len(state_pages(t)) and page == 0:  # the network's states: every state is a tap away
+        rows.append([InlineKeyboardButton("🗺 " + t._("All states and territories"),
+                                          callback_data=StatePage.of(mode)(1).pack())])
+    else:
+        rows += pager(t, page, page + 1 < len(pages), lambda n: StatePage.of(mode)(n).pack())
     rows.append(
         [InlineKeyboardButton("🌏 " + t._("Outside the US"), callback_data=PickState.of(mode)(OUTSIDE_US).pack())]
     )
@@ -301,7 +340,7 @@ def zip_prompt(t: Translator, mode: Mode, state: str) -> tuple[str, InlineKeyboa
 def zip_error(t: Translator, mode: Mode, error: InvalidZip, state: str, sent: str) -> tuple[str, InlineKeyboardMarkup]:
     if error.reason == "other_state":
         text = t._("{zip} is not a ZIP code in {state}. Please send your ZIP code in {state}, or change the state.")
-        text = text.format(zip=normalize_zip(sent) or esc(sent.strip()[:20]), state=state)
+        text = text.format(zip=normalize_zip(sent) or esc(sent.strip()[:20]), state=esc(state_name(t, state)))
     else:
         text = t._("That doesn't look like a ZIP code. Please send the 5 digits, for example {example}.")
         text = text.format(example=profile.example_zip(state))
@@ -325,17 +364,20 @@ def _zone_labels(t: Translator, zones: Iterable[str]) -> list[str]:
     return labels
 
 
-def zone_prompt(t: Translator, mode: Mode, state: str) -> tuple[str, InlineKeyboardMarkup]:
-    """The zones of a state that spans several (or the world list), by index into `zones_for`."""
-    zones = profile.zones_for(state)
+def zone_prompt(t: Translator, mode: Mode, state: str, zip_code: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """The zones left at the ZIP of a state that spans several (or the world list); each button carries
+    its zone's index into `zones_for(state)`."""
+    every = profile.zones_for(state)
+    zones = profile.zones_at(state, zip_code) if profile.is_known_state(state) else every
     buttons = [
-        InlineKeyboardButton(label, callback_data=PickZone.of(mode)(i).pack())
-        for i, label in enumerate(_zone_labels(t, zones))
+        InlineKeyboardButton(label, callback_data=PickZone.of(mode)(every.index(zone)).pack())
+        for zone, label in zip(zones, _zone_labels(t, zones), strict=True)
     ]
     if state == OUTSIDE_US:
         text = t._("Which time zone are you in?")
     else:
-        text = t._("{state} has more than one time zone. Which one are you in?").format(state=state)
+        text = t._("{state} has more than one time zone. Which one are you in?")
+        text = text.format(state=esc(state_name(t, state)))
     rows = grid(buttons, 2 if state == OUTSIDE_US else 1)
     return text, InlineKeyboardMarkup(rows + _place_back(t, mode))
 

@@ -201,7 +201,8 @@ async def open_editor(update: Update, context: BotContext, button: OpenEditor) -
     elif editor == "loc":
         await editors.show_locale_picker(query, context, SETTINGS)
     elif editor == "place":
-        await edit_or_keep(query, *views.state_prompt(t, SETTINGS))
+        featured = await profile.network_states(context.runtime.database)
+        await edit_or_keep(query, *views.state_prompt(t, SETTINGS, featured=featured))
     elif editor == "phone":
         # The share-contact button lives on a reply keyboard, which needs a message of its own.
         text, keyboard = views.phone_prompt(t, SETTINGS, prof.person.phone)
@@ -299,7 +300,7 @@ def _question(context: BotContext, dialogue: Dialogue) -> Question | None:
     if dialogue.step == "zip" and profile.is_known_state(state) and state != OUTSIDE_US:
         return views.zip_prompt(t, SETTINGS, state)
     if dialogue.step == "zone" and profile.is_known_state(state):
-        return views.zone_prompt(t, SETTINGS, state)
+        return views.zone_prompt(t, SETTINGS, state, dialogue.data.get("zip"))
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.i18n import language_name, translations
+from bot.vocab import STATE_NAMES
 from tests.emulator.models import BotMessage
 from tests.emulator.user import TestUser
 
@@ -29,6 +30,30 @@ async def after_typed(user: TestUser) -> BotMessage:
     retired = [m for m in got if m.edited and not m.labels]
     assert retired, f"the answered question kept its buttons: {got}"
     return next(m for m in got if m is not retired[0])
+
+
+async def press_state(user: TestUser, code: str, locale: str = "en") -> None:
+    """Taps the state by its name in `locale` (`code` a state's code, or a label such as "🌏 Outside the US"),
+    paging on (Next ▶) to the page that has it; the tap's answer is left for the caller to read."""
+    name = tr(locale, STATE_NAMES[code]) if code in STATE_NAMES else code
+    more, back = tr(locale, "Next") + " ▶", "◀ " + tr(locale, "Previous")
+    every = "🗺 " + tr(locale, "All states and territories")
+    turn = more
+    for _ in range(4):
+        labels = next((m.labels for m in reversed(user.messages) if m.labels), [])
+        if name in labels:
+            await user.press(name)
+            return
+        if every in labels:  # the network's states first; the others are further on
+            await user.press(every)
+            await user.next_reply()
+            continue
+        if turn not in labels:
+            turn = back if turn == more else more
+        assert turn in labels, f"no {name!r} on any page of the states: {labels}"
+        await user.press(turn)
+        await user.next_reply()
+    raise AssertionError(f"{name!r} not found")
 
 
 async def onboard(
@@ -65,7 +90,7 @@ async def onboard(
     else:
         await user.tap("📱 " + _("Share my phone number"), phone_number=phone)
     await replies(user, 2)  # the reply keyboard goes away; the state question comes
-    await user.press(state)
+    await press_state(user, state, locale)
     await user.next_reply()
     if zip_code:
         await user.send(zip_code)

@@ -14,10 +14,22 @@ from bot.store import orgs, people
 from tests.conftest import RunningBot, start_bot, stop_bot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_shift
-from tests.flows import NOT_TEXT, after_typed, expect_pointer, gettext, onboard, replies, send_not_text
+from tests.flows import (
+    NOT_TEXT,
+    after_typed,
+    expect_pointer,
+    gettext,
+    onboard,
+    press_state,
+    replies,
+    send_not_text,
+)
 from tests.test_e2e_double_taps import double_tap, said
 
 STALE = "This button no longer works. Please send /start."
+
+
+tr_es = gettext("es")
 
 
 def zone_name(zone: str, locale: str) -> str:
@@ -49,7 +61,7 @@ async def to_step(user: TestUser, locale: str, step: str) -> None:
     await replies(user, 2)
     if step == "state":
         return
-    await user.press("CA")
+    await press_state(user, "CA", locale)
     await user.next_reply()
 
 
@@ -106,14 +118,12 @@ async def test_full_onboarding_in_korean_with_a_state_that_spans_two_zones(
     await replies(minji, 2)
     await minji.tap(_("Skip"))
     await replies(minji, 2)
-    await minji.press("TX")
+    states = minji.messages[-1]
+    assert "텍사스주" in states.labels or _("Next") + " ▶" in states.labels  # names, not codes
+    await press_state(minji, "TX", "ko")
     await minji.next_reply()
-    await minji.send("75001")
-    zones = await after_typed(minji)
-    assert _("{state} has more than one time zone. Which one are you in?").format(state="TX") in zones.text
-    assert zones.labels[:2] == [zone_name("America/Chicago", "ko"), zone_name("America/Denver", "ko")]
-    await minji.press(zone_name("America/Denver", "ko"))
-    languages = await minji.next_reply()
+    await minji.send("79901")  # El Paso: Texas, but Mountain Time, and the ZIP says so: no zone question
+    languages = await after_typed(minji)
     assert "✓ 한국어" in languages.labels  # their UI language is preselected
     await minji.press("✅ " + _("Done"))
     await minji.next_reply()
@@ -122,7 +132,7 @@ async def test_full_onboarding_in_korean_with_a_state_that_spans_two_zones(
     assert _("You're all set, {name}! 🎉").format(name="민지") in welcome.text
     assert "⚙️ " + _("Settings") in welcome.labels
     person = await person_of(bot, minji)
-    assert (person.locale, person.state, person.zip, person.timezone) == ("ko", "TX", "75001", "America/Denver")
+    assert (person.locale, person.state, person.zip, person.timezone) == ("ko", "TX", "79901", "America/Denver")
     assert await people.languages(bot.db, person.id) == ["ko"]
     assert await people.interests(bot.db, person.id) == []
 
@@ -205,7 +215,7 @@ async def test_onboarding_resumes_after_a_restart(emulator: BotAPIEmulator, tmp_
         _ = gettext("ko")
         assert again.text.startswith(_("Welcome back! Let's pick up where we left off."))
         assert _("Where are you? Choose your state, or “Outside the US”.") in again.text
-        assert "CA" in again.labels
+        assert _("Nevada") in again.labels  # the states by their Korean names, in Korean order
         person = await person_of(running, kim)
         assert person.onboarding_step == "state" and person.consent_at is not None
     finally:
@@ -325,13 +335,15 @@ async def test_bad_zip_codes_are_asked_again(emulator: BotAPIEmulator, bot: Runn
     assert not_a_zip.text == "That doesn't look like a ZIP code. Please send the 5 digits, for example 90001."
     await sam.send("10001")
     wrong = await after_typed(sam)
-    assert wrong.text == "10001 is not a ZIP code in CA. Please send your ZIP code in CA, or change the state."
+    assert wrong.text == (
+        "10001 is not a ZIP code in California. Please send your ZIP code in California, or change the state."
+    )
     assert wrong.labels == ["« Change state"]
     assert (await person_of(bot, sam)).zip is None
     await sam.press("« Change state")
     states = await sam.next_reply()
-    assert "NY" in states.labels
-    await sam.press("NY")
+    assert "Alabama" in states.labels  # the first page again
+    await press_state(sam, "NY")
     await sam.next_reply()
     await sam.send("10001-1234")
     await after_typed(sam)
@@ -382,9 +394,9 @@ async def test_forged_and_stale_buttons_get_a_clear_answer(emulator: BotAPIEmula
     await eve.tap("Skip")
     await replies(eve, 2)
     assert (await eve.press_data("ob:st:ZZ")).text == STALE
-    await eve.press("TX")
+    await press_state(eve, "NE")
     await eve.next_reply()
-    await eve.send("75001")
+    await eve.send("69201")  # Valentine, in a county the zone line runs through
     await after_typed(eve)
     assert (await eve.press_data("ob:tz:7")).text == STALE
     await eve.press("Central Time")
@@ -392,7 +404,7 @@ async def test_forged_and_stale_buttons_get_a_clear_answer(emulator: BotAPIEmula
     assert (await eve.press_data("ob:lg:xx")).text == STALE
     assert (await eve.press_data("ob:in:zz")).text == STALE
     person = await person_of(bot, eve)
-    assert (person.state, person.timezone, person.onboarding_step) == ("TX", "America/Chicago", "languages")
+    assert (person.state, person.timezone, person.onboarding_step) == ("NE", "America/Chicago", "languages")
     await eve.press("✅ Done")
     await eve.next_reply()
     await eve.press("✅ Done")
@@ -459,7 +471,7 @@ async def test_a_sticker_where_a_tap_is_wanted_points_to_the_buttons(emulator: B
     await sam.send_sticker()
     again = await sam.next_reply()
     assert again.text.startswith("Please answer with the buttons below.")
-    assert "Where are you? Choose your state, or “Outside the US”." in again.text and "CA" in again.labels
+    assert "Where are you? Choose your state, or “Outside the US”." in again.text and "California" in again.labels
 
 
 async def test_done_pressed_twice_finishes_once(emulator: BotAPIEmulator, bot: RunningBot) -> None:
@@ -473,3 +485,55 @@ async def test_done_pressed_twice_finishes_once(emulator: BotAPIEmulator, bot: R
     assert second.show_alert and second.text == "You're already set up. Use /settings to change your answers."
     assert said(sam, "You're all set, Sam! 🎉") == 1
     assert (await person_of(bot, sam)).is_registered
+
+
+# --- where they are: states by name, and the ZIP decides the zone ------------------------------------------
+
+
+async def test_a_vietnamese_volunteer_picks_her_state_by_its_vietnamese_name(
+    emulator: BotAPIEmulator, bot: RunningBot
+) -> None:
+    vi = gettext("vi")
+    lan = emulator.user(8101, "Lan", language_code="vi")
+    await to_step(lan, "vi", "state")
+    states = lan.messages[-1]
+    assert vi("Where are you? Choose your state, or “Outside the US”.") in states.text
+    assert not any(len(label) == 2 and label.isupper() for label in states.labels)  # no bare codes
+    assert vi("North Carolina") == "Bắc Carolina" and vi("Next") + " ▶" in states.labels
+    await lan.press(vi("Next") + " ▶")
+    second = await lan.next_reply()
+    assert second.edited and "Samoa thuộc Mỹ" in second.labels + states.labels  # a territory, named
+    await press_state(lan, "NC", "vi")
+    zip_question = await lan.next_reply()
+    assert vi("What's your ZIP code? For example: {example}").split("{")[0] in zip_question.text
+    await lan.send("27601")
+    languages = await after_typed(lan)
+    assert vi("Which languages can you use to talk with voters and neighbors? Tap all that apply, then “Done”.") in (
+        languages.text
+    )
+    person = await person_of(bot, lan)
+    assert (person.state, person.zip, person.timezone) == ("NC", "27601", "America/New_York")
+
+
+async def test_portland_97205_never_asks_the_zone(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    ana = emulator.user(8102, "Ana", language_code="es")
+    await onboard(ana, "es", state="OR", zip_code="97205")  # straight from the ZIP to the languages
+    asked = tr_es("{state} has more than one time zone. Which one are you in?").split("{state}")[1]
+    assert not any(asked in m.text for m in ana.messages)
+    person = await person_of(bot, ana)
+    assert (person.state, person.zip, person.timezone) == ("OR", "97205", "America/Los_Angeles")
+
+
+async def test_a_zip_on_a_zone_line_asks_the_zone(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    sam = emulator.user(8103, "Sam")
+    await to_step(sam, "en", "state")
+    await press_state(sam, "NE")
+    await sam.next_reply()
+    await sam.send("69201")  # Valentine, Cherry County: the zone line runs through it
+    zones = await after_typed(sam)
+    assert zones.text == "Nebraska has more than one time zone. Which one are you in?"
+    assert zones.labels == ["Central Time", "Mountain Time", "« Change state"]
+    await sam.press("Central Time")
+    await sam.next_reply()
+    person = await person_of(bot, sam)
+    assert (person.state, person.zip, person.timezone) == ("NE", "69201", "America/Chicago")

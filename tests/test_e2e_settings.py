@@ -10,7 +10,7 @@ from bot.store import orgs, people
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import make_org, make_volunteer
-from tests.flows import NOT_TEXT, expect_pointer, gettext, onboard, replies, send_not_text
+from tests.flows import NOT_TEXT, expect_pointer, gettext, onboard, press_state, replies, send_not_text
 from tests.test_e2e_double_taps import double_tap, said
 
 STALE = "This button no longer works. Please send /start."
@@ -117,25 +117,35 @@ async def test_change_the_place_and_time_zone(emulator: BotAPIEmulator, bot: Run
     await open_settings(sam)
     await sam.press("📍 Place and time zone")
     await sam.next_reply()
-    await sam.press("TX")
-    assert (await sam.next_reply()).text == "What's your ZIP code? For example: 75001"
+    await press_state(sam, "NE")
+    assert (await sam.next_reply()).text == "What's your ZIP code? For example: 68001"
     await sam.send("abcde")
     assert "That doesn't look like a ZIP code" in (await sam.next_reply()).text
     await sam.send("94103")
-    assert (await sam.next_reply()).text.startswith("94103 is not a ZIP code in TX.")
+    assert (await sam.next_reply()).text.startswith("94103 is not a ZIP code in Nebraska.")
     assert (await person_of(bot, sam)).state == "CA"  # nothing saved until the place is complete
-    await sam.send("79901")
+    await sam.send("69201")  # Valentine: the zone line runs through its county, so the zone is asked
     zones = await sam.next_reply()
+    assert zones.text == "Nebraska has more than one time zone. Which one are you in?"
     assert zones.labels == ["Central Time", "Mountain Time", "« Back"]
     await sam.press("Mountain Time")
     view = await sam.next_reply()
-    assert view.text.startswith("✅ Saved.") and "📍 Place: TX 79901" in view.text and "Mountain Time" in view.text
+    assert view.text.startswith("✅ Saved.") and "📍 Place: NE 69201" in view.text and "Mountain Time" in view.text
     person = await person_of(bot, sam)
-    assert (person.state, person.zip, person.timezone) == ("TX", "79901", "America/Denver")
+    assert (person.state, person.zip, person.timezone) == ("NE", "69201", "America/Denver")
+    # Where the ZIP decides, it is saved with the ZIP: El Paso is Mountain Time, Houston Central.
+    for zip_code, zone in (("79901", "America/Denver"), ("77036", "America/Chicago")):
+        await sam.press("📍 Place and time zone")
+        await sam.next_reply()
+        await press_state(sam, "TX")
+        await sam.next_reply()
+        await sam.send(zip_code)
+        assert f"📍 Place: TX {zip_code}" in (await sam.next_reply()).text
+        assert (await person_of(bot, sam)).timezone == zone
     # A single-zone state saves with the ZIP; outside the US, a zone from the world list.
     await sam.press("📍 Place and time zone")
     await sam.next_reply()
-    await sam.press("WA")
+    await press_state(sam, "WA")
     await sam.next_reply()
     await sam.send("98101")
     assert "📍 Place: WA 98101" in (await sam.next_reply()).text
@@ -256,13 +266,13 @@ async def test_forged_settings_buttons(emulator: BotAPIEmulator, bot: RunningBot
 # --- what isn't an answer, and double taps --------------------------------------------------------------
 
 
-async def open_editor(user: TestUser, step: str) -> None:
+async def open_editor(user: TestUser, step: str, state: str = "TX") -> None:
     """Opens the settings editor that waits for a typed `step` (name, zip or phone)."""
     await open_settings(user)
     if step == "zip":
         await user.press("📍 Place and time zone")
         await user.next_reply()
-        await user.press("TX")
+        await press_state(user, state)
     else:
         await user.press({"name": "👤 Name", "phone": "📱 Phone"}[step])
     await user.next_reply()
@@ -297,7 +307,7 @@ async def test_a_photo_sticker_voice_or_location_for_a_typed_answer_is_asked_aga
     answer = {"name": "Samuel", "zip": "78701", "phone": "Keep it as it is"}[step]
     await sam.send(answer)
     *_, view = await replies(sam, 2 if step == "phone" else 1)
-    assert {"name": "👤 Name: Samuel", "zip": "TX has more than one time zone", "phone": "📱 Phone: +14155550123"}[
+    assert {"name": "👤 Name: Samuel", "zip": "📍 Place: TX 78701", "phone": "📱 Phone: +14155550123"}[
         step
     ] in view.text
 
@@ -306,26 +316,27 @@ async def test_a_voice_note_at_the_zone_question_points_to_the_buttons(
     emulator: BotAPIEmulator, bot: RunningBot
 ) -> None:
     sam = await registered(bot, emulator, 9013)
-    await open_editor(sam, "zip")
-    await sam.send("79901")
+    await open_editor(sam, "zip", "NE")
+    await sam.send("69201")
     await sam.next_reply()
     await sam.send_voice()
     again = await sam.next_reply()
     assert (
-        again.text == "Please answer with the buttons below.\n\nTX has more than one time zone. Which one are you in?"
+        again.text
+        == "Please answer with the buttons below.\n\nNebraska has more than one time zone. Which one are you in?"
     )
     assert again.labels == ["Central Time", "Mountain Time", "« Back"]
     await sam.press("Mountain Time", message=again)
-    assert "📍 Place: TX 79901" in (await sam.next_reply()).text
+    assert "📍 Place: NE 69201" in (await sam.next_reply()).text
 
 
 async def test_a_zone_pressed_twice_saves_the_place_once(emulator: BotAPIEmulator, bot: RunningBot) -> None:
     sam = await registered(bot, emulator, 9014)
-    await open_editor(sam, "zip")
-    await sam.send("79901")
+    await open_editor(sam, "zip", "NE")
+    await sam.send("69201")
     await sam.next_reply()
     _, second = await double_tap(bot, sam, "Mountain Time")
     assert second.show_alert and second.text == STALE
-    assert said(sam, "📍 Place: TX 79901") == 1
+    assert said(sam, "📍 Place: NE 69201") == 1
     person = await person_of(bot, sam)
-    assert (person.state, person.zip, person.timezone) == ("TX", "79901", "America/Denver")
+    assert (person.state, person.zip, person.timezone) == ("NE", "69201", "America/Denver")

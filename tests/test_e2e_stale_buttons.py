@@ -10,7 +10,7 @@ from bot.store import signups
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
 from tests.factories import make_org, make_shift
-from tests.flows import after_typed, gettext, replies, tr
+from tests.flows import after_typed, gettext, press_state, replies, tr
 from tests.test_e2e_manage import join, volunteer
 
 
@@ -35,7 +35,7 @@ async def test_a_typed_answer_takes_the_buttons_off_its_question(emulator: BotAP
     assert minji.emulator.message(minji.id, name_question.message_id).labels == []  # type: ignore[union-attr]
     await minji.tap(_("Skip"))
     await replies(minji, 2)
-    await minji.press("CA")
+    await press_state(minji, "CA", "ko")
     zip_question = await minji.next_reply()
     change_state = "« " + _("Change state")
     assert change_state in zip_question.labels

@@ -12,7 +12,7 @@ from bot.store import shifts as shift_store
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator, BotMessage, TestUser
 from tests.factories import make_org, make_shift, make_volunteer
-from tests.flows import after_typed, replies, tr
+from tests.flows import after_typed, press_state, replies, tr
 from tests.test_e2e_newshift import LA, local_today, reply, start_dialogue
 
 SORRY = "Sorry, something went wrong. Please try again."
@@ -35,7 +35,7 @@ async def onboard_until_zip(user: TestUser, locale: str) -> None:
     await replies(user, 2)
     await user.tap(tr(locale, "Skip"))
     await replies(user, 2)
-    await user.press("CA")
+    await press_state(user, "CA", locale)
     assert tr(locale, "What's your ZIP code? For example: {example}").split("{")[0] in (await user.next_reply()).text
 
 

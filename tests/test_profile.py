@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import zip_zones
 from bot.db import Database
 from bot.services import privacy, profile
 from bot.services.people import TelegramIdentity, identify
@@ -16,7 +17,8 @@ from bot.services.profile import InvalidChoice, InvalidName, InvalidPhone, Inval
 from bot.services.signups import sign_up
 from bot.store import people
 from bot.store.people import Person
-from bot.vocab import OUTSIDE_US, STATE_ZONES, states_for_zip
+from bot.text import fold_digits
+from bot.vocab import OUTSIDE_US, STATE_ZONES, states_for_zip, zones_for_zip
 from tests.factories import POLICY, make_org, make_shift, make_volunteer
 
 NOW = 1_800_000_000
@@ -127,7 +129,9 @@ def test_the_steps_in_order() -> None:
     assert profile.step_after("state", "CA") == "zip"
     assert profile.step_after("state", OUTSIDE_US) == "timezone"
     assert profile.step_after("zip", "CA") == "languages"  # one zone: nothing to ask
-    assert profile.step_after("zip", "TX") == "timezone"
+    assert profile.step_after("zip", "TX") == "timezone"  # no ZIP yet: the state has two zones
+    assert profile.step_after("zip", "TX", "77036") == "languages"  # Houston: the ZIP decides
+    assert profile.step_after("zip", "NE", "69201") == "timezone"  # Valentine: its county spans the line
     assert profile.step_after("timezone", OUTSIDE_US) == "languages"
     assert profile.step_after("interests", "CA") is None
 
@@ -175,14 +179,14 @@ async def test_onboarding_walks_the_steps_and_saves_each_answer(db: Database) ->
     assert (profile.current_step(person), person.display_name) == ("phone", "Min Ji")
     person = await profile.set_phone(db, person.id, "14155550123", NOW)
     assert (profile.current_step(person), person.phone) == ("state", "+14155550123")
-    person = await profile.choose_state(db, person.id, "TX", NOW)
+    person = await profile.choose_state(db, person.id, "NE", NOW)
     assert (profile.current_step(person), person.timezone) == ("zip", "America/Chicago")
     with pytest.raises(InvalidZip):
         await profile.set_zip(db, person.id, "94103", NOW)
-    person = await profile.set_zip(db, person.id, "79901", NOW)
+    person = await profile.set_zip(db, person.id, "69201", NOW)
     assert profile.current_step(person) == "timezone"
     with pytest.raises(InvalidChoice):
-        await profile.set_timezone(db, person.id, "Asia/Seoul", NOW)  # not a Texas zone
+        await profile.set_timezone(db, person.id, "Asia/Seoul", NOW)  # not a Nebraska zone
     person = await profile.set_timezone(db, person.id, "America/Denver", NOW)
     assert profile.current_step(person) == "languages"
     assert await people.languages(db, person.id) == ["ko"]  # preselected from the UI language
@@ -195,6 +199,53 @@ async def test_onboarding_walks_the_steps_and_saves_each_answer(db: Database) ->
     # Later answers (settings) change values but never move a registered person back into onboarding.
     person = await profile.set_name(db, person.id, "Minji", NOW)
     assert person.is_registered and person.display_name == "Minji"
+
+
+@pytest.mark.parametrize(
+    ("state", "zip_code", "zone"),
+    [
+        ("OR", "97205", "America/Los_Angeles"),  # Portland
+        ("OR", "97910", "America/Boise"),  # Jordan Valley, on Mountain Time like most of Malheur County
+        ("TX", "77036", "America/Chicago"),  # Houston
+        ("TX", "79901", "America/Denver"),  # El Paso
+        ("TX", "٧٩٩٠١", "America/Denver"),  # in Arabic-Indic digits: the same ZIP
+        ("FL", "32501", "America/Chicago"),  # Pensacola
+        ("MI", "49938", "America/Chicago"),  # Ironwood, on Central Time like Wisconsin next door
+        ("IN", "46204", "America/Indiana/Indianapolis"),
+        ("KY", "42101", "America/Chicago"),  # Bowling Green
+    ],
+)
+async def test_the_zip_decides_the_zone_and_nothing_more_is_asked(
+    db: Database, state: str, zip_code: str, zone: str
+) -> None:
+    person = await newcomer(db)
+    for step in (profile.agree(db, person.id, NOW), profile.set_locale(db, person.id, "en", NOW),
+                 profile.set_name(db, person.id, "Sam", NOW), profile.set_phone(db, person.id, None, NOW),
+                 profile.choose_state(db, person.id, state, NOW)):
+        person = await step
+    person = await profile.set_zip(db, person.id, zip_code, NOW)
+    assert (profile.current_step(person), person.timezone) == ("languages", zone)
+    assert person.zip == fold_digits(zip_code)
+
+
+def test_every_entry_of_the_zip_table_names_a_zone_of_a_state_with_several() -> None:
+    for table in (zip_zones.PREFIXES, zip_zones.EXCEPTIONS):
+        for state, entries in table.items():
+            zones = STATE_ZONES[state]
+            assert len(zones) > 1, state
+            for entry in entries.split():
+                key, index = entry.split(":")
+                assert key.isdigit() and len(key) in (3, 5) and (index == "?" or int(index) < len(zones)), entry
+    assert zones_for_zip("AK", "99546") == STATE_ZONES["AK"]  # Adak: the data puts its county in two zones
+    assert zones_for_zip("WA", "98101") == ("America/Los_Angeles",)  # one zone: no table needed
+
+
+async def test_a_zone_the_zip_rules_out_is_refused_in_settings(db: Database) -> None:
+    person = await newcomer(db)
+    with pytest.raises(InvalidChoice):
+        await profile.set_location(db, person.id, "TX", "77036", "America/Denver", NOW)
+    saved = await profile.set_location(db, person.id, "NE", "69201", "America/Denver", NOW)
+    assert (saved.state, saved.zip, saved.timezone) == ("NE", "69201", "America/Denver")
 
 
 async def test_an_answer_for_another_step_does_not_move_the_person(db: Database) -> None:

@@ -22,7 +22,16 @@ from bot.store import orgs, people
 from bot.store.orgs import Org
 from bot.store.people import Person
 from bot.text import clean, fold_digits
-from bot.vocab import KINDS, OUTREACH_LANGUAGES, OUTSIDE_US, STATE_ZONES, WORLD_ZONES, normalize_zip, states_for_zip
+from bot.vocab import (
+    KINDS,
+    OUTREACH_LANGUAGES,
+    OUTSIDE_US,
+    STATE_ZONES,
+    WORLD_ZONES,
+    normalize_zip,
+    states_for_zip,
+    zones_for_zip,
+)
 
 CONSENT = "consent"
 LANGUAGE = "language"
@@ -84,12 +93,12 @@ def current_step(person: Person) -> str | None:
     return person.onboarding_step
 
 
-def step_after(step: str, state: str | None) -> str | None:
-    """The next question; the ZIP is skipped outside the US, the zone asked only where there is a choice."""
+def step_after(step: str, state: str | None, zip_code: str | None = None) -> str | None:
+    """The next question; the ZIP is skipped outside the US, the zone asked only where the ZIP leaves a choice."""
     if step == STATE:
         return TIMEZONE if state == OUTSIDE_US else ZIP
     if step == ZIP:
-        return TIMEZONE if state and len(zones_for(state)) > 1 else LANGUAGES
+        return TIMEZONE if state and len(zones_at(state, zip_code)) > 1 else LANGUAGES
     if step == INTERESTS:
         return None
     return STEPS[STEPS.index(step) + 1]
@@ -137,6 +146,19 @@ def zones_for(state: str) -> tuple[str, ...]:
     if state == OUTSIDE_US:
         return WORLD_ZONES
     return STATE_ZONES[state]
+
+
+def zones_at(state: str, zip_code: str | None) -> tuple[str, ...]:
+    """The zones left to choose from once the ZIP is known: one wherever the ZIP decides (bot/zip_zones.py)."""
+    if state == OUTSIDE_US or zip_code is None:
+        return zones_for(state)
+    return zones_for_zip(state, zip_code)
+
+
+async def network_states(db: Database) -> list[str]:
+    """Where the network's organizations are: most volunteers are there, so the state question shows
+    these first (all states are a tap further)."""
+    return [state for state in await orgs.active_states(db) if state in STATE_ZONES]
 
 
 def is_known_state(state: str) -> bool:
@@ -248,11 +270,13 @@ async def _get(tx: Database | Transaction, person_id: int) -> Person:
     return person
 
 
-async def _advance(tx: Transaction, person: Person, step: str, state: str | None, now: int) -> None:
+async def _advance(
+    tx: Transaction, person: Person, step: str, state: str | None, now: int, zip_code: str | None = None
+) -> None:
     """Moves the person past `step` if that is where they are; preselects their outreach language."""
     if current_step(person) != step:
         return
-    following = step_after(step, state)
+    following = step_after(step, state, zip_code)
     await people.update(tx, person.id, now, onboarding_step=following)
     if following == LANGUAGES and not await people.languages(tx, person.id):
         default = default_outreach_language(person.locale)
@@ -358,15 +382,17 @@ async def set_zip(db: Database, person_id: int, raw: str, now: int) -> Person:
         if not person.state or person.state == OUTSIDE_US:
             raise InvalidChoice("state")
         zip_code = check_zip(person.state, raw)
-        await people.update(tx, person_id, now, zip=zip_code)
-        await _advance(tx, person, ZIP, person.state, now)
+        zones = zones_at(person.state, zip_code)
+        # Where the ZIP decides the zone it is saved with it; elsewhere the zone question comes next.
+        await people.update(tx, person_id, now, zip=zip_code, timezone=zones[0])
+        await _advance(tx, person, ZIP, person.state, now, zip_code)
         return await _get(tx, person_id)
 
 
 async def set_timezone(db: Database, person_id: int, zone: str, now: int) -> Person:
     async with db.transaction() as tx:
         person = await _get(tx, person_id)
-        if not person.state or not is_known_state(person.state) or zone not in zones_for(person.state):
+        if not person.state or not is_known_state(person.state) or zone not in zones_at(person.state, person.zip):
             raise InvalidChoice("timezone")
         await people.update(tx, person_id, now, timezone=zone)
         await _advance(tx, person, TIMEZONE, person.state, now)
@@ -375,9 +401,11 @@ async def set_timezone(db: Database, person_id: int, zone: str, now: int) -> Per
 
 async def set_location(db: Database, person_id: int, state: str, zip_raw: str | None, zone: str, now: int) -> Person:
     """/settings saves a new place in one go, so a half-changed place is never stored."""
-    if not is_known_state(state) or zone not in zones_for(state):
+    if not is_known_state(state):
         raise InvalidChoice("location")
     zip_code = None if state == OUTSIDE_US else check_zip(state, zip_raw or "")
+    if zone not in zones_at(state, zip_code):
+        raise InvalidChoice("location")  # a zone the ZIP rules out
     return await _save(db, person_id, None, now, state=state, zip=zip_code, timezone=zone)
 
 

@@ -49,6 +49,12 @@ async def list_active(db: Database | Transaction) -> list[Org]:
     return [Org.from_row(r) for r in rows]
 
 
+async def active_states(db: Database | Transaction) -> list[str]:
+    """The states the active organizations are in."""
+    rows = await db.fetchall("SELECT DISTINCT state FROM org WHERE status = 'active' AND state IS NOT NULL")
+    return [r["state"] for r in rows]
+
+
 async def follow(tx: Transaction, person_id: int, org_id: int, now: int) -> bool:
     """True when this is a new follow."""
     before = await tx.fetchval("SELECT 1 FROM follow WHERE person_id = ? AND org_id = ?", (person_id, org_id))
