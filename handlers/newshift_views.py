@@ -6,6 +6,7 @@ Rendering only: handlers/newshift_dialogue.py decides the step and sends what th
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -422,16 +423,43 @@ def repeat_rows(t: Translator, draft: Draft) -> Rows:
     return [days[:4], days[4:], *grid(every, 2), *grid(counts, 2)]
 
 
-def preview(t: Translator, shifts: list[NewShift], org: Org) -> str:
-    """The first shift's card exactly as volunteers get it, then what the card doesn't say (repeats, deadline)."""
+TEXT_MAX = 4096  # Telegram's limit on a message's text, in UTF-16 units after the HTML is read
+
+
+def shown_length(text: str) -> int:
+    """How long `text` (HTML) is on Telegram: tags gone, entities read, in UTF-16 units (the send path's
+    direction marks never push a text over: then it goes without them)."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def _dates_that_fit(lines: list[str], room: int) -> list[str]:
+    """Every date, one per line; when they don't all fit in `room`, the first ones, "…" and the last
+    (the heading says how many there are)."""
+    if sum(shown_length(line) + 1 for line in lines) <= room:
+        return lines
+    used = shown_length("…") + shown_length(lines[-1]) + 2
+    kept: list[str] = []
+    for line in lines[:-1]:
+        used += shown_length(line) + 1
+        if used > room:
+            break
+        kept.append(line)
+    return [*kept, "…", lines[-1]]
+
+
+def preview(t: Translator, shifts: list[NewShift], org: Org, around: str = "") -> str:
+    """The first shift's card exactly as volunteers get it, then what the card doesn't say (repeats, deadline).
+    `around`: what the message says besides, so a long series' dates are cut to what fits with it."""
     ot = org_translator(t, org)
     body = views.card(ot, card_shift(shifts[0], org))
     extras = []
+    dates: list[str] = []
     if len(shifts) > 1:  # every date, one per line, with its year: a series may run into the next one
         heading = t.ngettext("Repeats: {count} date", "Repeats: {count} dates", len(shifts))
         extras.append("🔁 " + heading.format(count=t.number(len(shifts))))
         # The bot's own dates, so not isolated like people's text: sixty of them must fit one message.
-        extras += [html.escape(full_day(ot, from_ts(s.starts_at).astimezone(ot.tz).date())) for s in shifts]
+        dates = [html.escape(full_day(ot, from_ts(s.starts_at).astimezone(ot.tz).date())) for s in shifts]
     translated = list(dict.fromkeys(locale for locale, _, _ in shifts[0].texts))
     if translated:
         extras.append(tr_views.translations_line(t, translated))
@@ -440,6 +468,9 @@ def preview(t: Translator, shifts: list[NewShift], org: Org) -> str:
         extras.append("⏰ " + t._("Signups close {when}.").format(when=esc(closes)))
         if len(shifts) > 1:
             extras[-1] += " " + t._("The same time before each of the others.")
+    if dates:
+        room = TEXT_MAX - shown_length("\n".join([around, body, "", *extras]))
+        extras[1:1] = _dates_that_fit(dates, room)
     return "\n".join([body, *(["", *extras] if extras else [])])
 
 
@@ -459,7 +490,7 @@ def preview_screen(t: Translator, shifts: list[NewShift], org: Org, *, back: boo
          InlineKeyboardButton(tr_views.add_label(t), callback_data=AddTranslation().pack())],
         nav_row(t, back),
     ]
-    return heading + "\n\n" + preview(t, shifts, org), rows
+    return heading + "\n\n" + preview(t, shifts, org, heading + "\n"), rows
 
 
 def published(t: Translator, shifts: list[NewShift], org: Org, shift_ids: list[int], bot_username: str) -> str:
@@ -476,4 +507,5 @@ def published(t: Translator, shifts: list[NewShift], org: Org, shift_ids: list[i
     )
     link = f"https://t.me/{bot_username}?start=shift-{shift_ids[0]}"
     share = t._("Share it with this link: {link}").format(link=link)
-    return f"<b>{done}</b>\n\n{preview(t, shifts, org)}\n\n{share}"
+    top = f"<b>{done}</b>\n"
+    return f"{top}\n{preview(t, shifts, org, top + share)}\n\n{share}"
