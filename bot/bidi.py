@@ -36,8 +36,12 @@ _STARTS = {True: frozenset((RLM, RLI)), False: frozenset((LRM, LRI))}
 
 
 def isolate(text: str) -> str:
-    """Text laid out by its own first strong letter, apart from what surrounds it ("" stays "")."""
-    return f"{FSI}{text}{PDI}" if text else text
+    """Text laid out by its own first strong letter, apart from what surrounds it ("" stays ""). Line by
+    line: a line break ends every isolate (each line is a paragraph of its own), so a description or a
+    broadcast of several lines has each of them isolated."""
+    if not text:
+        return text
+    return "\n".join(f"{FSI}{line}{PDI}" if line else line for line in text.split("\n"))
 
 
 def ltr(text: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.bidi import isolate
 from bot.i18n import Translator
 from bot.services import broadcasts
 from bot.services.broadcasts import Busy
@@ -227,7 +228,7 @@ def broadcast_body(org: Org, text: str) -> str:
 
 def stop_markup(t: Translator, org: Org) -> InlineKeyboardMarkup:
     """The one button under a broadcast: stop this organization's messages."""
-    label = "🔕 " + t._("Stop messages from {org}").format(org=org.name[:40])
+    label = "🔕 " + t._("Stop messages from {org}").format(org=isolate(org.name[:40]))
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=StopOrgMessages(org.id).pack())]])
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.bidi import isolate
 from bot.i18n import Translator
 from bot.services.leads import LeadOutcome
 from bot.services.roster import Roster
@@ -107,7 +108,7 @@ def ask_phones(t: Translator, shift: Shift, name: str, button: AskLead) -> tuple
 
 def outcome_answer(t: Translator, name: str, outcome: LeadOutcome) -> str:
     """The coordinator's answer to naming or removing a lead (plain text: a button answer)."""
-    name = name or t._("(deleted account)")
+    name = isolate(name) if name else t._("(deleted account)")
     match outcome:
         case LeadOutcome.NAMED:
             return t._("{name} is now a lead of this shift. We've told them.").format(name=name)

@@ -16,6 +16,7 @@ from typing import ClassVar, Literal, Self, TypeVar
 from babel.dates import get_timezone_location
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
+from bot.bidi import isolate
 from bot.i18n import Translator
 from bot.services import profile
 from bot.services.profile import InvalidName, InvalidZip
@@ -163,7 +164,8 @@ def locale_picker(t: Translator, mode: Mode) -> InlineKeyboardMarkup:
 def name_prompt(t: Translator, mode: Mode, suggestion: str | None) -> tuple[str, InlineKeyboardMarkup | None]:
     if mode == ONBOARDING and suggestion:
         text = t._("What should I call you? Send me your name, or tap the button to use “{name}”.")
-        button = InlineKeyboardButton(t._("Use “{name}”").format(name=suggestion), callback_data=KeepName().pack())
+        label = t._("Use “{name}”").format(name=isolate(suggestion))
+        button = InlineKeyboardButton(label, callback_data=KeepName().pack())
         return text.format(name=esc(suggestion)), InlineKeyboardMarkup([[button]])
     rows = back_row(t, mode)
     return t._("What should I call you? Send me your name."), InlineKeyboardMarkup(rows) if rows else None

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, filters
 
+from bot.bidi import isolate
 from bot.i18n import Translator
 from bot.services.authz import Actor
 from bot.services.invites import RevokeOutcome, open_invites, revoke_invite
@@ -219,7 +220,7 @@ async def remove(update: Update, context: BotContext, button: Remove) -> None:
         await query.answer(t._("This button no longer works. Please send /team."), show_alert=True)
         return
     person = await people.get(runtime.database, person_id)
-    await query.answer(t._("Removed: {name}").format(name=person.name if person else ""))
+    await query.answer(t._("Removed: {name}").format(name=isolate(person.name) if person else ""))
     await _show(update, context, actor, org)
     if person is not None:
         await _tell_removed(context, person, org, result.role or "coordinator")

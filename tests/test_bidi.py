@@ -4,6 +4,8 @@ them, and an English roster line with Urdu names stays left to right."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,19 +15,21 @@ from bidi import get_base_level, get_display
 from bot import bidi
 from bot.clock import ManualClock
 from bot.i18n import Translator
+from bot.services.shift_admin import cancel_shift
 from bot.services.signups import sign_up
-from bot.store import roles
+from bot.store import orgs, roles
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
-from tests.emulator.formatting import strip_bidi
+from tests.emulator.formatting import BIDI_CONTROLS, strip_bidi
 from tests.emulator.models import BotMessage
-from tests.factories import make_org, make_shift, make_volunteer
+from tests.factories import coordinator_of, make_org, make_shift, make_volunteer
 from tests.flows import tr
 
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)  # Monday 10:00 in Los Angeles
 SHIFT_AT = datetime(2026, 12, 12, 18, 0, tzinfo=UTC)  # Saturday 10:00 there, three hours long
 TITLE = "Saturday canvass in Koreatown"
 LA = ZoneInfo("America/Los_Angeles")
+DESCRIPTION = "Meet at the plaza at 9:45.\nBring water, and your phone charged!"
 UR = Translator("ur", LA)
 
 
@@ -75,6 +79,8 @@ def time_range(t: Translator, start: datetime, end: datetime) -> str:
 def test_people_text_is_isolated_and_lines_start_in_the_readers_direction() -> None:
     assert bidi.isolate("Bob") == "\u2068Bob\u2069"
     assert bidi.isolate("") == ""
+    # A line break ends an isolate: each line of a description or broadcast gets its own.
+    assert bidi.isolate("Hi!\n\nBye.") == "\u2068Hi!\u2069\n\n\u2068Bye.\u2069"
     assert bidi.start_lines("a\n\nb", rtl=True) == "\u200fa\n\n\u200fb"
     assert bidi.start_lines("\u200fa", rtl=True) == "\u200fa"  # not twice
     # An LTR reader's lines get a mark only where right-to-left letters could turn them.
@@ -107,7 +113,8 @@ def test_a_future_rtl_locale_is_rtl_by_cldr() -> None:
 async def _urdu_volunteer_on_a_shift(emulator: BotAPIEmulator, bot: RunningBot) -> tuple[int, BotMessage]:
     org = await make_org(bot.db, name="KAYA Network")
     shift_id = await make_shift(
-        bot.db, org, title=TITLE, kind="canvass", starts=SHIFT_AT, hours=3, place_name="Koreatown Plaza"
+        bot.db, org, title=TITLE, kind="canvass", starts=SHIFT_AT, hours=3, place_name="Koreatown Plaza",
+        description=DESCRIPTION,
     )
     await make_volunteer(bot.db, 4101, first_name="عائشہ", locale="ur", language_code="ur", languages=("ur",))
     aisha = emulator.user(4101, "عائشہ", language_code="ur")
@@ -125,6 +132,8 @@ async def test_urdu_card_and_confirmation_read_in_order(emulator: BotAPIEmulator
     assert TITLE in shown(line_with(card, TITLE))
     end = SHIFT_AT + timedelta(hours=3)
     assert time_range(UR, SHIFT_AT, end) in shown(line_with(card, "🗓"))
+    for line in DESCRIPTION.split("\n"):  # each line of it whole, its full stop or "!" at its end
+        assert line in shown(line_with(card, line))
     places = UR.ngettext("{count} place left", "{count} places left", 10).format(count=UR.number(10))
     assert shown_rtl(places) in shown(line_with(card, "👥"))
 
@@ -215,3 +224,63 @@ async def test_an_urdu_roster_reads_right_to_left(emulator: BotAPIEmulator, bot:
     assert "Maria Lopez" in shown(line_with(roster, "Maria Lopez"))
     assert TITLE in shown(line_with(roster, TITLE))
     assert time_range(UR, SHIFT_AT, SHIFT_AT + timedelta(hours=3)) in shown(line_with(roster, "🗓"))
+
+
+# --- what must carry no marks: files, button data -----------------------------------------------------
+
+
+async def test_files_and_button_data_carry_no_marks(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    """The calendar file and the roster CSV keep people's text as they wrote it: the marks are for
+    messages only. Button data stays the codec's."""
+    _, card = await _urdu_volunteer_on_a_shift(emulator, bot)
+    assert all(not (set(data or "") & BIDI_CONTROLS) for row in card.buttons for _, data in row)
+    aisha = emulator.user(4101, "عائشہ", language_code="ur")
+    await aisha.press("✅ " + tr("ur", "Sign up"))
+    got = [await aisha.next_reply(), await aisha.next_reply()]
+    ics = next(m for m in got if m.document is not None).document
+    assert ics is not None and TITLE.encode() in ics.data
+    assert not set(ics.data.decode("utf-8")) & BIDI_CONTROLS
+
+    coordinator = await make_volunteer(bot.db, 4500, first_name="کوکو", locale="ur", language_code="ur")
+    org = await orgs.get_by_slug(bot.db, "kaya")
+    assert org is not None
+    async with bot.db.transaction() as tx:
+        await roles.grant(tx, coordinator.id, org.id, "coordinator", None, 0)
+    coco = emulator.user(4500, "کوکو", language_code="ur")
+    await coco.send("/export")
+    await coco.next_reply()
+    await coco.press("📋 " + tr("ur", "A shift's roster"))
+    listing = await coco.next_reply()
+    await coco.press(listing.labels[0])
+    sent = await coco.next_reply()
+    assert sent.document is not None
+    text = sent.document.data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][0] == "عائشہ"  # the name as stored, nothing around it
+    assert not set(text) & BIDI_CONTROLS
+    assert_reads_rtl(sent)  # its caption is an Urdu message like any other
+
+
+async def test_an_urdu_cancellation_keeps_the_reason_and_command_in_place(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    org = await make_org(bot.db, name="KAYA Network")
+    shift_id = await make_shift(bot.db, org, title=TITLE, kind="canvass", starts=SHIFT_AT, hours=3)
+    person = await make_volunteer(bot.db, 4601, first_name="Bilal", locale="ur", language_code="ur")
+    bilal = emulator.user(4601, "Bilal", language_code="ur")
+    await sign_up(bot.db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
+    coordinator = await make_volunteer(bot.db, 4602, first_name="Coco")
+    async with bot.db.transaction() as tx:
+        await roles.grant(tx, coordinator.id, org.id, "coordinator", None, 0)
+    reason = "Rain <and> wind: stay safe!"
+    await cancel_shift(
+        bot.db, actor=coordinator_of(org.id, coordinator.id), shift_id=shift_id, reason=reason,
+        now=bot.runtime.now_ts(),
+    )
+    await bot.dispatch()
+    notice = await bilal.next_reply()
+    assert_reads_rtl(notice)
+    assert reason in shown(line_with(notice, reason))  # HTML in it escaped, the sentence whole
+    assert "/shifts" in shown(line_with(notice, "/shifts"))
+    end = SHIFT_AT + timedelta(hours=3)
+    assert time_range(UR, SHIFT_AT, end) in shown(line_with(notice, TITLE))

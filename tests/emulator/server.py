@@ -105,7 +105,9 @@ class _Stored:
             text=None if self.text is None else strip_bidi(self.text),
             html=None if self.html is None else strip_bidi(self.html),
             parse_mode=self.parse_mode,
-            buttons=[list(row) for row in markup.buttons] if markup and markup.kind == "inline" else [],
+            buttons=[[(strip_bidi(label), data) for label, data in row] for row in markup.buttons]
+            if markup and markup.kind == "inline"
+            else [],
             reply_keyboard=[list(r) for r in markup.keyboard] if markup and markup.kind == "reply" else None,
             remove_keyboard=bool(markup and markup.kind == "remove"),
             force_reply=bool(markup and markup.kind == "force_reply"),

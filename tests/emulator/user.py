@@ -6,7 +6,7 @@ import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
-from .formatting import utf16_len
+from .formatting import strip_bidi, utf16_len
 from .models import BotMessage, CallbackAnswer
 
 if TYPE_CHECKING:
@@ -166,7 +166,8 @@ class TestUser:
 
     def queue_press(self, label: str, *, message: BotMessage | None = None) -> asyncio.Future[CallbackAnswer]:
         """Press the button without waiting: presses queued together reach the bot in one getUpdates
-        batch (a double tap). Await the result for the answer."""
+        batch (a double tap). Await the result for the answer. Labels compare without bidi controls."""
+        label = strip_bidi(label)
         if message is not None:
             target = self._current(message)
         else:
@@ -316,7 +317,7 @@ class TestUser:
     def _raw_button(message: BotMessage, label: str) -> dict[str, Any]:
         for row in message.raw.get("reply_markup", {}).get("inline_keyboard", []):
             for button in row:
-                if button.get("text") == label:
+                if strip_bidi(button.get("text", "")) == label:
                     return dict(button)
         raise AssertionError(f"no inline button {label!r} on {message!r}")
 
