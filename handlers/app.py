@@ -39,6 +39,7 @@ from handlers import (
     reminder_replies,
     rising,
     roster,
+    roster_times,
     shift_upload,
     shifts,
     staff_consent,
@@ -119,6 +120,7 @@ def register_handlers(app: Application) -> None:
     export.register(app)
     manage.register(app)
     roster.register(app)
+    roster_times.register(app)  # correcting check-in times, a one-question flow on the engine
     leads.register(app)  # naming shift leads from the roster, and their notices
     stats.register(app)
     rising.register(app)  # rising volunteers under /stats, made shift leads in a tap

@@ -158,7 +158,7 @@ async def check(update: Update, context: BotContext, button: views.RosterCheck) 
     except checkins.NotAllowed:
         await query.answer(t._("Sorry, only the organization's coordinators can do that."), show_alert=True)
         return
-    line = await _line_of(context, shift, button.signup)
+    line = await line_of(context, shift, button.signup)
     answer = None
     if line is not None:
         name = line.name or t._("(deleted account)")
@@ -179,7 +179,7 @@ async def check(update: Update, context: BotContext, button: views.RosterCheck) 
     ))
 
 
-async def _line_of(context: BotContext, shift: Shift, signup_id: int) -> RosterLine | None:
+async def line_of(context: BotContext, shift: Shift, signup_id: int) -> RosterLine | None:
     """The roster's line for one signup of this shift (None: not on it)."""
     lines = await roster_service.lines(context.runtime.database, shift.id)
     return next((line for line in lines if line.signup_id == signup_id and line.status != "waitlisted"), None)

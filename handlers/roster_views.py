@@ -19,6 +19,8 @@ from bot.clock import from_ts
 from bot.i18n import Translator
 from bot.services.checkins import CheckInResult, CheckOutResult, Outcome, OutOutcome
 from bot.services.roster import Roster
+from bot.services.typed_dates import time_examples
+from bot.store.checkins import Checkin, Correction
 from bot.store.leads import Lead
 from bot.store.shifts import Shift
 from bot.store.signups import RosterLine
@@ -72,6 +74,27 @@ class RosterCheck(Button, prefix="rc"):
 
 
 @dataclass(frozen=True)
+class RosterTimes(Button, prefix="rt:v"):
+    """A coordinator's view of one person's check-in and check-out times, to correct them."""
+
+    shift: int
+    signup: int
+    page: int
+    came_from: From = ""
+
+
+@dataclass(frozen=True)
+class AskTime(Button, prefix="rt:a"):
+    """Correct the check-in ("i") or check-out ("o") time: asks for it, typed."""
+
+    shift: int
+    signup: int
+    field: Literal["i", "o"]
+    page: int
+    came_from: From = ""
+
+
+@dataclass(frozen=True)
 class LeadsPage(Button, prefix="ld:v"):
     """A coordinator's list of who leads the shift, to name or remove leads (handlers/leads.py)."""
 
@@ -119,6 +142,8 @@ def _line(t: Translator, number: int, line: RosterLine, lead: Lead | None = None
         parts.append("⭐ " + t._("shift lead"))
     if line.checked_out:
         parts.append("🚪 " + t._("checked out"))
+    if line.corrected:
+        parts.append("✏️ " + t._("times corrected"))
     if line.status == "attended":
         parts.append("✅ " + t._("attended"))
     elif line.status == "no_show":
@@ -172,8 +197,10 @@ def roster_page(
         if roster.marking_open:
             attended = Mark(shift.id, line.signup_id, "a", page, came_from).pack()
             no_show = Mark(shift.id, line.signup_id, "n", page, came_from).pack()
+            times = RosterTimes(shift.id, line.signup_id, page, came_from).pack()
             row += [InlineKeyboardButton(f"✅ {index}", callback_data=attended),
-                    InlineKeyboardButton(f"✖ {index}", callback_data=no_show)]
+                    InlineKeyboardButton(f"✖ {index}", callback_data=no_show),
+                    InlineKeyboardButton(f"🕒 {index}", callback_data=times)]
         buttons += row
         if row:
             person_rows.append(row)
@@ -181,10 +208,10 @@ def roster_page(
     if roster.checkin_open and any(b.text.startswith(("📍", "🚪")) for b in buttons):
         legend.append(t._("Check people in at the door: 📍 check in, 🚪 check out."))
     if roster.marking_open and buttons:
-        legend.append(t._("Mark who came: ✅ attended, ✖ no-show."))
+        legend.append(t._("Mark who came: ✅ attended, ✖ no-show; 🕒 correct their check-in times."))
     if legend:
         text += ["", *legend]
-    rows = person_rows if roster.checkin_open else grid(buttons, 4)
+    rows = person_rows if roster.checkin_open else grid(buttons, 3)  # ✅ ✖ 🕒: one person a row
     rows += pager(t, page, page + 1 < pages, lambda n: RosterPage(shift.id, n, came_from).pack())
     if shift.status != "cancelled":
         rows.append([qr_button(t, shift.id)])
@@ -242,3 +269,81 @@ def checked_out_answer(t: Translator, name: str, result: CheckOutResult) -> str:
         case OutOutcome.ALREADY:
             return t._("{name} is already checked out.").format(name=name)
     return t._("{name} is not checked in.").format(name=name)
+
+
+# --- correcting check-in times ------------------------------------------------------------------------------
+
+CORRECTIONS_SHOWN = 5  # the latest; the check-ins export has them all
+
+
+def _clock(st: Translator, ts: int | None) -> str:
+    return st.time(from_ts(ts)) if ts is not None else "—"
+
+
+def times_page(
+    t: Translator, shift: Shift, line: RosterLine, checkin: Checkin | None, corrections: list[Correction],
+    page: int, came_from: From, note: str | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One person's check-in and check-out times on the shift's clock, the hours, the corrections made,
+    and a button for each time to correct."""
+    st = Translator(locale=t.locale, tz=ZoneInfo(shift.timezone))
+    name = views.esc(line.name) or "<i>" + views.esc(t._("(deleted account)")) + "</i>"
+    text = [note, ""] if note else []
+    text += [
+        f"🕒 <b>{name}</b> · {views.esc(shift.title)}",
+        "🗓 " + views.esc(views.when(st, shift)),
+        "",
+        t._("Checked in: {time}").format(time=views.esc(_clock(st, checkin.checked_in_at if checkin else None))),
+        t._("Checked out: {time}").format(time=views.esc(_clock(st, checkin.checked_out_at if checkin else None))),
+    ]
+    if checkin is not None and checkin.hours is not None:
+        text.append(t._("Hours: {hours}").format(hours=t.number(checkin.hours)))
+    if corrections:
+        text += ["", "✏️ <b>" + t._("Corrections") + "</b>"]
+        for c in corrections[-CORRECTIONS_SHOWN:]:
+            what = t._("check-in") if c.field == "in" else t._("check-out")
+            text.append(t._("{when}, {who}: {what} {old} → {new}").format(
+                when=views.esc(st.datetime(from_ts(c.created_at))),
+                who=views.esc(c.by_name or t._("(deleted account)")), what=what,
+                old=views.esc(_clock(st, c.old_at)), new=views.esc(_clock(st, c.new_at)),
+            ))
+    text += ["", t._("Which time do you want to correct?")]
+    rows = [
+        [InlineKeyboardButton("🕒 " + t._("Check-in time"),
+                              callback_data=AskTime(shift.id, line.signup_id, "i", page, came_from).pack()),
+         InlineKeyboardButton("🕒 " + t._("Check-out time"),
+                              callback_data=AskTime(shift.id, line.signup_id, "o", page, came_from).pack())],
+        [InlineKeyboardButton("◀ " + t._("Back"), callback_data=RosterPage(shift.id, page, came_from).pack())],
+    ]
+    return "\n".join(text), InlineKeyboardMarkup(rows)
+
+
+def time_question(
+    t: Translator, shift: Shift, line: RosterLine, checkin: Checkin | None, field: str, page: int,
+    came_from: From, problem: str | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Asks for the corrected time, typed, with an example the parser reads back."""
+    st = Translator(locale=t.locale, tz=ZoneInfo(shift.timezone))
+    name = views.esc(line.name) or views.esc(t._("(deleted account)"))
+    example = views.esc(time_examples(st)[0])
+    lines = [f"🕒 <b>{name}</b> · {views.esc(shift.title)}", ""]
+    if problem:
+        lines += ["⚠️ " + problem, ""]
+    if field == "in":
+        lines.append(t._("Type the time {name} arrived, for example <i>{example}</i>.").format(
+            name=name, example=example))
+        now = checkin.checked_in_at if checkin else None
+    else:
+        lines.append(t._("Type the time {name} left, for example <i>{example}</i>.").format(
+            name=name, example=example))
+        now = checkin.checked_out_at if checkin else None
+    lines.append(t._("Now: {value}").format(value=views.esc(_clock(st, now))))
+    back = RosterTimes(shift.id, line.signup_id, page, came_from).pack()
+    return "\n".join(lines), InlineKeyboardMarkup([[InlineKeyboardButton("◀ " + t._("Back"), callback_data=back)]])
+
+
+def corrected_note(t: Translator, field: str, hours: float | None) -> str:
+    done = t._("Check-in time corrected.") if field == "in" else t._("Check-out time corrected.")
+    if hours is None:
+        return "✅ " + done
+    return "✅ " + done + " " + t._("Hours: {hours}").format(hours=t.number(hours))

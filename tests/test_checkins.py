@@ -14,6 +14,7 @@ from bot.services import checkins, roster
 from bot.services.authz import Actor
 from bot.services.checkins import Outcome, OutOutcome, hours_between
 from bot.services.followups import mark_no_shows
+from bot.services.invalid import Invalid
 from bot.services.signups import sign_up
 from bot.store import checkins as checkin_store
 from bot.store import shifts, signups
@@ -143,13 +144,75 @@ async def test_only_the_organizations_coordinators_check_others_in_and_correct_t
     done = await checkins.check_in(db, person_id=person_id, shift_id=shift_id, method="coordinator", now=S,
                                    by=coordinator_of(org.id, coord.id))
     assert done.outcome is Outcome.CHECKED_IN
-    hours = await checkins.correct(db, actor=coordinator_of(org.id, coord.id), signup_id=signup_id,
-                                   checked_in_at=S + 15 * 60, checked_out_at=S + 75 * 60, now=S + 5 * HOUR)
-    assert hours == 1.0
+    actor = coordinator_of(org.id, coord.id)
+    await checkins.correct_time(db, actor=actor, shift_id=shift_id, signup_id=signup_id, field="in",
+                                at=S + 15 * 60, now=S + 5 * HOUR)
+    out = await checkins.correct_time(db, actor=actor, shift_id=shift_id, signup_id=signup_id, field="out",
+                                      at=S + 75 * 60, now=S + 5 * HOUR)
+    assert out.hours == 1.0 and out.old_at is None
     log = await checkin_store.events(db, signup_id)
-    assert [(e["event"], e["by_person"]) for e in log] == [("in", coord.id), ("correct", coord.id)]
+    assert [(e["event"], e["by_person"]) for e in log] == [("in", coord.id), ("correct", coord.id), ("out", coord.id)]
+    assert [(c.field, c.old_at, c.new_at, c.by_person) for c in await checkin_store.corrections(db, signup_id)] == [
+        ("in", S, S + 15 * 60, coord.id), ("out", None, S + 75 * 60, coord.id)
+    ]
+    with pytest.raises(checkins.NotAllowed):  # a lead (or anyone not coordinating the org) corrects nothing
+        await checkins.correct_time(db, actor=coordinator_of(other.id), shift_id=shift_id, signup_id=signup_id,
+                                    field="in", at=S, now=S + 5 * HOUR)
     with pytest.raises(checkins.NotAllowed):
         await checkins.token_for(db, actor=coordinator_of(other.id), shift_id=shift_id, now=S)
+
+
+@pytest.mark.parametrize(
+    ("field", "at", "problem"),
+    [
+        ("in", S - HOUR, "Type a time from {opens} to {ends}: from when check-in opens to the end of the shift."),
+        ("out", S + 3 * HOUR, "Type a time from {opens} to {ends}: from when check-in opens to the end of the shift."),
+        ("out", S + 10 * 60, "Check-out can't be before check-in ({when})."),
+        ("in", S + 90 * 60, "Check-in can't be after check-out ({when})."),
+        ("out", S + 100 * 60, "That time hasn't come yet. Type when it happened."),
+    ],
+)
+async def test_a_correction_out_of_bounds_or_out_of_order_is_refused(
+    db: Database, field: str, at: int, problem: str
+) -> None:
+    org = await make_org(db)
+    shift_id = await make_shift(db, org, starts=START)  # two hours; check-in opens 30 minutes before
+    _, signup_id = await on_shift(db, shift_id, 5411)
+    actor = coordinator_of(org.id, (await make_volunteer(db, 5412)).id)
+    await checkins.correct_time(db, actor=actor, shift_id=shift_id, signup_id=signup_id, field="in", at=S + 20 * 60,
+                                now=S + 20 * 60)
+    if field == "in":
+        await checkins.correct_time(db, actor=actor, shift_id=shift_id, signup_id=signup_id, field="out",
+                                    at=S + 80 * 60, now=S + 80 * 60)
+    before = await checkin_store.get(db, signup_id)
+    with pytest.raises(Invalid) as refused:
+        await checkins.correct_time(db, actor=actor, shift_id=shift_id, signup_id=signup_id, field=field, at=at,
+                                    now=S + 95 * 60)
+    assert refused.value.message == problem
+    assert await checkin_store.get(db, signup_id) == before
+
+
+async def test_a_correction_for_someone_not_checked_in_checks_them_in_and_a_no_show_attended(db: Database) -> None:
+    org = await make_org(db)
+    shift_id = await make_shift(db, org, starts=START)
+    _, signup_id = await on_shift(db, shift_id, 5421)
+    actor = coordinator_of(org.id, (await make_volunteer(db, 5422)).id)
+    with pytest.raises(Invalid):  # no check-in to check out of
+        await checkins.correct_time(db, actor=actor, shift_id=shift_id, signup_id=signup_id, field="out",
+                                    at=S + HOUR, now=S + 3 * HOUR)
+    async with db.transaction() as tx:
+        await signups.set_status(tx, signup_id, "no_show", S + 3 * HOUR)
+    await checkins.correct_time(db, actor=actor, shift_id=shift_id, signup_id=signup_id, field="in", at=S - 10 * 60,
+                                now=S + 3 * HOUR)
+    out = await checkins.correct_time(db, actor=actor, shift_id=shift_id, signup_id=signup_id, field="out",
+                                      at=S + HOUR, now=S + 3 * HOUR)
+    assert out.hours == round(70 / 60, 2)
+    signup = await signups.get(db, signup_id)
+    assert signup is not None and signup.status == "attended"
+    other_shift = await make_shift(db, org, title="Other", starts=START)
+    with pytest.raises(checkins.NotOnShift):  # forged: a signup of another shift
+        await checkins.correct_time(db, actor=actor, shift_id=other_shift, signup_id=signup_id, field="in",
+                                    at=S, now=S + 3 * HOUR)
 
 
 async def test_a_replaced_code_stops_working(db: Database) -> None:

@@ -12,6 +12,7 @@ from bot.clock import ManualClock, to_ts
 from bot.i18n import Translator
 from bot.services import authz, checkins
 from bot.services.authz import Actor
+from bot.services.invalid import Invalid
 from bot.services.signups import sign_up
 from bot.store import checkins as checkin_store
 from bot.store import roles, signups
@@ -117,14 +118,15 @@ async def test_check_in_at_the_start_only_and_hours_from_the_start(
     await lan.next_reply()
     signup = await signups.find(db, shift_id, person.id)
     assert signup is not None
-    # Corrected to before the start by hand: still counted from the start (the window opens there).
-    hours = await checkins.correct(
-        db, actor=await _actor(bot, 4612, org.id), signup_id=signup.id, checked_in_at=to_ts(SHIFT_AT) - 1800,
-        checked_out_at=to_ts(SHIFT_AT) + 3600, now=to_ts(SHIFT_AT) + 3600,
-    )
-    assert hours == 1.0
+    # Corrected to before the start by hand: refused, the window opens at the start.
+    with pytest.raises(Invalid):
+        await checkins.correct_time(db, actor=await _actor(bot, 4612, org.id), shift_id=shift_id,
+                                    signup_id=signup.id, field="in", at=to_ts(SHIFT_AT) - 60, now=to_ts(SHIFT_AT))
+    clock.set(SHIFT_AT + timedelta(hours=1))
+    await lan.send("/checkin")
+    await lan.next_reply()
     checkin = await checkin_store.get(db, signup.id)
-    assert checkin is not None and checkin.hours == 1.0
+    assert checkin is not None and checkin.checked_in_at == to_ts(SHIFT_AT)
 
 
 async def test_the_csv_sets_the_window_and_reports_a_bad_one(

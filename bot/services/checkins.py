@@ -17,11 +17,17 @@ import enum
 import math
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.clock import from_ts, to_ts
 from bot.db import Database, Transaction
+from bot.i18n import N_
 from bot.services import leads
 from bot.services.authz import Actor
 from bot.services.hours import celebrate
+from bot.services.invalid import Invalid, TimeOfDay
+from bot.services.posting import local_moment
 from bot.store import checkins as store
 from bot.store import shifts as shift_store
 from bot.store import signups as signup_store
@@ -244,25 +250,109 @@ async def close_ended(db: Database, now: int) -> int:
     return len(left)
 
 
-async def correct(
-    db: Database, *, actor: Actor, signup_id: int, checked_in_at: int, checked_out_at: int, now: int
-) -> float:
-    """A coordinator sets the arrival and departure times by hand; logged with who did it. Returns the hours."""
-    if checked_out_at < checked_in_at:
-        raise ValueError("check-out before check-in")
+FIELDS = ("in", "out")  # what a correction changes: the check-in or the check-out time
+CORRECTABLE = ("confirmed", "attended", "no_show")
+
+
+class NotOnShift(LookupError):
+    """No such signup on this shift (stale or forged data)."""
+
+
+@dataclass(frozen=True)
+class Corrected:
+    field: str
+    old_at: int | None  # None: there was none
+    new_at: int
+    hours: float | None  # the hours now; None while not checked out
+
+
+def moment_of(shift: Shift, wall: time) -> int:
+    """The moment a typed time of day means at this shift, in its zone: on the day that puts it inside the
+    check-in window (a shift past midnight spans two days), else on the start's day."""
+    tz = ZoneInfo(shift.timezone)
+    opens = to_ts(shift.starts_at) - shift.checkin_opens_minutes * 60
+    ends = to_ts(shift.ends_at)
+    first = from_ts(opens).astimezone(tz).date()
+    days = (shift.ends_at.astimezone(tz).date() - first).days + 1
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        at = to_ts(datetime.combine(day, wall, tzinfo=tz))
+        if opens <= at <= ends:
+            return to_ts(local_moment(day, wall, tz))  # refuses a time the clocks skip that day
+    return to_ts(local_moment(shift.starts_at.astimezone(tz).date(), wall, tz))
+
+
+async def correct_time(
+    db: Database, *, actor: Actor, shift_id: int, signup_id: int, field: str, at: int, now: int
+) -> Corrected:
+    """A coordinator of the shift's organization sets someone's check-in or check-out time by hand (not a
+    shift lead: hours are the organization's record). The time must lie in the check-in window (from its
+    opening to the shift's end) and not in the future, check-out not before check-in; else Invalid. The
+    hours follow, and the correction is logged with the old and new values, who made it and when."""
+    if field not in FIELDS:
+        raise ValueError(field)
     async with db.transaction() as tx:
+        shift = await shift_store.get(tx, shift_id)
+        if shift is None or not actor.can_coordinate(shift.org_id):
+            raise NotAllowed(shift_id)
         signup = await signup_store.get(tx, signup_id)
-        shift = await shift_store.get(tx, signup.shift_id) if signup else None
-        if signup is None or shift is None or not await may_check_in_others(tx, actor, shift):
-            raise NotAllowed(signup_id)
-        opens_at, _starts, ends_at = await store.window_of(tx, shift.id)
-        hours = hours_between(checked_in_at, checked_out_at, opens_at, ends_at)
-        await store.add(tx, signup_id, checked_in_at, "coordinator", None, None)  # no-op when checked in already
-        await store.set_times(tx, signup_id, checked_in_at, checked_out_at, hours)
-        await signup_store.set_status(tx, signup_id, "attended", now)
-        await store.log(tx, signup_id, "correct", checked_in_at, "coordinator", actor.person_id, None, None, now)
+        if shift.status == "cancelled" or signup is None or signup.shift_id != shift_id or (
+            signup.status not in CORRECTABLE
+        ):
+            raise NotOnShift(signup_id)
+        opens_at, _starts, ends_at = await store.window_of(tx, shift_id)
+        if not opens_at <= at <= ends_at:
+            raise Invalid(
+                N_("Type a time from {opens} to {ends}: from when check-in opens to the end of the shift."),
+                "time", opens=TimeOfDay(opens_at), ends=TimeOfDay(ends_at),
+            )
+        if at > now:
+            raise Invalid(N_("That time hasn't come yet. Type when it happened."), "time")
+        checkin = await store.get(tx, signup_id)
+        out_at: int | None
+        if field == "out":
+            if checkin is None:
+                raise Invalid(N_("They aren't checked in: correct the check-in time first."), "time")
+            if at < checkin.checked_in_at:
+                raise Invalid(N_("Check-out can't be before check-in ({when})."), "time",
+                              when=TimeOfDay(checkin.checked_in_at))
+            old_at, in_at, out_at = checkin.checked_out_at, checkin.checked_in_at, at
+        else:
+            if checkin is not None and checkin.checked_out_at is not None and at > checkin.checked_out_at:
+                raise Invalid(N_("Check-in can't be after check-out ({when})."), "time",
+                              when=TimeOfDay(checkin.checked_out_at))
+            old_at = checkin.checked_in_at if checkin else None
+            in_at, out_at = at, checkin.checked_out_at if checkin else None
+        old_hours = checkin.hours if checkin else None
+        hours = hours_between(in_at, out_at, opens_at, ends_at) if out_at is not None else None
+        if old_at == at:
+            return Corrected(field, old_at, at, old_hours)
+        if checkin is None:
+            await store.add(tx, signup_id, at, "coordinator", None, None)
+        else:
+            await store.set_times(tx, signup_id, in_at, out_at, hours)
+        # The log's row: a new check-in or check-out made by hand, or a time changed.
+        correction = await store.record_correction(
+            tx, signup_id, field, (old_at, old_hours), (at, hours), actor.person_id, now
+        )
+        event = field if old_at is None else "correct"
+        await store.log(tx, signup_id, event, at, "coordinator", actor.person_id, None, None, now, correction)
+        if signup.status != "attended":  # they came after all
+            await signup_store.set_status(tx, signup_id, "attended", now)
         await celebrate(tx, signup.person_id, now)
-    return hours
+    return Corrected(field, old_at, at, hours)
+
+
+async def times_of(
+    db: Database, *, actor: Actor, shift: Shift, signup_id: int
+) -> tuple[Checkin | None, list[store.Correction]]:
+    """One person's check-in at the shift and its corrections, for a coordinator of its organization."""
+    if not actor.can_coordinate(shift.org_id):
+        raise NotAllowed(shift.id)
+    signup = await signup_store.get(db, signup_id)
+    if signup is None or signup.shift_id != shift.id or signup.status not in CORRECTABLE:
+        raise NotOnShift(signup_id)
+    return await store.get(db, signup_id), await store.corrections(db, signup_id)
 
 
 async def record_attendance(tx: Transaction, signup_id: int, shift_id: int, by_person: int, now: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from bot.clock import from_ts
 from bot.i18n import Translator
 
 
@@ -21,6 +22,16 @@ class Shown(ABC):
 
     @abstractmethod
     def shown_to(self, t: Translator) -> str: ...
+
+
+class TimeOfDay(Shown):
+    """A moment (UTC seconds) shown as the reader's time of day, in their translator's zone."""
+
+    def __init__(self, ts: int) -> None:
+        self.ts = ts
+
+    def shown_to(self, t: Translator) -> str:
+        return t.time(from_ts(self.ts))
 
 
 class Invalid(ValueError):

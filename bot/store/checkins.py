@@ -76,7 +76,9 @@ async def remove(tx: Transaction, signup_id: int) -> bool:
     return await tx.execute_rowcount("DELETE FROM checkin WHERE signup_id = ?", (signup_id,)) > 0
 
 
-async def set_times(tx: Transaction, signup_id: int, checked_in_at: int, checked_out_at: int, hours: float) -> None:
+async def set_times(
+    tx: Transaction, signup_id: int, checked_in_at: int, checked_out_at: int | None, hours: float | None
+) -> None:
     await tx.execute(
         "UPDATE checkin SET checked_in_at = ?, checked_out_at = ?, hours = ? WHERE signup_id = ?",
         (checked_in_at, checked_out_at, hours, signup_id),
@@ -93,12 +95,58 @@ async def log(
     latitude: float | None,
     longitude: float | None,
     now: int,
+    correction_id: int | None = None,
 ) -> None:
     await tx.execute(
-        "INSERT INTO checkin_event (signup_id, event, at, method, by_person, latitude, longitude, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (signup_id, event, at, method, by_person, latitude, longitude, now),
+        "INSERT INTO checkin_event (signup_id, event, at, method, by_person, latitude, longitude, created_at,"
+        " correction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (signup_id, event, at, method, by_person, latitude, longitude, now, correction_id),
     )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One coordinator's correction of a check-in ("in") or check-out ("out") time."""
+
+    field: str
+    old_at: int | None
+    new_at: int
+    old_hours: float | None
+    new_hours: float | None
+    by_person: int | None
+    by_name: str | None  # None: their account is gone
+    created_at: int
+
+
+async def record_correction(
+    tx: Transaction,
+    signup_id: int,
+    field: str,
+    old: tuple[int | None, float | None],
+    new: tuple[int, float | None],
+    by_person: int,
+    now: int,
+) -> int:
+    """Logs a correction: the time and hours before (`old`) and after (`new`); returns its id."""
+    return await tx.execute(
+        "INSERT INTO checkin_correction (signup_id, field, old_at, new_at, old_hours, new_hours, by_person,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (signup_id, field, old[0], new[0], old[1], new[1], by_person, now),
+    )
+
+
+async def corrections(db: Database | Transaction, signup_id: int) -> list[Correction]:
+    """A signup's corrections, oldest first, with the name of who made each."""
+    rows = await db.fetchall(
+        """
+        SELECT k.field, k.old_at, k.new_at, k.old_hours, k.new_hours, k.by_person, k.created_at,
+               COALESCE(p.display_name, p.first_name, p.username) AS by_name
+        FROM checkin_correction k LEFT JOIN person p ON p.id = k.by_person
+        WHERE k.signup_id = ? ORDER BY k.id
+        """,
+        (signup_id,),
+    )
+    return [Correction(**{f.name: row[f.name] for f in fields(Correction)}) for row in rows]
 
 
 async def events(db: Database | Transaction, signup_id: int) -> list[sqlite3.Row]:

@@ -261,6 +261,7 @@ class RosterLine:
     languages: tuple[str, ...]
     checked_out: bool = False
     acknowledged: bool = False  # "I'll be there" from a reminder
+    corrected: bool = False  # a coordinator corrected the check-in or check-out time
 
 
 async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
@@ -272,7 +273,8 @@ async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
                g.acknowledged_at IS NOT NULL AS acknowledged,
                EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id) AS checked_in,
                EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id AND c.checked_out_at IS NOT NULL)
-                   AS checked_out
+                   AS checked_out,
+               EXISTS (SELECT 1 FROM checkin_correction k WHERE k.signup_id = g.id) AS corrected
         FROM signup g JOIN person p ON p.id = g.person_id
         WHERE g.shift_id = ? AND g.status IN ('confirmed', 'attended', 'no_show', 'waitlisted')
         ORDER BY g.status = 'waitlisted', g.position, g.joined_at, g.id
@@ -297,6 +299,7 @@ async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
                 status=r["status"], rank=rank, checked_in=bool(r["checked_in"]),
                 languages=tuple(languages[r["person_id"]]), checked_out=bool(r["checked_out"]),
                 acknowledged=bool(r["acknowledged"]),
+                corrected=bool(r["corrected"]),
             )
         )
     return lines
