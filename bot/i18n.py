@@ -10,8 +10,8 @@ import io
 import logging
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from datetime import date as date_
 from datetime import datetime as datetime_
@@ -24,6 +24,7 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.core import get_global
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -43,6 +44,13 @@ _NAME_ZONE = {"America/Indiana/Indianapolis": "America/New_York"}
 # A command in a catalog's text ("/myshifts"), not a closing tag, a URL's path or "and/or".
 _COMMAND = re.compile(r"(?<![\w/<:.@=\"'])/[a-z][a-z0-9_]{1,31}(?![\w/])")
 _OFFSET = re.compile(r"^(GMT|UTC)|^[+\-\u2212]\d")  # what CLDR falls back to when a zone has no short name
+# CLDR keeps names in their mid-sentence form ("español") and capitalises them for menus, but writes a few
+# languages' names capitalised throughout: Vietnamese "Tiếng Việt", which a sentence writes "bằng tiếng Việt".
+# Babel has no contextTransforms data to say so; this is that rule, by language.
+_LOWER_IN_SENTENCE = frozenset({"vi"})
+# Closer than this, a start is counted in hours ("in 2 hours"); farther, named by its day ("tomorrow at 10:00").
+_COUNTED = timedelta(hours=6)
+_QUOTED = re.compile(r"'([^']*)'")  # a literal in a CLDR pattern ("{1} 'at' {0}"); '' is an apostrophe
 
 # The picker's order: the network's languages roughly by how many of its volunteers read them.
 PREFERRED_ORDER = (
@@ -88,12 +96,16 @@ class LocaleMeta:
     `formatting`, the CLDR locale its dates and numbers are written in (Hmong: "en_US"); `name`, the
     language's own name for the picker ("Hmoob"); `[languages]`, names of outreach languages in this
     locale where CLDR has none or a poor one (Korean 몽족어 for Hmong, not CLDR's 히몸어); `plural_forms`,
-    the gettext Plural-Forms a new catalog gets when CLDR can't give them (Hmong: "nplurals=1; plural=0;")."""
+    the gettext Plural-Forms a new catalog gets when CLDR can't give them (Hmong: "nplurals=1; plural=0;");
+    `[days]`, the names of days near ("0" today, "1" tomorrow) and `day_at`, how one joins a time ("{1} {0}",
+    CLDR's form), for a language whose formatting locale speaks another language (Hmong in en_US)."""
 
     formatting: str | None = None
     name: str | None = None
     plural_forms: str | None = None
     languages: Mapping[str, str] = field(default_factory=dict)
+    days: Mapping[int, str] = field(default_factory=dict)
+    day_at: str | None = None
 
 
 @cache
@@ -109,6 +121,8 @@ def locale_meta(locale: str) -> LocaleMeta:
         name=data.get("name"),
         plural_forms=data.get("plural_forms"),
         languages={str(code): str(name) for code, name in languages.items()},
+        days={int(offset): str(name) for offset, name in data.get("days", {}).items()},
+        day_at=data.get("day_at"),
     )
 
 
@@ -140,6 +154,27 @@ def language_name(locale: str) -> str:
             name = None
     name = name or locale
     return name[:1].upper() + name[1:]
+
+
+def language_in_sentence(locale: str) -> str:
+    """The language's own name as a sentence of that language writes it ("Continuar en español",
+    "bằng tiếng Việt"), where language_name() gives the menu label ("Español", "Tiếng Việt")."""
+    name = locale_meta(locale).name
+    if not name:
+        try:
+            name = Locale.parse(locale).get_display_name(locale)
+        except (UnknownLocaleError, ValueError):
+            name = None
+    name = name or locale
+    if locale.split("_")[0] in _LOWER_IN_SENTENCE:
+        name = name[:1].lower() + name[1:]
+    return name
+
+
+def _pattern(pattern: str, **parts: str) -> str:
+    """A CLDR combining pattern ("{1} 'at' {0}") filled in: literals unquoted, {0}, {1}… replaced."""
+    text = _QUOTED.sub(lambda m: m.group(1) or "'", pattern)
+    return re.sub(r"\{(\d)\}", lambda m: parts.get("p" + m.group(1), m.group(0)), text)
 
 
 @cache
@@ -244,18 +279,6 @@ class Translator:
         pattern = self.babel.datetime_formats["medium"]
         return pattern.replace("{1}", self.weekday_date(local)).replace("{0}", self.time(local))
 
-    def span(self, start: Moment, end: Moment) -> str:
-        """'Sat, Nov 28, 10:00 AM – 12:00 PM', the end's date only when it is another day. A same-day
-        range is one left-to-right piece for a right-to-left reader: its two times keep their order."""
-        start, end = self.local(start), self.local(end)
-        pattern = self.babel.datetime_formats["medium"]
-        if start.date() != end.date():
-            return f"{self.datetime(start)} – {self.datetime(end)}"
-        if pattern.endswith("{0}"):  # the time comes last: the range takes its place
-            times = self.ltr(f"{self._time(start)} – {self._time(end)}")
-            return pattern.replace("{1}", self.weekday_date(start)).replace("{0}", times)
-        return f"{self.datetime(start)} – {self.time(end)}"
-
     def zone_name(self, zone: str) -> str:
         """The zone's generic name ('Pacific Time', 'Giờ Việt Nam'), as the time-zone picker shows it.
         Named by its IANA key, not a moment: from a moment CLDR falls back to 'GMT+07:00' for zones
@@ -289,6 +312,68 @@ class Translator:
     def delta(self, span: timedelta) -> str:
         """'in 2 hours' style relative time."""
         return babel_dates.format_timedelta(span, add_direction=True, locale=self.babel)
+
+    def starts(self, moment: Moment, now: Moment) -> str:
+        """When something starts, as people say it: 'in 2 hours' when it is close, else its day by name
+        where the language has one ('tomorrow at 10:00 AM', '내일 오후 10:00', 'lúc 10:00 ngày mai'), so the
+        24 h reminder never says 'in 1 day'; 'in 3 days' beyond the named days."""
+        span = moment - now
+        if span < _COUNTED:
+            return self.delta(span)
+        days = (self.local(moment).date() - self.local(now).date()).days
+        meta = locale_meta(self.locale)
+        if self.babel.language != self.locale.split("_")[0]:
+            # CLDR's words here would be the formatting locale's language: only the catalog's own will do.
+            name, combine = meta.days.get(days), meta.day_at
+        else:
+            name = babel_dates.get_relative_name("day", days, locale=self.babel)
+            combine = self.babel.datetime_formats_relative.get("long") or self.babel.datetime_formats["long"]
+        if name is None or combine is None:
+            return self.delta(span)
+        return _pattern(str(combine), p0=self.time(moment), p1=name)
+
+    def listing(self, items: Iterable[str]) -> str:
+        """'A, B, and C' as the reader's language writes a list: 'A、B和C', 'A، B، اور C'."""
+        values = list(items)
+        return format_list(values, locale=self.babel) if values else ""
+
+    @property
+    def language(self) -> str:
+        """The reader's own language named inside one of its sentences ("Continuar en español")."""
+        return language_in_sentence(self.locale)
+
+    def span(self, start: Moment, end: Moment, venue: ZoneInfo | None = None) -> str:
+        """A shift's time as CLDR writes an interval: 'Wed, Dec 9, 2:00 – 4:00 PM PST', the end's date
+        only when it is another day. With `venue`, the zone of a place the reader must go to: there
+        its local time comes first and the reader's own follows in brackets when it reads otherwise."""
+        own = self._span(start, end, dated=True)
+        if venue is None or venue.key == self.tz.key:
+            return own
+        there = replace(self, tz=venue)
+        shown = there._span(start, end, dated=True)
+        if shown == own:
+            return own
+        yours = self._span(start, end, dated=self.local(start).date() != there.local(start).date())
+        return self._("{time_there} (your time: {your_time})").format(time_there=shown, your_time=yours)
+
+    def _span(self, start: Moment, end: Moment, *, dated: bool) -> str:
+        first, last = self.local(start), self.local(end)
+        if first.date() == last.date():
+            # The time pattern's own clock (h or H) picks the interval skeleton, as CLDR's 'j' would.
+            clock = "hm" if re.search(r"[hK]", self.babel.time_formats["short"].pattern) else "Hm"
+            try:
+                times = babel_dates.format_interval(first, last, clock, locale=self.babel)
+            except NotImplementedError:
+                # Babel can't compare flexible day periods (zh_Hant's 下午, B): each end in full instead.
+                fallback = str(self.babel.interval_formats.get(None) or "{0} – {1}")
+                times = _pattern(fallback, p0=self._time(first), p1=self._time(last))
+            times = self.ltr(times)  # one left-to-right piece for a right-to-left reader: the times keep their order
+            pattern = str(self.babel.datetime_formats["medium"])
+            text = _pattern(pattern, p0=times, p1=self.weekday_date(first)) if dated else times
+        else:
+            fallback = str(self.babel.interval_formats.get(None) or "{0} – {1}")
+            text = _pattern(fallback, p0=self.datetime(first), p1=self.datetime(last))
+        return f"{text} {self.zone(first)}"
 
 
 def translator(locale: str, tz: ZoneInfo) -> Translator:

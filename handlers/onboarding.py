@@ -17,7 +17,7 @@ from typing import Literal
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.ext import Application
 
-from bot.i18n import N_, Translator, language_name
+from bot.i18n import N_, Translator
 from bot.services import profile
 from bot.services.people import cleaned
 from bot.store import people
@@ -92,7 +92,7 @@ def consent_view(t: Translator, name: str) -> tuple[str, InlineKeyboardMarkup]:
 
 def language_view(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     """One tap to keep the language Telegram suggested, one more to pick another."""
-    language = language_name(t.locale)
+    language = t.language  # mid-sentence: "Continuar en español"
     text = (
         t._("I'll write to you in {language}.").format(language=language)
         + "\n"

@@ -14,11 +14,10 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from babel.lists import format_list
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.i18n import N_, Translator, language_name
+from bot.i18n import N_, Translator
 from bot.services import profile
 from bot.services.profile import InvalidChoice, Profile
 from bot.store import orgs
@@ -75,7 +74,7 @@ class ToggleReminder(Button, prefix="set:rem"):
 
 def _joined(t: Translator, items: list[str], empty: str) -> str:
     """'A, B and C' as the reader's language writes a list (CLDR), or `empty`."""
-    return format_list(items, locale=t.babel) if items else empty
+    return t.listing(items) or empty
 
 
 def settings_text(t: Translator, prof: Profile, note: str | None = None) -> str:
@@ -92,7 +91,7 @@ def settings_text(t: Translator, prof: Profile, note: str | None = None) -> str:
         "⚙️ <b>" + t._("Your settings") + "</b>",
         "",
         "👤 " + t._("Name: {value}").format(value=esc(person.name)),
-        "🌐 " + t._("Language: {value}").format(value=language_name(t.locale)),
+        "🌐 " + t._("Language: {value}").format(value=t.language),
         "📍 " + t._("Place: {value}").format(value=esc(views.place(t, person.state, person.zip))),
         "🕒 " + t._("Time zone: {value}").format(value=views.zone_label(t, person.timezone or t.tz.key)),
         "📱 " + t._("Phone: {value}").format(value=esc(person.phone or t._("not shared"))),

@@ -75,7 +75,7 @@ async def render_shift_changed(r: Rendering) -> Notice:
     if "kind" in topics:
         changes.append("🏷 " + t._("Kind of shift: {kind}").format(kind=views.esc(kind_name(t, shift.kind))))
     if "languages" in topics:
-        names = ", ".join(outreach_language_name(t, code) for code in shift.languages) or t._("any")
+        names = t.listing(outreach_language_name(t, code) for code in shift.languages) or t._("any")
         changes.append("🗣 " + t._("Languages needed: {languages}").format(languages=views.esc(names)))
     if "description" in topics:
         changes.append("📝 " + t._("The description was updated: open the shift to read it."))
@@ -203,7 +203,7 @@ async def render_reminder(r: Rendering) -> Notice:
     lines = [
         "⏰ "
         + t._("Reminder: <b>{title}</b> starts {when}.").format(
-            title=views.esc(shift.title), when=views.esc(t.delta(shift.starts_at - now))
+            title=views.esc(shift.title), when=views.esc(t.starts(shift.starts_at, now))
         ),
         "",
         "🗓 " + views.esc(views.when(t, shift)),

@@ -164,7 +164,7 @@ def summary(
     """What the file holds, and Publish / Cancel."""
     shifts = sorted(batch.shifts, key=lambda s: s.starts_at)
     first, last = from_ts(shifts[0].starts_at), from_ts(shifts[-1].starts_at)
-    names = ", ".join(orgs[i].name for i in dict.fromkeys(s.org_id for s in shifts) if i in orgs)
+    names = t.listing(orgs[i].name for i in dict.fromkeys(s.org_id for s in shifts) if i in orgs)
     head = t.ngettext(
         "{count} shift from {first} to {last} for {orgs}.", "{count} shifts from {first} to {last} for {orgs}.",
         len(shifts),

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import quote_plus
+from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -62,8 +63,9 @@ def hours_label(t: Translator, minutes: int) -> str:
 
 
 def when(t: Translator, shift: Shift) -> str:
-    """'Sat, Nov 28, 10:00 AM – 12:00 PM PST', the end's date only when it is another day."""
-    return f"{t.span(shift.starts_at, shift.ends_at)} {t.zone(shift.starts_at)}"
+    """'Sat, Nov 28, 10:00 AM – 12:00 PM PST'; for a place in another zone than the reader's, its local
+    time first and theirs in brackets (someone joining online keeps their own clock only)."""
+    return t.span(shift.starts_at, shift.ends_at, None if shift.is_online else ZoneInfo(shift.timezone))
 
 
 def places(t: Translator, shift: Shift) -> str:
@@ -128,7 +130,7 @@ def card(t: Translator, shift: Shift, status_line: str | None = None) -> str:
         url = map_url(shift)
         lines.append("📍 " + esc(place) + (" · " + link(url, t._("Map")) if url else ""))
     if shift.languages:
-        names = ", ".join(outreach_language_name(t, code) for code in shift.languages)
+        names = t.listing(outreach_language_name(t, code) for code in shift.languages)
         lines.append("🗣 " + t._("Languages needed: {languages}").format(languages=esc(names)))
     lines.append("👥 " + esc(places(t, shift)))
     if shift.status == "cancelled":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.i18n import Translator, available_locales, language_name
+from bot.i18n import Translator, available_locales
 from bot.services import profile
 from handlers import checkin, onboarding, staff_consent
 from handlers.commands import commands_for, publish_person_menu
@@ -73,7 +73,7 @@ async def _adopt_locale(context: BotContext, locale: str) -> bool:
 
 def _language_line(t: Translator) -> str:
     return (
-        t._("I'll write to you in {language}.").format(language=language_name(t.locale))
+        t._("I'll write to you in {language}.").format(language=t.language)
         + " "
         + t._("You can change it any time in /settings.")
     )
@@ -119,7 +119,7 @@ async def language_chosen(update: Update, context: BotContext, button: Language)
     refresh_translator(context, person)
     t = context.t
     await query.edit_message_text(
-        t._("Done! I'll write to you in {language}.").format(language=language_name(t.locale))
+        t._("Done! I'll write to you in {language}.").format(language=t.language)
         + "\n\n"
         + t._("Send /help to see what I can do.")
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.i18n import language_name, translations
+from bot.i18n import language_in_sentence, translations
 from bot.vocab import STATE_NAMES
 from tests.emulator.models import BotMessage
 from tests.emulator.user import TestUser
@@ -81,7 +81,7 @@ async def onboard(
     await user.press("✅ " + _("I agree"))
     await replies(user, 2)  # the terms lose their buttons; the language (or name) question comes
     if language_asked:
-        await user.press(_("Continue in {language}").format(language=language_name(locale)))
+        await user.press(_("Continue in {language}").format(language=language_in_sentence(locale)))
         await user.next_reply()
     await user.press(_("Use “{name}”").format(name=user.first_name))
     await replies(user, 2)  # the name question loses its button; the phone question comes

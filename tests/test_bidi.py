@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_interval
 from bidi import get_base_level, get_display
 
 from bot import bidi
@@ -69,8 +70,9 @@ def assert_reads_rtl(message: BotMessage) -> None:
 
 
 def time_range(t: Translator, start: datetime, end: datetime) -> str:
-    """'10:00 AM – 1:00 PM' as the reader's locale writes the two times, marks left out."""
-    return f"{bidi.strip_marks(t.time(start))} – {bidi.strip_marks(t.time(end))}"
+    """'10:00 AM – 1:00 PM' as the reader's locale writes the range (a CLDR interval), marks left out."""
+    clock = "hm" if "h" in t.babel.time_formats["short"].pattern else "Hm"
+    return format_interval(t.local(start), t.local(end), clock, locale=t.babel)
 
 
 # --- the layer ----------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ async def test_urdu_card_and_confirmation_read_in_order(emulator: BotAPIEmulator
     assert time_range(UR, SHIFT_AT, end) in shown(line_with(confirmation, "🗓"))
 
 
-async def test_urdu_reminder_keeps_the_day_count_with_its_words(
+async def test_urdu_reminder_keeps_its_day_and_time_together(
     emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
 ) -> None:
     org = await make_org(bot.db, name="KAYA Network")
@@ -160,8 +162,8 @@ async def test_urdu_reminder_keeps_the_day_count_with_its_words(
     assert_reads_rtl(reminder)
     first = shown(line_with(reminder, TITLE))
     assert TITLE in first
-    in_a_day = UR.delta(timedelta(hours=24))
-    assert shown_rtl(in_a_day) in first  # "1 دن میں" together: the 1 does not stick to the title
+    tomorrow = UR.starts(SHIFT_AT, SHIFT_AT - timedelta(hours=24))  # "tomorrow at 2:00 PM", not "in 1 day"
+    assert shown_rtl(tomorrow) in first  # together, its time in order: nothing sticks to the title
     assert f"{TITLE} {UR.number(1)}" not in first  # how it read before: "…Koreatown 1" on the title's side
     assert time_range(UR, SHIFT_AT, SHIFT_AT + timedelta(hours=3)) in shown(line_with(reminder, "🗓"))
     assert "KAYA Network" in shown(line_with(reminder, "🏢"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import language_name
+from bot.i18n import language_in_sentence, language_name
 from bot.services.profile import split_language_link
 from bot.store import orgs, people
 from bot.store.people import Person
@@ -113,7 +113,7 @@ async def test_registered_people_keep_the_language_they_chose(emulator: BotAPIEm
     ana, minji = emulator.user(8530, "Ana", language_code="en"), emulator.user(8531, "민지", language_code="ko")
     await ana.send("/start lang-vi")  # she never chose one: the flyer's language is hers now, and she's told
     reply = await ana.next_reply()
-    assert tr("vi", LANGUAGE_QUESTION).format(language=language_name("vi")) in reply.text
+    assert tr("vi", LANGUAGE_QUESTION).format(language=language_in_sentence("vi")) in reply.text
     assert tr("vi", "Hi, {name}! What would you like to do?").format(name="Ana") in reply.text
     assert (await person_of(bot, ana)).locale == "vi"
     await minji.send("/start lang-vi")  # she chose Korean: a flyer doesn't override that

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.dates import get_timezone_location, get_timezone_name
 
-from bot.i18n import language_name, translations
+from bot.i18n import language_in_sentence, translations
 from bot.services import profile
 from bot.store import orgs, people
 from tests.conftest import RunningBot, start_bot, stop_bot
@@ -49,7 +49,7 @@ async def to_step(user: TestUser, locale: str, step: str) -> None:
     await user.next_reply()
     await user.press("✅ " + _("I agree"))
     await replies(user, 2)
-    await user.press(_("Continue in {language}").format(language=language_name(locale)))
+    await user.press(_("Continue in {language}").format(language=language_in_sentence(locale)))
     await user.next_reply()
     if step == "name":
         return

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import get_relative_name
 
 from bot.clock import ManualClock, to_ts
 from bot.i18n import Translator
@@ -50,7 +51,11 @@ async def test_reminders_arrive_when_the_clock_says_so(
     reminder = await jimin.next_reply()
     assert "Koreatown canvass" in reminder.text
     assert tr("ko", "Reminder: <b>{title}</b> starts {when}.").split("<b>")[0] in reminder.text
-    assert "1일 후" in reminder.text  # Babel's "in 1 day", in Korean
+    # The day before, the shift is "tomorrow" (내일) at its time, never "in 1 day" (1일 후).
+    ko = Translator("ko", ZoneInfo("America/Los_Angeles"))
+    assert get_relative_name("day", 1, locale="ko") in reminder.text
+    assert ko.time(SHIFT_AT) in reminder.text
+    assert ko.delta(timedelta(days=1)) not in reminder.text
     assert "✅ " + tr("ko", "I'll be there") in reminder.labels
     answer = await jimin.press("✅ " + tr("ko", "I'll be there"))
     assert answer.text == tr("ko", "Thank you! See you there.")
@@ -64,7 +69,7 @@ async def test_reminders_arrive_when_the_clock_says_so(
     clock.set(SHIFT_AT - timedelta(hours=2))
     await bot.dispatch()
     second = await jimin.next_reply()
-    assert "2시간 후" in second.text
+    assert Translator("ko", ZoneInfo("America/Los_Angeles")).delta(timedelta(hours=2)) in second.text  # 2시간 후
     await bot.dispatch()
     await jimin.expect_no_reply(within=0.2)  # never twice
 
@@ -110,10 +115,14 @@ async def test_language_changed_after_signing_up(
     await bot.dispatch()
     reminder = await ana.next_reply()
     assert tr("vi", "Will you be there?") in reminder.text
-    # 14:00 in Los Angeles is 17:00 in New York: her new zone and language, not the ones she signed up with
-    assert Translator("vi", ZoneInfo("America/New_York")).time(SHIFT_AT) in reminder.text
-    assert Translator("vi", ZoneInfo("America/Los_Angeles")).time(SHIFT_AT) not in reminder.text
-    assert Translator("en", ZoneInfo("America/New_York")).time(SHIFT_AT) not in reminder.text
+    # 14:00 in Los Angeles is 17:00 in New York: her new zone and language, not the ones she signed up with;
+    # the shift is in person in Los Angeles, so its own time comes first and hers follows in brackets.
+    la, ny = ZoneInfo("America/Los_Angeles"), ZoneInfo("America/New_York")
+    ends = SHIFT_AT + timedelta(hours=2)
+    when = next(line for line in reminder.text.splitlines() if line.startswith("🗓"))
+    assert when == "🗓 " + Translator("vi", ny).span(SHIFT_AT, ends, la)
+    assert when.index(Translator("vi", la).time(SHIFT_AT)) < when.index(Translator("vi", ny).time(SHIFT_AT))
+    assert Translator("en", ny).time(SHIFT_AT) not in reminder.text
 
 
 async def test_a_reminder_after_the_start_is_skipped_not_sent_late(

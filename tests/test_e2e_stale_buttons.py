@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.i18n import language_name
+from bot.i18n import language_in_sentence
 from bot.store import signups
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
@@ -26,7 +26,7 @@ async def test_a_typed_answer_takes_the_buttons_off_its_question(emulator: BotAP
     await minji.next_reply()
     await minji.press("✅ " + _("I agree"))
     await replies(minji, 2)
-    await minji.press(_("Continue in {language}").format(language=language_name("ko")))
+    await minji.press(_("Continue in {language}").format(language=language_in_sentence("ko")))
     name_question = await minji.next_reply()
     use_min = _("Use “{name}”").format(name="Min")
     assert use_min in name_question.labels

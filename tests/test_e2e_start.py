@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import available_locales, language_name, translations
+from bot.i18n import available_locales, language_in_sentence, language_name, translations
 from bot.services import profile
 from bot.store import people
 from tests.conftest import RunningBot
@@ -43,7 +43,9 @@ async def test_switching_to_vietnamese_with_the_picker(emulator: BotAPIEmulator,
     assert not answer.show_alert
     done = await minji.next_reply()
     assert done.edited
-    assert "Tiếng Việt" in done.text
+    # Named as a Vietnamese sentence writes it ("bằng tiếng Việt"), not as the picker's label.
+    said = translations("vi").gettext("Done! I'll write to you in {language}.")
+    assert said.format(language=language_in_sentence("vi")) in done.text
     assert done.text.startswith("Xong")
     # Someone not set up yet goes on with the question they were at, now in Vietnamese.
     consent = await minji.next_reply()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from bot.i18n import Translator, language_name
+from bot.i18n import Translator, language_in_sentence
 from bot.services.signups import sign_up
 from bot.store import reports, roles
 from bot.store import shifts as shift_store
@@ -29,7 +29,7 @@ async def onboard_until_zip(user: TestUser, locale: str) -> None:
     await user.next_reply()
     await user.press("✅ " + tr(locale, "I agree"))
     await replies(user, 2)  # the terms lose their buttons; the language question comes
-    await user.press(tr(locale, "Continue in {language}").format(language=language_name(locale)))
+    await user.press(tr(locale, "Continue in {language}").format(language=language_in_sentence(locale)))
     await user.next_reply()
     await user.press(tr(locale, "Use “{name}”").format(name=user.first_name))
     await replies(user, 2)

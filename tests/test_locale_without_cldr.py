@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_interval, format_skeleton, format_time
 
 from bot import i18n
 from bot.clock import ManualClock
@@ -138,7 +138,8 @@ async def test_from_start_to_a_reminder(emulator: BotAPIEmulator, tmp_path: Path
         reminder = await sina.next_reply()
         assert "Koreatown canvass" in reminder.text
         assert tr("sm", "Reminder: <b>{title}</b> starts {when}.").split("<b>")[0] in reminder.text
-        assert format_time(SHIFT_AT, "short", tzinfo=LA, locale="en_US") in card.text  # US-English clock
+        # A US-English clock: the shift's two hours as en_US writes an interval.
+        assert format_interval(SHIFT_AT, SHIFT_AT + timedelta(hours=2), "hm", tzinfo=LA, locale="en_US") in card.text
     finally:
         await stop_bot(bot)
     emulator.assert_no_errors()
