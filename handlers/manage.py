@@ -52,6 +52,7 @@ from handlers.manage_views import (
     EditMenu,
     KindMenu,
     Languages,
+    MeantWhen,
     NoDescription,
     Open,
     Page,
@@ -276,6 +277,11 @@ class FieldFlow(_ShiftQuestion):
             return
         try:
             values = await _read_field(context, shift, code, text)
+        except posting.Ambiguous as exc:
+            if code == "wh" and await _ask_meant(update, context, dialogue, shift, exc):
+                return
+            await show(update, *views.field_question(t, shift, code, explain(t, exc)))
+            return
         except Invalid as exc:
             await show(update, *views.field_question(t, shift, code, explain(t, exc)))
             return
@@ -284,6 +290,44 @@ class FieldFlow(_ShiftQuestion):
             await show(update, *views.capacity_question(t, shift, values["capacity"]))
             return
         await _apply(update, context, actor, shift, values, retry_field=code)
+
+
+async def _ask_meant(
+    update: Update, context: BotContext, dialogue: Dialogue, shift: Shift, exc: posting.Ambiguous
+) -> bool:
+    """A new date the reader's order can't settle: a button per reading still ahead, at the time typed
+    (else the shift's own), kept in the open question so that only those can be pressed; False if none is."""
+    tz = ZoneInfo(shift.timezone)
+    clock = exc.clock or shift.starts_at.astimezone(tz).time()
+    now = context.runtime.clock.now()
+    readings = [(day, clock) for day in exc.days if posting.local_moment(day, clock, tz) > now]
+    if not readings:
+        return False
+    dialogue.data["meant"] = [views.when_code(day, start) for day, start in readings]
+    await dialogues.save(context, dialogue)
+    await show(update, *views.meant_question(context.t, shift, exc.typed, readings))
+    return True
+
+
+async def set_meant_when(update: Update, context: BotContext, actor: Actor, shift: Shift, button: MeantWhen) -> None:
+    """One of the readings offered for an ambiguous new date; any other (forged, or from an older question)
+    is stale. The change then goes through the same rules and notices as a typed one."""
+    draft = await dialogues.current(context)
+    offered = (
+        draft.data.get("meant", [])
+        if draft is not None and draft.kind == FIELD and draft.step == "wh" and draft.data.get("shift") == shift.id
+        else []
+    )
+    try:
+        day = datetime.strptime(f"{button.day:08d}", "%Y%m%d").date()
+        clock = time(button.start // 100, button.start % 100)
+    except ValueError:
+        day = None
+    if day is None or views.when_code(day, clock) not in offered:
+        await update.callback_query.answer(stale(context.t), show_alert=True)
+        return
+    moment = posting.local_moment(day, clock, ZoneInfo(shift.timezone))
+    await _apply(update, context, actor, shift, {"starts_at": to_ts(moment)}, retry_field="wh")
 
 
 async def ask_field(update: Update, context: BotContext, actor: Actor, shift: Shift, button: AskField) -> None:
@@ -665,6 +709,7 @@ BUTTONS: tuple[tuple[type[ShiftButton], Action, bool, bool], ...] = (
     (Open, show_panel, False, False),
     (EditMenu, edit_menu, True, False),
     (AskField, ask_field, True, False),
+    (MeantWhen, set_meant_when, True, True),
     (KindMenu, kind_menu, True, False),
     (SetKind, set_kind, True, False),
     (Languages, toggle_language, True, False),

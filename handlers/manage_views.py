@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, Translator
 from bot.services.shift_admin import EditResult
-from bot.services.typed_dates import date_examples, datetime_examples, either, time_examples
+from bot.services.typed_dates import date_examples, datetime_examples, either, full_day, time_examples
 from bot.store.shifts import CHECKIN_OPENS_DEFAULT, CHECKIN_OPENS_MAX, Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, OUTREACH_LANGUAGES
 from handlers import shift_views as views
@@ -84,6 +84,14 @@ class EditMenu(ShiftButton, prefix="mg:e"):
 @dataclass(frozen=True)
 class AskField(ShiftButton, prefix="mg:f"):
     field: str  # a TEXT_FIELDS code
+
+
+@dataclass(frozen=True)
+class MeantWhen(ShiftButton, prefix="mg:wm"):
+    """The new date and time a typed one was meant to be, when the reader's date order couldn't settle it."""
+
+    day: int  # yyyymmdd
+    start: int  # HHMM
 
 
 @dataclass(frozen=True)
@@ -348,6 +356,36 @@ def field_question(
         rows.append([InlineKeyboardButton("🗑 " + t._("No description"), callback_data=NoDescription(shift.id).pack())])
     rows.append(back(t, EditMenu(shift.id)))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def when_code(day: date, clock: time) -> str:
+    """A reading offered for an ambiguous new date, as the open question keeps it: 'yyyymmddHHMM'."""
+    return f"{day_code(day):08d}{clock.hour:02d}{clock.minute:02d}"
+
+
+def meant_question(
+    t: Translator, shift: Shift, typed: str, readings: list[tuple[date, time]]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which date a typed new one meant: a button per reading (as /newshift asks), at the time typed or kept."""
+    st = shift_translator(t, shift)
+    text = "\n".join(
+        [
+            heading(t, shift),
+            "",
+            t._("Which date do you mean by “{typed}”? Tap it, or type the date again.").format(typed=views.esc(typed)),
+        ]
+    )
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{full_day(st, day)} · {st.time(datetime.combine(day, clock, tzinfo=st.tz))}",
+                callback_data=MeantWhen(shift.id, day_code(day), clock.hour * 100 + clock.minute).pack(),
+            )
+        ]
+        for day, clock in readings
+    ]
+    rows.append(back(t, EditMenu(shift.id)))
+    return text, InlineKeyboardMarkup(rows)
 
 
 def capacity_question(t: Translator, shift: Shift, capacity: int) -> tuple[str, InlineKeyboardMarkup]:

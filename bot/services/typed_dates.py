@@ -155,11 +155,14 @@ _BRACKETED = re.compile(r"[(（]\s*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+\s*
 
 class Ambiguous(Invalid):
     """A numeric date the reader's order doesn't settle: `days` are the real dates it can be (one or two),
-    `settled` the problem of the reading in the reader's own order, when there was one."""
+    `settled` the problem of the reading in the reader's own order, when there was one; `clock`, the time
+    typed with it, when one was ('5/12 18:30'), so whoever asks which date was meant keeps it."""
 
-    def __init__(self, typed: str, days: tuple[date, ...], settled: Invalid | None = None) -> None:
+    def __init__(
+        self, typed: str, days: tuple[date, ...], settled: Invalid | None = None, clock: time | None = None
+    ) -> None:
         super().__init__(AMBIGUOUS_DATE, "date", typed=typed, dates=ShownDates(days), example=NamedDate(days[0]))
-        self.typed, self.days, self.settled = typed, days, settled
+        self.typed, self.days, self.settled, self.clock = typed, days, settled, clock
 
 
 def _unreadable(today: date) -> Invalid:
@@ -545,6 +548,13 @@ def read_datetime(text: str, today: date, locale: str = "en") -> tuple[date, tim
         for date_text, time_text in ((head, tail), (tail, head)):
             try:
                 day = read_date(date_text, today, locale)
+            except Ambiguous as exc:
+                try:
+                    clock = read_time(time_text.strip(" ,"), locale)
+                except Invalid:
+                    specific = specific or exc
+                    continue
+                raise Ambiguous(exc.typed, exc.days, exc.settled, clock) from None
             except Invalid as exc:
                 if exc.message != UNREADABLE_DATE:
                     specific = specific or exc
