@@ -20,6 +20,7 @@ from bot.runtime import Runtime
 from bot.scheduler import default_concurrency
 from handlers import (
     broadcast,
+    campaigns,
     checkin,
     errors,
     export,
@@ -124,6 +125,7 @@ def register_handlers(app: Application) -> None:
     leads.register(app)  # naming shift leads from the roster, and their notices
     stats.register(app)
     rising.register(app)  # rising volunteers under /stats, made shift leads in a tap
+    campaigns.register(app)  # /campaigns and its typed answers, on the dialogue engine
     broadcast.register(app)
     # /cancel, "leave it?", the watcher (group -1), and the router that takes every other message: after
     # the features, so a dialogue not yet on the engine (held in user_data) still gets its answers first.

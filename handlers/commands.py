@@ -37,6 +37,7 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("manage", N_("Edit, cancel, copy or message your upcoming shifts")),
     ("roster", N_("Who is signed up for a shift; mark attendance")),
     ("stats", N_("Fill rate, attendance, hours and a chart of the last 12 weeks")),
+    ("campaigns", N_("Campaigns and their goals: doors, conversations, calls, texts, hours")),
     ("broadcast", N_("Send a message to your organization's followers")),
 )
 

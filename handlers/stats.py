@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.charts import weekly_png
-from bot.services import org_stats
-from handlers import rising
+from bot.clock import from_ts
+from bot.services import campaigns, org_stats
+from handlers import campaign_views, rising
 from handlers import stats_views as views
 from handlers.kit.context import BotContext
 from handlers.kit.guards import require_coordinator
@@ -24,7 +25,14 @@ async def stats_command(update: Update, context: BotContext) -> None:
     runtime, t = context.runtime, context.t
     report = await org_stats.report(runtime.database, actor, t.tz, runtime.now_ts())
     message = update.effective_message
-    await message.reply_text(views.stats(t, report))
+    today = from_ts(runtime.now_ts()).astimezone(t.tz).date()
+    goals = campaign_views.stats_section(t, await campaigns.active_progress(runtime.database, actor, today))
+    text = views.stats(t, report) + (f"\n\n{goals}" if goals else "")
+    # Campaigns are created and edited from here too (the same screens as /campaigns).
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("🎯 " + t._("Campaigns"), callback_data=campaign_views.Listing().pack())]]
+    )
+    await message.reply_text(text, reply_markup=markup)
     if not report.total.shifts:
         return
     png = await asyncio.to_thread(weekly_png, views.chart(t, report))

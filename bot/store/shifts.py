@@ -55,6 +55,7 @@ class Shift:
     # (locale, field, text): the organizers' translations of title, description and place_name
     texts: tuple[tuple[str, str, str], ...] = field(default=())
     checkin_opens_minutes: int = CHECKIN_OPENS_DEFAULT  # check-in opens this long before the start
+    campaign_id: int | None = None
 
     def in_locale(self, locale: str) -> Shift:
         """This shift as a reader of `locale` sees it: each translated field in their language, the rest original."""
@@ -99,6 +100,7 @@ class Shift:
             waitlist_count=v["waitlist_count"], languages=tuple(sorted((v["language_list"] or "").split())),
             texts=tuple(tuple(x) for x in json.loads(v["text_list"] or "[]")),
             checkin_opens_minutes=v["checkin_opens_minutes"],
+            campaign_id=v.get("campaign_id"),
         )
 
 
@@ -124,6 +126,7 @@ class NewShift:
     series_id: int | None = None
     texts: tuple[tuple[str, str, str], ...] = ()  # (locale, field, text): the organizers' translations
     checkin_opens_minutes: int = CHECKIN_OPENS_DEFAULT
+    campaign_id: int | None = None
 
 
 async def create(tx: Transaction, shift: NewShift, now: int) -> int:
@@ -131,14 +134,14 @@ async def create(tx: Transaction, shift: NewShift, now: int) -> int:
         """
         INSERT INTO shift (org_id, title, kind, description, place_name, address, latitude, longitude,
                            online_url, region, starts_at, ends_at, timezone, capacity, signup_deadline,
-                           created_by, series_id, checkin_opens_minutes, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           created_by, series_id, checkin_opens_minutes, campaign_id, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             shift.org_id, shift.title, shift.kind, shift.description, shift.place_name, shift.address,
             shift.latitude, shift.longitude, shift.online_url, shift.region, shift.starts_at, shift.ends_at,
             shift.timezone, shift.capacity, shift.signup_deadline, shift.created_by, shift.series_id,
-            shift.checkin_opens_minutes, now, now,
+            shift.checkin_opens_minutes, shift.campaign_id, now, now,
         ),
     )
     await tx.executemany(

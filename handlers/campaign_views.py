@@ -1,0 +1,163 @@
+"""What /campaigns and /stats show of campaigns: the list, a campaign's card with its goals and progress bars,
+and the buttons (codec classes under `cp`). Rendering only; handlers/campaigns.py loads, checks and sends."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.services import campaigns as service
+from bot.services.campaigns import GOAL_METRICS, Campaign, Done, Progress
+from bot.store.orgs import Org
+from handlers.followup import metric_label
+from handlers.kit.callbacks import Button
+from handlers.kit.keyboards import grid, pager
+from handlers.shift_views import esc
+
+PAGE_SIZE = 8
+STATS_MAX = 10  # campaigns shown in /stats; the rest are on /campaigns
+Metric = Literal["doors", "conversations", "calls", "texts", "hours"]
+
+
+@dataclass(frozen=True)
+class Listing(Button, prefix="cp:l"):
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class OpenCampaign(Button, prefix="cp:o"):
+    campaign: int
+
+
+@dataclass(frozen=True)
+class NewCampaign(Button, prefix="cp:n"):
+    """Names a new campaign of `org` (0: asks which organization first)."""
+
+    org: int = 0
+
+
+@dataclass(frozen=True)
+class AskGoal(Button, prefix="cp:g"):
+    campaign: int
+    metric: Metric
+
+
+@dataclass(frozen=True)
+class RemoveGoal(Button, prefix="cp:gx"):
+    campaign: int
+    metric: Metric
+
+
+@dataclass(frozen=True)
+class Rename(Button, prefix="cp:r"):
+    campaign: int
+
+
+def goal_label(t: Translator, metric: str) -> str:
+    return "⏱ " + t._("Hours") if metric == "hours" else metric_label(t, metric)
+
+
+def _amount(t: Translator, metric: str, value: float) -> str:
+    return t.number(round(value, 1) if metric == "hours" else int(value))
+
+
+def goal_line(t: Translator, metric: str, done: float, goal: int) -> str:
+    """'🚪 Doors knocked 120 / 500 ▓▓▓░░░░░░░ 24 %': numbers and percent in the reader's locale."""
+    bar, ratio = service.bar(done, goal)
+    return f"{goal_label(t, metric)} {_amount(t, metric, done)} / {t.number(goal)} {bar} {t.percent(ratio)}"
+
+
+def progress_lines(t: Translator, campaign: Campaign, done: Done, *, with_org: bool) -> list[str]:
+    head = "🎯 <b>" + esc(campaign.name) + "</b>" + (f" · {esc(campaign.org_name)}" if with_org else "")
+    lines = [head]
+    lines += [goal_line(t, m, done.of(m), campaign.goals[m]) for m in GOAL_METRICS if m in campaign.goals]
+    if not campaign.goals:
+        lines.append(t._("No goals yet. Tap one below to set it."))
+    return lines
+
+
+def stats_section(t: Translator, progress: Sequence[Progress]) -> str:
+    """/stats: each running campaign with goals against what its shifts added up to ('' when none)."""
+    shown = [p for p in progress if p.campaign.goals][:STATS_MAX]
+    if not shown:
+        return ""
+    several = len({p.campaign.org_id for p in shown}) > 1
+    lines = ["<b>" + t._("Campaigns") + "</b>"]
+    for p in shown:
+        lines += progress_lines(t, p.campaign, p.done, with_org=several)
+    return "\n".join(lines)
+
+
+def listing(t: Translator, campaigns: Sequence[Campaign], page: int, new_org: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The campaigns, a page at a time, and ➕ New campaign (`new_org`: the org it is for, 0: ask)."""
+    lines = ["🎯 <b>" + t._("Campaigns") + "</b>"]
+    if not campaigns:
+        lines += [
+            "",
+            t._("No campaigns yet. A campaign groups shifts and sets goals for doors, conversations, calls, "
+                "texts and hours."),
+        ]
+    several = len({c.org_id for c in campaigns}) > 1
+    first = page * PAGE_SIZE
+    rows = [
+        [InlineKeyboardButton((f"{c.org_name[:20]} · " if several else "") + c.name[:50],
+                              callback_data=OpenCampaign(c.id).pack())]
+        for c in campaigns[first : first + PAGE_SIZE]
+    ]
+    rows += pager(t, page, first + PAGE_SIZE < len(campaigns), lambda n: Listing(n).pack())
+    rows.append([InlineKeyboardButton("➕ " + t._("New campaign"), callback_data=NewCampaign(new_org).pack())])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def org_picker(t: Translator, orgs: Sequence[Org]) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [[InlineKeyboardButton(o.name[:60], callback_data=NewCampaign(o.id).pack())] for o in orgs[:50]]
+    rows.append(back_row(t, Listing()))
+    return t._("Which organization is the campaign for?"), InlineKeyboardMarkup(rows)
+
+
+def back_row(t: Translator, target: Button) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton("◀ " + t._("Back"), callback_data=target.pack())]
+
+
+def card(t: Translator, progress: Progress, note: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """A campaign with its progress; a button per metric sets (or changes) its goal."""
+    c = progress.campaign
+    lines = [*([note, ""] if note else []), *progress_lines(t, c, progress.done, with_org=True)]
+    buttons = [
+        InlineKeyboardButton(
+            goal_label(t, m) + (f": {t.number(c.goals[m])}" if m in c.goals else ""),
+            callback_data=AskGoal(c.id, cast(Metric, m)).pack(),
+        )
+        for m in GOAL_METRICS
+    ]
+    rows = [
+        *grid(buttons, 2),
+        [InlineKeyboardButton("✏️ " + t._("Rename"), callback_data=Rename(c.id).pack())],
+        back_row(t, Listing()),
+    ]
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def name_question(t: Translator, problem: str | None = None) -> str:
+    text = t._("What is the campaign called? For example: <i>November get-out-the-vote</i>")
+    return f"⚠️ {problem}\n\n{text}" if problem else text
+
+
+def goal_question(
+    t: Translator, campaign: Campaign, metric: str, problem: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    text = t._("What is the campaign's goal for {what}? Type a number, for example 500.").format(
+        what=goal_label(t, metric)
+    )
+    lines = [*([f"⚠️ {problem}", ""] if problem else []), "🎯 <b>" + esc(campaign.name) + "</b>", "", text]
+    rows = []
+    if metric in campaign.goals:
+        rows.append([InlineKeyboardButton(
+            "✖ " + t._("Remove this goal"), callback_data=RemoveGoal(campaign.id, cast(Metric, metric)).pack()
+        )])
+    rows.append(back_row(t, OpenCampaign(campaign.id)))
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
