@@ -38,6 +38,7 @@ from handlers import (
     pacer,
     privacy,
     reminder_replies,
+    report,
     rising,
     roster,
     roster_times,
@@ -115,6 +116,7 @@ def register_handlers(app: Application) -> None:
     hours.register(app)
     reminder_replies.register(app)
     followup.register(app)
+    report.register(app)  # /report: the follow-up's numbers, for a recent shift
     invites.register(app)
     team.register(app)
     orgs.register(app)  # /neworg, on the dialogue engine

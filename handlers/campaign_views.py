@@ -3,8 +3,9 @@ and the buttons (codec classes under `cp`). Rendering only; handlers/campaigns.p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator
 from bot.services import campaigns as service
 from bot.services.campaigns import GOAL_METRICS, Campaign, Done, Progress
+from bot.services.typed_dates import EXAMPLE_AHEAD, date_examples, either
 from bot.store.orgs import Org
 from handlers.followup import metric_label
 from handlers.kit.callbacks import Button
@@ -19,14 +21,14 @@ from handlers.kit.keyboards import grid, pager
 from handlers.shift_views import esc
 
 PAGE_SIZE = 8
-STATS_MAX = 10  # campaigns shown in /stats; the rest are on /campaigns
+STATS_MAX = 6  # campaigns shown in /stats (one message holds them); the rest are on /campaigns
 Metric = Literal["doors", "conversations", "calls", "texts", "hours"]
 
 
 @dataclass(frozen=True)
 class Listing(Button, prefix="cp:l"):
     page: int = 0
-
+    below: bool = False  # from /stats: a new message under the numbers, which stay
 
 @dataclass(frozen=True)
 class OpenCampaign(Button, prefix="cp:o"):
@@ -57,6 +59,16 @@ class Rename(Button, prefix="cp:r"):
     campaign: int
 
 
+@dataclass(frozen=True)
+class AskEnd(Button, prefix="cp:e"):
+    campaign: int
+
+
+@dataclass(frozen=True)
+class NoEnd(Button, prefix="cp:ex"):
+    campaign: int
+
+
 def goal_label(t: Translator, metric: str) -> str:
     return "⏱ " + t._("Hours") if metric == "hours" else metric_label(t, metric)
 
@@ -74,6 +86,8 @@ def goal_line(t: Translator, metric: str, done: float, goal: int) -> str:
 def progress_lines(t: Translator, campaign: Campaign, done: Done, *, with_org: bool) -> list[str]:
     head = "🎯 <b>" + esc(campaign.name) + "</b>" + (f" · {esc(campaign.org_name)}" if with_org else "")
     lines = [head]
+    if campaign.ends_on:
+        lines.append("📅 " + t._("Runs until {date}").format(date=t.date(date.fromisoformat(campaign.ends_on))))
     lines += [goal_line(t, m, done.of(m), campaign.goals[m]) for m in GOAL_METRICS if m in campaign.goals]
     if not campaign.goals:
         lines.append(t._("No goals yet. Tap one below to set it."))
@@ -136,7 +150,8 @@ def card(t: Translator, progress: Progress, note: str | None = None) -> tuple[st
     ]
     rows = [
         *grid(buttons, 2),
-        [InlineKeyboardButton("✏️ " + t._("Rename"), callback_data=Rename(c.id).pack())],
+        [InlineKeyboardButton("✏️ " + t._("Rename"), callback_data=Rename(c.id).pack()),
+         InlineKeyboardButton("📅 " + t._("End date"), callback_data=AskEnd(c.id).pack())],
         back_row(t, Listing()),
     ]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -145,6 +160,21 @@ def card(t: Translator, progress: Progress, note: str | None = None) -> tuple[st
 def name_question(t: Translator, problem: str | None = None) -> str:
     text = t._("What is the campaign called? For example: <i>November get-out-the-vote</i>")
     return f"⚠️ {problem}\n\n{text}" if problem else text
+
+
+def end_question(
+    t: Translator, campaign: Campaign, today: date, problem: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    examples = either(t, date_examples(t, today + EXAMPLE_AHEAD))
+    text = t._("When does the campaign end? Type its last day, for example {examples}.").format(
+        examples=esc(examples)
+    )
+    lines = [*([f"⚠️ {problem}", ""] if problem else []), "🎯 <b>" + esc(campaign.name) + "</b>", "", text]
+    rows = []
+    if campaign.ends_on:
+        rows.append([InlineKeyboardButton(t._("No end date"), callback_data=NoEnd(campaign.id).pack())])
+    rows.append(back_row(t, OpenCampaign(campaign.id)))
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 def goal_question(
@@ -161,3 +191,18 @@ def goal_question(
         )])
     rows.append(back_row(t, OpenCampaign(campaign.id)))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def question(t: Translator) -> str:
+    """/newshift's and /manage's question."""
+    return t._("Which campaign is this shift part of?")
+
+
+def choice_rows(
+    t: Translator, campaigns: Sequence[tuple[int, str]], chosen: int | None, data: Callable[[int], str]
+) -> list[list[InlineKeyboardButton]]:
+    """A button per campaign (the chosen one ticked) and "No campaign"; `data(0)` is for none."""
+    rows = [[InlineKeyboardButton(("✅ " if cid == chosen else "🎯 ") + name[:60], callback_data=data(cid))]
+            for cid, name in campaigns[:40]]
+    rows.append([InlineKeyboardButton(t._("No campaign"), callback_data=data(0))])
+    return rows

@@ -7,16 +7,20 @@ the campaign's organization (bot/services/campaigns.py checks it once more in th
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
+from bot.clock import from_ts
 from bot.i18n import N_
 from bot.services import campaigns as service
 from bot.services.campaigns import Campaign
 from bot.services.invalid import Invalid
+from bot.services.typed_dates import read_date
 from bot.store.dialogues import Dialogue
 from handlers import campaign_views as views
-from handlers.campaign_views import AskGoal, Listing, NewCampaign, OpenCampaign, RemoveGoal, Rename
+from handlers.campaign_views import AskEnd, AskGoal, Listing, NewCampaign, NoEnd, OpenCampaign, RemoveGoal, Rename
 from handlers.kit import dialogues
 from handlers.kit.context import BotContext
 from handlers.kit.guards import current_actor, postable_orgs, require_coordinator
@@ -25,17 +29,18 @@ from handlers.shift_views import explain
 
 NAME = "cp.name"  # step 'ask'; data {"org"} for a new campaign, {"campaign"} to rename one
 GOAL = "cp.goal"  # step 'ask'; data {"campaign", "metric"}
+END = "cp.end"  # step 'ask'; data {"campaign"}
 STALE = N_("This button no longer works. Please send /start.")
 
 
 async def _end_ours(context: BotContext) -> None:
     """A button elsewhere in /campaigns leaves the typed question: a number typed later sets nothing."""
     open_ = await dialogues.current(context)
-    if open_ is not None and open_.kind in (NAME, GOAL):
+    if open_ is not None and open_.kind in (NAME, GOAL, END):
         await dialogues.end(context)
 
 
-async def _listing(update: Update, context: BotContext, page: int) -> None:
+async def _listing(update: Update, context: BotContext, page: int, below: bool = False) -> None:
     await _end_ours(context)
     actor = await require_coordinator(update, context)
     if actor is None:
@@ -46,7 +51,11 @@ async def _listing(update: Update, context: BotContext, page: int) -> None:
     pages = max(1, -(-len(found) // views.PAGE_SIZE))
     if update.callback_query:
         await update.callback_query.answer()
-    await show(update, *views.listing(context.t, found, min(max(page, 0), pages - 1), new_org))
+    text, markup = views.listing(context.t, found, min(max(page, 0), pages - 1), new_org)
+    if below:
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    else:
+        await show(update, text, markup)
 
 
 async def campaigns_command(update: Update, context: BotContext) -> None:
@@ -54,7 +63,7 @@ async def campaigns_command(update: Update, context: BotContext) -> None:
 
 
 async def listing_page(update: Update, context: BotContext, button: Listing) -> None:
-    await _listing(update, context, button.page)
+    await _listing(update, context, button.page, button.below)
 
 
 async def _campaign(update: Update, context: BotContext, campaign_id: int) -> Campaign | None:
@@ -139,6 +148,74 @@ async def remove_goal(update: Update, context: BotContext, button: RemoveGoal) -
         return
     await update.callback_query.answer()
     await _show_card(update, context, campaign, "✅ " + context.t._("Saved."))
+
+
+def _today(context: BotContext) -> date:
+    return from_ts(context.runtime.now_ts()).astimezone(context.t.tz).date()
+
+
+async def ask_end(update: Update, context: BotContext, button: AskEnd) -> None:
+    campaign = await _campaign(update, context, button.campaign)
+    if campaign is None:
+        return
+    if await dialogues.begin(update, context, END, "ask", {"campaign": campaign.id}) is None:
+        return
+    await update.callback_query.answer()
+    await show(update, *views.end_question(context.t, campaign, _today(context)))
+
+
+async def no_end(update: Update, context: BotContext, button: NoEnd) -> None:
+    campaign = await _campaign(update, context, button.campaign)
+    if campaign is None:
+        return
+    await dialogues.end(context, END)
+    runtime = context.runtime
+    campaign = await service.set_end(
+        runtime.database, await current_actor(context), campaign.id, None, _today(context), runtime.now_ts()
+    )
+    await update.callback_query.answer()
+    await _show_card(update, context, campaign, "✅ " + context.t._("Saved."))
+
+
+class EndFlow(dialogues.Flow):
+    """The campaign's last day, typed in the reader's own date order (an ambiguous one is asked about)."""
+
+    kind = END
+    name = N_("setting a campaign's end date")
+    one_question = True
+    buttons = ("cp",)
+
+    async def on_message(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        t, runtime = context.t, context.runtime
+        campaign_id = dialogue.data.get("campaign")
+        campaign = await _campaign(update, context, campaign_id) if isinstance(campaign_id, int) else None
+        if campaign is None:
+            await dialogues.end(context, END)
+            return
+        today = _today(context)
+        try:
+            last_day = read_date(update.effective_message.text or "", today, t.locale)
+            campaign = await service.set_end(
+                runtime.database, await current_actor(context), campaign.id, last_day, today, runtime.now_ts()
+            )
+        except Invalid as exc:
+            await show(update, *views.end_question(t, campaign, today, explain(t, exc)))
+            return
+        except service.NotAllowed:
+            await dialogues.end(context, END)
+            await dialogues.reply(update, t._("Sorry, only the organization's coordinators can do that."))
+            return
+        await dialogues.end(context, END)
+        await _show_card(update, context, campaign, "✅ " + t._("Saved."))
+
+    async def resume(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
+        campaign_id = dialogue.data.get("campaign")
+        campaign = await _campaign(update, context, campaign_id) if isinstance(campaign_id, int) else None
+        if campaign is None:
+            await dialogues.end(context, END)
+            return
+        text, markup = views.end_question(context.t, campaign, _today(context))
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
 class NameFlow(dialogues.Flow):
@@ -232,5 +309,8 @@ def register(app: Application) -> None:
     app.add_handler(Rename.handler(ask_rename))
     app.add_handler(AskGoal.handler(ask_goal))
     app.add_handler(RemoveGoal.handler(remove_goal))
+    app.add_handler(AskEnd.handler(ask_end))
+    app.add_handler(NoEnd.handler(no_end))
     dialogues.register_flow(NameFlow())
     dialogues.register_flow(GoalFlow())
+    dialogues.register_flow(EndFlow())

@@ -22,6 +22,7 @@ VOLUNTEER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("myshifts", N_("Your upcoming shifts")),
     ("checkin", N_("Check in at your shift")),
     ("hours", N_("Your hours, shifts and milestones")),
+    ("report", N_("Add your numbers for a recent shift: doors, calls, texts")),
     ("help", N_("What this bot can do")),
     ("language", N_("Change the language")),
     ("settings", N_("Your name, place, phone, languages, interests and reminders")),

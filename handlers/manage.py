@@ -24,7 +24,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.clock import to_ts
 from bot.i18n import N_
-from bot.services import posting, shift_admin, typed_dates
+from bot.services import campaigns, posting, shift_admin, typed_dates
 from bot.services.authz import Actor
 from bot.services.once import AlreadyDone
 from bot.services.posting import Invalid
@@ -44,6 +44,7 @@ from handlers.manage_views import (
     AskField,
     AskMessage,
     AskReason,
+    CampaignMenu,
     ConfirmCancel,
     CutCapacity,
     DeadlineMenu,
@@ -59,6 +60,7 @@ from handlers.manage_views import (
     Roster,
     SaveLanguages,
     SendMessage,
+    SetCampaign,
     SetDeadline,
     SetKind,
     ShiftButton,
@@ -469,6 +471,30 @@ async def set_deadline(update: Update, context: BotContext, actor: Actor, shift:
     await _apply(update, context, actor, shift, {"signup_deadline": deadline})
 
 
+async def _campaigns(context: BotContext, actor: Actor, shift: Shift) -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in await campaigns.for_org(context.runtime.database, actor, shift.org_id)]
+
+
+async def campaign_menu(update: Update, context: BotContext, actor: Actor, shift: Shift, button: CampaignMenu) -> None:
+    await update.callback_query.answer()
+    await show(update, *views.campaign_picker(context.t, shift, await _campaigns(context, actor, shift)))
+
+
+async def set_campaign(update: Update, context: BotContext, actor: Actor, shift: Shift, button: SetCampaign) -> None:
+    """Puts the shift in one of its organization's campaigns, or none; volunteers aren't told (nothing of
+    theirs changed). A forged campaign of another organization is refused by the service."""
+    t, runtime = context.t, context.runtime
+    try:
+        await campaigns.assign(runtime.database, actor, shift.id, button.campaign or None, runtime.now_ts())
+    except campaigns.NotAllowed:
+        await update.callback_query.answer(stale(t), show_alert=True)
+        return
+    await update.callback_query.answer()
+    fresh = await shift_store.get(runtime.database, shift.id)
+    assert fresh is not None
+    await show(update, *views.panel(t, fresh, runtime.clock.now(), "✅ " + t._("Saved.")))
+
+
 async def cut_capacity(update: Update, context: BotContext, actor: Actor, shift: Shift, button: CutCapacity) -> None:
     try:
         capacity = posting.read_capacity(str(button.capacity))
@@ -717,6 +743,8 @@ BUTTONS: tuple[tuple[type[ShiftButton], Action, bool, bool], ...] = (
     (DeadlineMenu, deadline_menu, True, False),
     (SetDeadline, set_deadline, True, False),
     (CutCapacity, cut_capacity, True, False),
+    (CampaignMenu, campaign_menu, True, False),
+    (SetCampaign, set_campaign, True, False),
     (NoDescription, clear_description, True, False),
     (AskReason, ask_reason, True, False),
     (ConfirmCancel, confirm_cancel, True, True),

@@ -9,6 +9,7 @@ ticked travel in the buttons as a bitmask, so that picker needs no stored state 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from bot.services.shift_admin import EditResult
 from bot.services.typed_dates import date_examples, datetime_examples, either, full_day, time_examples
 from bot.store.shifts import CHECKIN_OPENS_DEFAULT, CHECKIN_OPENS_MAX, Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, OUTREACH_LANGUAGES
+from handlers import campaign_views
 from handlers import shift_views as views
 from handlers.kit import pickers
 from handlers.kit.callbacks import Button
@@ -50,8 +52,8 @@ TEXT_FIELDS: dict[str, tuple[str, str]] = {
            "<i>{example}</i>. Hours never count from earlier than that."),
     ),
 }
-MENU_ORDER = ("ti", "k", "wh", "ln", "pn", "ad", "ol", "ca", "g", "de", "dl", "co")
-MENU_LABELS = {"k": N_("Kind"), "g": N_("Languages"), "dl": N_("Signup deadline")}
+MENU_ORDER = ("ti", "k", "wh", "ln", "pn", "ad", "ol", "ca", "g", "de", "dl", "co", "cp")
+MENU_LABELS = {"k": N_("Kind"), "g": N_("Languages"), "dl": N_("Signup deadline"), "cp": N_("Campaign")}
 
 
 # --- buttons ----------------------------------------------------------------------------------------------
@@ -124,6 +126,16 @@ class DeadlineMenu(ShiftButton, prefix="mg:dm"):
 @dataclass(frozen=True)
 class SetDeadline(ShiftButton, prefix="mg:dl"):
     minutes: int  # one of DEADLINES
+
+
+@dataclass(frozen=True)
+class CampaignMenu(ShiftButton, prefix="mg:cm"):
+    pass
+
+
+@dataclass(frozen=True)
+class SetCampaign(ShiftButton, prefix="mg:cs"):
+    campaign: int  # 0: none
 
 
 @dataclass(frozen=True)
@@ -297,6 +309,8 @@ def edit_menu(t: Translator, shift: Shift) -> tuple[str, InlineKeyboardMarkup]:
             button = KindMenu(s)
         elif code == "g":
             button = Languages(s, language_mask(shift.languages))
+        elif code == "cp":
+            button = CampaignMenu(s)
         else:
             button = DeadlineMenu(s)
         buttons.append(InlineKeyboardButton(label, callback_data=button.pack()))
@@ -452,6 +466,20 @@ def kind_picker(t: Translator, shift: Shift) -> tuple[str, InlineKeyboardMarkup]
         back(t, EditMenu(shift.id)),
     ]
     return heading(t, shift) + "\n\n" + t._("What kind of shift is it?"), InlineKeyboardMarkup(rows)
+
+
+def campaign_picker(
+    t: Translator, shift: Shift, campaigns: Sequence[tuple[int, str]]
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [
+        *campaign_views.choice_rows(t, campaigns, shift.campaign_id, lambda c: SetCampaign(shift.id, c).pack()),
+        back(t, EditMenu(shift.id)),
+    ]
+    text = heading(t, shift) + "\n\n" + campaign_views.question(t)
+    if not campaigns:
+        text += "\n\n" + t._("No campaigns yet. A campaign groups shifts and sets goals for doors, conversations, "
+                              "calls, texts and hours.") + " /campaigns"
+    return text, InlineKeyboardMarkup(rows)
 
 
 def languages_picker(t: Translator, shift: Shift, mask: int) -> tuple[str, InlineKeyboardMarkup]:

@@ -25,6 +25,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.clock import to_ts
 from bot.i18n import N_
+from bot.services import campaigns as campaign_service
 from bot.services import posting, shift_texts
 from bot.services.authz import Actor
 from bot.services.once import AlreadyDone
@@ -43,6 +44,7 @@ from handlers.kit.context import BotContext
 from handlers.kit.guards import current_actor, postable_orgs, require_coordinator
 from handlers.kit.replies import drop_buttons, edit_or_keep, edit_or_keep_message
 from handlers.newshift_views import (
+    CAMPAIGN,
     CAPACITY,
     DATE,
     DATE_BUTTONS,
@@ -72,7 +74,9 @@ from handlers.newshift_views import (
 from handlers.shift_views import explain
 
 FLOW = "newshift"  # the dialogue's kind
-ORDER = (ORG, TITLE, KIND, DATE, TIME, LENGTH, PLACE, CAPACITY, LANGUAGES, DESCRIPTION, DEADLINE, REPEAT, PREVIEW)
+ORDER = (
+    ORG, TITLE, KIND, CAMPAIGN, DATE, TIME, LENGTH, PLACE, CAPACITY, LANGUAGES, DESCRIPTION, DEADLINE, REPEAT, PREVIEW,
+)
 # Where a rule broken at the preview sends the coordinator back to.
 STEP_OF_FIELD = {
     "title": TITLE, "kind": KIND, "day": DATE, "date": DATE, "start": TIME, "minutes": LENGTH,
@@ -154,12 +158,25 @@ async def _org(context: BotContext, p: Progress) -> Org | None:
     return await org_store.get(context.runtime.database, p.draft.org_id) if p.draft.org_id else None
 
 
+async def _campaigns(context: BotContext, org: Org | None) -> list[tuple[int, str]]:
+    """The organization's campaigns a shift can be put in, as (id, name)."""
+    if org is None:
+        return []
+    actor = await current_actor(context)
+    if not actor.can_coordinate(org.id):
+        return []
+    return [(c.id, c.name) for c in await campaign_service.for_org(context.runtime.database, actor, org.id)]
+
+
 async def _show(update: Update, context: BotContext, p: Progress, problem: str | None = None) -> None:
     """Asks the current step's question: in place of the pressed message, or as a new message after a typed
     answer (taking the buttons off the previous question, so old buttons can't be pressed); then stores
     the dialogue, so the next answer finds it even after a restart."""
     t, now = context.t, context.runtime.clock.now()
     org = await _org(context, p)
+    campaigns = await _campaigns(context, org) if p.step in (CAMPAIGN, EDIT, PREVIEW) else []
+    if p.step == CAMPAIGN and not campaigns:  # an organization without campaigns is never asked
+        p.step = _after(p, CAMPAIGN)
     back = _previous(p) is not None
     if p.step == PREVIEW:
         assert org is not None
@@ -169,12 +186,14 @@ async def _show(update: Update, context: BotContext, p: Progress, problem: str |
             p.step, p.editing = STEP_OF_FIELD.get(exc.field or "", TITLE), True
             await _show(update, context, p, explain(t, exc))
             return
-        text, rows = views.preview_screen(t, shifts, org, back=back)
+        name = dict(campaigns).get(p.draft.campaign_id or 0)
+        text, rows = views.preview_screen(t, shifts, org, back=back, campaign=name)
     else:
         orgs = await postable_orgs(context, await current_actor(context)) if p.step == ORG else []
         text, rows = views.question(
             t, p.step, p.draft, org, now, back=back, editing=p.editing, several_orgs=p.several_orgs,
             orgs=orgs, org_page=p.org_page, tr_locale=p.tr_locale, meant=p.meant_days(), typed=p.typed,
+            campaigns=campaigns,
         )
     if problem:
         text = f"⚠️ {problem}\n\n{text}"
@@ -428,6 +447,8 @@ async def _pick_org(update: Update, context: BotContext, p: Progress, button: vi
     org = await org_store.get(context.runtime.database, button.org)
     if org is None or org.status != "active":
         return context.t._(STALE)
+    if p.draft.org_id != org.id:
+        p.draft.campaign_id = None  # campaigns are the organization's own
     p.draft.org_id = org.id  # what was said so far stays; the preview is rendered on this org's clock
     p.step = _after(p, ORG)
     return None
@@ -444,6 +465,17 @@ async def _pick_kind(update: Update, context: BotContext, p: Progress, button: v
         return context.t._(STALE)
     p.draft.kind = kind
     p.step = _after(p, KIND)
+    return None
+
+
+async def _pick_campaign(
+    update: Update, context: BotContext, p: Progress, button: views.PickCampaign
+) -> str | None:
+    """One of the organization's campaigns, or none (0); another organization's (forged) is refused."""
+    if button.campaign and button.campaign not in dict(await _campaigns(context, await _org(context, p))):
+        return context.t._(STALE)
+    p.draft.campaign_id = button.campaign or None
+    p.step = _after(p, CAMPAIGN)
     return None
 
 
@@ -620,6 +652,8 @@ async def _back(update: Update, context: BotContext, p: Progress, button: views.
     if p.step == PREVIEW:
         p.editing = False  # stepping back from the preview walks the steps in order again
     p.step = earlier
+    if earlier == CAMPAIGN and not await _campaigns(context, await _org(context, p)):
+        p.step = _previous(p) or KIND  # the step that was never asked is stepped over going back too
     return None
 
 
@@ -628,6 +662,7 @@ BUTTONS: dict[type[Button], tuple[ButtonAction, tuple[str, ...]]] = {
     views.PickOrg: (_pick_org, (ORG,)),
     views.OrgPage: (_org_page, (ORG,)),
     views.PickKind: (_pick_kind, (KIND,)),
+    views.PickCampaign: (_pick_campaign, (CAMPAIGN,)),
     views.PickDate: (_pick_date, (DATE,)),
     views.MeantDate: (_pick_meant, (DATE,)),
     views.PickTime: (_pick_time, (TIME,)),
@@ -721,7 +756,8 @@ async def _publish(update: Update, context: BotContext, dialogue: Dialogue, p: P
         await _show(update, context, p, explain(t, exc))
         return
     await query.answer()
-    text = views.published(t, shifts, org, published.shift_ids, context.bot.username)
+    name = dict(await _campaigns(context, org)).get(p.draft.campaign_id or 0)
+    text = views.published(t, shifts, org, published.shift_ids, context.bot.username, name)
     await edit_or_keep_message(query.message, text, None)
 
 

@@ -22,6 +22,7 @@ from bot.services.typed_dates import EXAMPLE_AHEAD, date_examples, datetime_exam
 from bot.store.orgs import Org
 from bot.store.shifts import NewShift, Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, KINDS, OUTREACH_LANGUAGES, kind_name, outreach_language_name
+from handlers import campaign_views
 from handlers import shift_views as views
 from handlers import translation_views as tr_views
 from handlers.kit.callbacks import Button
@@ -37,8 +38,10 @@ DESCRIPTION, DEADLINE, REPEAT, PREVIEW, EDIT = "description", "deadline", "repea
 # The optional translation, offered at the preview: a language, then its title, description and place name.
 TRANSLATE, TR_TITLE, TR_DESCRIPTION, TR_PLACE = "translate", "tr_title", "tr_description", "tr_place"
 TR_FIELDS = {TR_TITLE: "title", TR_DESCRIPTION: "description", TR_PLACE: "place_name"}
+CAMPAIGN = "campaign"  # asked only when the organization has campaigns
 EDITABLE = {
-    ORG: N_("Organization"), TITLE: N_("Title"), KIND: N_("Kind"), DATE: N_("Date"), TIME: N_("Start time"),
+    ORG: N_("Organization"), TITLE: N_("Title"), KIND: N_("Kind"), CAMPAIGN: N_("Campaign"), DATE: N_("Date"),
+    TIME: N_("Start time"),
     LENGTH: N_("Length"), PLACE: N_("Place"), CAPACITY: N_("Volunteers needed"), LANGUAGES: N_("Languages"),
     DESCRIPTION: N_("Description"), DEADLINE: N_("Signup deadline"), REPEAT: N_("Repeat"),
     TRANSLATE: N_("Translations"),
@@ -70,6 +73,11 @@ class OrgPage(Button, prefix="ns:op"):
 @dataclass(frozen=True)
 class PickKind(Button, prefix="ns:k"):
     code: str
+
+
+@dataclass(frozen=True)
+class PickCampaign(Button, prefix="ns:cp"):
+    campaign: int  # 0: none
 
 
 @dataclass(frozen=True)
@@ -255,10 +263,11 @@ def question(
     tr_locale: str | None = None,
     meant: Sequence[date] = (),
     typed: str = "",
+    campaigns: Sequence[tuple[int, str]] = (),
 ) -> tuple[str, Rows]:
     """The text and buttons of one step's question (`orgs`: the organizations offered at ORG; `tr_locale`:
     the language a translation is being typed in; `meant`: the dates a typed `typed` can be, when the
-    reader's date order couldn't settle it)."""
+    reader's date order couldn't settle it; `campaigns`: the organization's, as (id, name))."""
     rows: Rows = []
     if step == ORG:
         text = t._("Which organization is the shift for?")
@@ -278,6 +287,9 @@ def question(
              for k in KINDS],
             2,
         )
+    elif step == CAMPAIGN:
+        text = campaign_views.question(t)
+        rows = campaign_views.choice_rows(t, campaigns, draft.campaign_id, lambda c: PickCampaign(c).pack())
     elif step == DATE:
         assert org is not None
         ot = org_translator(t, org)
@@ -381,7 +393,7 @@ def question(
                                               callback_data=RemoveTranslation().pack())])
     elif step == EDIT:
         text = t._("What would you like to change?")
-        fields = [s for s in EDITABLE if s != ORG or several_orgs]
+        fields = [s for s in EDITABLE if (s != ORG or several_orgs) and (s != CAMPAIGN or campaigns)]
         rows = grid([InlineKeyboardButton(t._(EDITABLE[s]), callback_data=EditField(s).pack()) for s in fields], 2)
     else:
         raise AssertionError(f"no question for step {step}")
@@ -448,7 +460,7 @@ def _dates_that_fit(lines: list[str], room: int) -> list[str]:
     return [*kept, "…", lines[-1]]
 
 
-def preview(t: Translator, shifts: list[NewShift], org: Org, around: str = "") -> str:
+def preview(t: Translator, shifts: list[NewShift], org: Org, around: str = "", campaign: str | None = None) -> str:
     """The first shift's card exactly as volunteers get it, then what the card doesn't say (repeats, deadline).
     `around`: what the message says besides, so a long series' dates are cut to what fits with it."""
     ot = org_translator(t, org)
@@ -460,6 +472,8 @@ def preview(t: Translator, shifts: list[NewShift], org: Org, around: str = "") -
         extras.append("🔁 " + heading.format(count=t.number(len(shifts))))
         # The bot's own dates, so not isolated like people's text: sixty of them must fit one message.
         dates = [html.escape(full_day(ot, from_ts(s.starts_at).astimezone(ot.tz).date())) for s in shifts]
+    if campaign:
+        extras.append("🎯 " + t._("Campaign: {name}").format(name=esc(campaign)))
     translated = list(dict.fromkeys(locale for locale, _, _ in shifts[0].texts))
     if translated:
         extras.append(tr_views.translations_line(t, translated))
@@ -474,7 +488,9 @@ def preview(t: Translator, shifts: list[NewShift], org: Org, around: str = "") -
     return "\n".join([body, *(["", *extras] if extras else [])])
 
 
-def preview_screen(t: Translator, shifts: list[NewShift], org: Org, *, back: bool) -> tuple[str, Rows]:
+def preview_screen(
+    t: Translator, shifts: list[NewShift], org: Org, *, back: bool, campaign: str | None = None
+) -> tuple[str, Rows]:
     """The last step: the card, Publish, Edit."""
     heading = "👀 <b>" + t._("Preview: this is what volunteers will see.") + "</b>"
     label = (
@@ -490,10 +506,13 @@ def preview_screen(t: Translator, shifts: list[NewShift], org: Org, *, back: boo
          InlineKeyboardButton(tr_views.add_label(t), callback_data=AddTranslation().pack())],
         nav_row(t, back),
     ]
-    return heading + "\n\n" + preview(t, shifts, org, heading + "\n"), rows
+    return heading + "\n\n" + preview(t, shifts, org, heading + "\n", campaign), rows
 
 
-def published(t: Translator, shifts: list[NewShift], org: Org, shift_ids: list[int], bot_username: str) -> str:
+def published(
+    t: Translator, shifts: list[NewShift], org: Org, shift_ids: list[int], bot_username: str,
+    campaign: str | None = None,
+) -> str:
     """What the preview becomes once published: done, the card, a link to share."""
     count = len(shift_ids)
     done = (
@@ -508,4 +527,4 @@ def published(t: Translator, shifts: list[NewShift], org: Org, shift_ids: list[i
     link = f"https://t.me/{bot_username}?start=shift-{shift_ids[0]}"
     share = t._("Share it with this link: {link}").format(link=link)
     top = f"<b>{done}</b>\n"
-    return f"{top}\n{preview(t, shifts, org, top + share)}\n\n{share}"
+    return f"{top}\n{preview(t, shifts, org, top + share, campaign)}\n\n{share}"

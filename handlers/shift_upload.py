@@ -18,7 +18,7 @@ from telegram import InputFile, Update
 from telegram.ext import Application, filters
 
 from bot.i18n import N_
-from bot.services import posting, shift_csv
+from bot.services import campaigns, posting, shift_csv
 from bot.services.once import AlreadyDone
 from bot.services.posting import Invalid
 from bot.store.dialogues import Dialogue
@@ -97,7 +97,8 @@ async def on_document(update: Update, context: BotContext) -> None:
     file = await document.get_file()
     data = bytes(await file.download_as_bytearray())
     upload = shift_csv.parse(
-        data, orgs=orgs, now=context.runtime.clock.now(), created_by=context.person.id, locale=t.locale
+        data, orgs=orgs, now=context.runtime.clock.now(), created_by=context.person.id, locale=t.locale,
+        campaigns=await campaigns.visible(context.runtime.database, actor),
     )
     if not upload.ok:
         await dialogues.end(context, FLOW)  # an upload waiting from before is replaced by this (bad) file

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import MessageLimit
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.charts import weekly_png
@@ -27,11 +28,16 @@ async def stats_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     today = from_ts(runtime.now_ts()).astimezone(t.tz).date()
     goals = campaign_views.stats_section(t, await campaigns.active_progress(runtime.database, actor, today))
-    text = views.stats(t, report) + (f"\n\n{goals}" if goals else "")
+    text = views.stats(t, report)
     # Campaigns are created and edited from here too (the same screens as /campaigns).
     markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("🎯 " + t._("Campaigns"), callback_data=campaign_views.Listing().pack())]]
+        [[InlineKeyboardButton("🎯 " + t._("Campaigns"), callback_data=campaign_views.Listing(0, below=True).pack())]]
     )
+    if goals and len(text) + len(goals) + 2 > MessageLimit.MAX_TEXT_LENGTH:  # many organizations: two messages
+        await message.reply_text(text)
+        text = goals
+    elif goals:
+        text += "\n\n" + goals
     await message.reply_text(text, reply_markup=markup)
     if not report.total.shifts:
         return

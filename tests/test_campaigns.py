@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+import csv
+import io
+from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.services import campaigns
+from bot.services import campaigns, shift_csv
 from bot.services.campaigns import BAR_CELLS
 from bot.services.invalid import Invalid
 from bot.store.campaigns import Campaign
+from bot.store.orgs import Org
 
 
 @pytest.mark.parametrize(
@@ -19,6 +22,7 @@ from bot.store.campaigns import Campaign
         (1, 500, "▓" + "░" * 9),  # any progress shows
         (120, 500, "▓▓▓" + "░" * 7),
         (250, 1000, "▓▓▓" + "░" * 7),
+        (12, 40, "▓▓▓" + "░" * 7),  # exactly 30 %: three cells, whatever the float says
         (499, 500, "▓" * 9 + "░"),  # not done: never a full bar
         (500, 500, "▓" * 10),
         (900, 500, "▓" * 10),
@@ -57,3 +61,29 @@ def test_running_campaigns() -> None:
     assert campaigns.is_active(made("2026-11-02", "2026-11-02"), today)
     assert not campaigns.is_active(made("2026-11-03", None), today)
     assert not campaigns.is_active(made(None, "2026-11-01"), today)
+
+
+KAYA = Org(1, "kaya", "KAYA Network", "CA", "America/Los_Angeles", "active", 0)
+KACF = Org(2, "kacf", "KACF", "NY", "America/New_York", "active", 0)
+NOW = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+GOTV = Campaign(7, KAYA.id, KAYA.name, "Tết GOTV", None, None)
+THEIRS = Campaign(8, KACF.id, KACF.name, "Census", None, None)
+
+
+def test_the_csv_campaign_column_finds_the_rows_orgs_campaign_by_name() -> None:
+    data = (
+        "org,title,kind,date,start,length_hours,address,capacity,campaign\n"
+        "kaya,Canvass,canvass,2026-11-28,10:00,2,1 Main St,5,TẾT gotv\n"  # any case
+        "kaya,Phones,phone_bank,2026-11-28,18:00,2,1 Main St,5,\n"  # none
+        "kaya,Texts,text_bank,2026-11-29,18:00,2,1 Main St,5,Census\n"  # another org's: unknown here
+        "kaya,Calls,phone_bank,2026-11-29,19:00,2,1 Main St,5,<b>Nope</b>\n"
+    ).encode()
+    upload = shift_csv.parse(data, orgs=[KAYA, KACF], now=NOW, campaigns=[GOTV, THEIRS])
+    problems = [(p.row, p.column, p.error.params.get("value")) for p in upload.problems]
+    assert problems == [(4, "campaign", "Census"), (5, "campaign", "<b>Nope</b>")]
+    fine = shift_csv.parse(b"\n".join(data.split(b"\n")[:3]) + b"\n", orgs=[KAYA, KACF], now=NOW,
+                           campaigns=[GOTV, THEIRS])
+    assert fine.ok and [s.campaign_id for s in fine.shifts] == [GOTV.id, None]
+    assert "campaign" in shift_csv.COLUMNS  # the template carries the column, empty
+    header, *rows = list(csv.reader(io.StringIO(shift_csv.template([KAYA], NOW).decode("utf-8-sig"))))
+    assert header[-1] == "campaign" and all(len(r) == len(header) and r[-1] == "" for r in rows)

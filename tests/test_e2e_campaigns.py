@@ -3,24 +3,32 @@ up, and /stats shows each goal with a text bar; bad goals and forged campaign id
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import contextlib
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.clock import ManualClock, to_ts
 from bot.i18n import translator
-from bot.services import campaigns
+from bot.services import campaigns, posting
 from bot.services.followups import record_metric
 from bot.store import campaigns as campaign_store
 from bot.store import roles
+from bot.store import shifts as shift_store
+from bot.store.shifts import NewShift
+from bot.vocab import kind_name
 from handlers import campaign_views
 from handlers.followup import metric_label
+from handlers.manage_views import SetCampaign
+from handlers.report import ReportFor
+from handlers.shift_views import hours_label
 from tests.conftest import ADMIN_ID, RunningBot
 from tests.emulator import BotAPIEmulator, TestUser
 from tests.factories import coordinator_of, make_org, make_shift, make_volunteer
 from tests.flows import tr
 from tests.test_e2e_hours import attend
+from tests.test_e2e_newshift import reply
 
 START = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
 LA = translator("en", ZoneInfo("America/Los_Angeles"))
@@ -138,6 +146,12 @@ async def test_goals_read_in_the_readers_locale_and_forged_campaigns_are_refused
         shift_id = await make_shift(db, kaya, starts=START + timedelta(days=2))
         await campaigns.assign(db, coordinator_of(kaya.id), shift_id, theirs.id, to_ts(START))
 
+    # A draft (or a CSV batch) naming another organization's campaign publishes nothing.
+    shift = NewShift(org_id=kaya.id, title="X", kind="canvass", starts_at=to_ts(START) + 86400,
+                     ends_at=to_ts(START) + 90000, timezone=kaya.timezone, capacity=5, campaign_id=theirs.id)
+    with pytest.raises(posting.NotAllowed):
+        await posting.publish(db, [shift], actor=coordinator_of(kaya.id, hee), now=to_ts(START))
+
     # A name taken in the org (any case) is refused; in Vietnamese the bot says so in Vietnamese.
     await campaigns.create(db, coordinator_of(kaya.id, hee), kaya.id, "Tết drive", to_ts(START))
     coord.drain()
@@ -174,4 +188,192 @@ async def test_a_network_admin_sees_every_orgs_campaigns_in_stats(
     # The same screens as /campaigns, from /stats.
     await admin.press("🎯 " + tr("en", "Campaigns"))
     listing = await admin.next_reply()
+    assert not listing.edited  # under the numbers, which stay
     assert any("Chicago census" in label for label in listing.labels)
+
+
+async def test_a_shift_posted_in_a_campaign_adds_up_from_report_and_manage_moves_it(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    """The whole story: a campaign with goals, a canvass posted in it through /newshift, two volunteers
+    attend, one reports through the follow-up, the other through /report (and corrects it there), and
+    /stats adds them up; /manage → Edit → Campaign takes a shift out again."""
+    db = bot.db
+    kaya = await make_org(db, slug="kaya", name="KAYA", state="CA")
+    coco, coord = await coordinator(bot, emulator, kaya.id)
+    campaign = await campaigns.create(db, coordinator_of(kaya.id, coco), kaya.id, "Nov GOTV", to_ts(START))
+    await campaigns.set_goal(db, coordinator_of(kaya.id, coco), campaign.id, "doors", 100, to_ts(START))
+    await campaigns.set_goal(db, coordinator_of(kaya.id, coco), campaign.id, "conversations", 40, to_ts(START))
+    la = ZoneInfo("America/Los_Angeles")
+    day = (START + timedelta(days=2)).astimezone(la).date()
+
+    await coord.send("/newshift")
+    await reply(coord)
+    await coord.send("Koreatown canvass")
+    await reply(coord)
+    await coord.press("🚪 " + kind_name(LA, "canvass"))
+    asked = await reply(coord)
+    assert tr("en", "Which campaign is this shift part of?") in asked.text
+    assert "🎯 Nov GOTV" in asked.labels and tr("en", "No campaign") in asked.labels
+    await coord.press("🎯 Nov GOTV")
+    dates = await reply(coord)
+    assert dates.edited
+    await coord.press(LA.weekday_date(datetime.combine(day, time(12), tzinfo=la)))
+    await reply(coord)
+    await coord.press(LA.time(datetime.combine(day, time(10, 0), tzinfo=la)))
+    await reply(coord)
+    await coord.press(hours_label(LA, 120))
+    await reply(coord)
+    await coord.send("3250 Wilshire Blvd, Los Angeles, CA")
+    await reply(coord)
+    await coord.press("10")
+    await reply(coord)
+    await coord.press("✅ " + tr("en", "Done"))
+    await reply(coord)
+    await coord.press(tr("en", "No description"))
+    await reply(coord)
+    await coord.press(tr("en", "When it starts"))
+    await reply(coord)
+    await coord.press(tr("en", "Just once"))
+    preview = await reply(coord)
+    assert "🎯 " + tr("en", "Campaign: {name}").format(name="Nov GOTV") in preview.text
+    await coord.press("✅ " + tr("en", "Publish"))
+    await reply(coord)
+    [shift] = (await shift_store.for_orgs(db, [kaya.id], ends_after=to_ts(START), limit=5, offset=0))[0]
+    assert shift.campaign_id == campaign.id
+
+    # Two volunteers come; one reports from the follow-up's buttons, the other with /report.
+    starts = shift.starts_at
+    linh = await make_volunteer(db, 5701, first_name="Linh")
+    minji = await make_volunteer(db, 5702, first_name="Minji")
+    linh_chat = emulator.user(5701, "Linh", language_code="en")
+    minji_chat = emulator.user(5702, "Minji", language_code="en")
+    linh_signup = await attend(bot, clock, shift.id, linh.id, starts, 2)
+    minji_signup = await attend(bot, clock, shift.id, minji.id, starts, 2)
+    await record_metric(db, linh.id, linh_signup, "doors", 30, bot.runtime.now_ts())
+    clock.set(starts + timedelta(hours=5))
+    await bot.dispatch()  # the follow-ups and milestones go out now, not in the middle of /report
+    linh_chat.drain()
+    minji_chat.drain()
+    await minji_chat.send("/report")
+    pick = await minji_chat.next_reply()
+    assert tr("en", "Which shift are your numbers for?") in pick.text
+    await minji_chat.press(next(label for label in pick.labels if "Koreatown canvass" in label))
+    buttons = await minji_chat.next_reply()
+    await minji_chat.press(metric_label(LA, "doors"), message=buttons)
+    await minji_chat.next_reply()
+    await minji_chat.send("45")
+    saved = await minji_chat.next_reply()
+    assert tr("en", "Saved: {what} {value}.").format(what=metric_label(LA, "doors"), value="45") in saved.text
+    # Typed again for the same shift: corrected, not added.
+    await minji_chat.press(metric_label(LA, "doors") + ": 45", message=saved)
+    await minji_chat.next_reply()
+    await minji_chat.send("50")
+    await minji_chat.next_reply()
+    await minji_chat.press(metric_label(LA, "conversations"))
+    await minji_chat.next_reply()
+    await minji_chat.send("12")
+    await minji_chat.next_reply()
+    # Someone else's signup, forged: refused, nothing shown.
+    await linh_chat.send("/report")
+    await linh_chat.next_reply()
+    answer = await linh_chat.press_data(ReportFor(minji_signup).pack())
+    assert answer.show_alert and answer.text == tr("en", "This button no longer works. Please send /start.")
+    await linh_chat.expect_no_reply()
+
+    coord.drain()
+    await coord.send("/stats")
+    text = (await coord.next_reply()).text
+    assert f"{metric_label(LA, 'doors')} {LA.number(80)} / {LA.number(100)} ▓▓▓▓▓▓▓▓░░ {LA.percent(0.8)}" in text
+    talks = f"{metric_label(LA, 'conversations')} {LA.number(12)} / {LA.number(40)} ▓▓▓░░░░░░░ {LA.percent(0.3)}"
+    assert talks in text
+    assert (await coord.next_reply()).photo is not None  # the chart
+    with contextlib.suppress(AssertionError):  # and the rising volunteers, Linh and Minji on their first shift
+        await coord.next_reply(timeout=3)
+
+    # /manage → Edit → Campaign: out of the campaign again (a forged other org's campaign is refused).
+    later = await make_shift(db, kaya, title="Phones", starts=clock.now() + timedelta(days=1))
+    await campaigns.assign(db, coordinator_of(kaya.id, coco), later, campaign.id, bot.runtime.now_ts())
+    coord.drain()
+    await coord.send("/manage")
+    await coord.next_reply()
+    await coord.press("1")
+    await coord.next_reply()
+    await coord.press("✏️ " + tr("en", "Edit"))
+    await coord.next_reply()
+    await coord.press(tr("en", "Campaign"))
+    picker = await coord.next_reply()
+    assert "✅ Nov GOTV" in picker.labels
+    hana = await make_org(db, slug="hana", name="Hana Center", state="IL", timezone="America/Chicago")
+    hee = await make_volunteer(db, 5703)
+    theirs = await campaigns.create(db, coordinator_of(hana.id, hee.id), hana.id, "Hana drive", to_ts(START))
+    forged = await coord.press_data(SetCampaign(later, theirs.id).pack(), message=picker)
+    assert forged.show_alert
+    assert (await shift_store.get(db, later)).campaign_id == campaign.id  # type: ignore[union-attr]
+    await coord.press(tr("en", "No campaign"), message=picker)
+    panel = await coord.next_reply()
+    assert tr("en", "Saved.") in panel.text
+    assert (await shift_store.get(db, later)).campaign_id is None  # type: ignore[union-attr]
+
+
+async def test_a_volunteer_with_nothing_to_report_is_told_so(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    await make_volunteer(bot.db, 5801, first_name="Ana")
+    ana = emulator.user(5801, "Ana", language_code="es")
+    await ana.send("/report")
+    reply = await ana.next_reply()
+    assert reply.text == tr("es", "You have no shifts to report numbers for from the last 30 days.")
+
+
+async def test_a_campaign_that_ended_leaves_stats(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    db = bot.db
+    kaya = await make_org(db, slug="kaya", name="KAYA", state="CA")
+    coco, coord = await coordinator(bot, emulator, kaya.id)
+    made = await campaigns.create(db, coordinator_of(kaya.id, coco), kaya.id, "Census week", to_ts(START))
+    await campaigns.set_goal(db, coordinator_of(kaya.id, coco), made.id, "texts", 300, to_ts(START))
+    await coord.send("/campaigns")
+    await coord.next_reply()
+    await coord.press("Census week")
+    await coord.next_reply()
+    await coord.press("📅 " + tr("en", "End date"))
+    question = await coord.next_reply()
+    assert tr("en", "When does the campaign end?").split("?")[0] in question.text
+    await coord.send("2026-10-01")
+    assert tr("en", "That date has already passed.") in (await coord.next_reply()).text
+    await coord.send("Nov 8")  # read in the reader's order, this year
+    card = await coord.next_reply()
+    assert tr("en", "Runs until {date}").format(date=LA.date(datetime(2026, 11, 8).date())) in card.text
+    assert (await campaign_store.get(db, made.id)).ends_on == "2026-11-08"  # type: ignore[union-attr]
+
+    await coord.send("/stats")
+    assert "Census week" in (await coord.next_reply()).text
+    clock.set(START + timedelta(days=7))  # Monday 9 November: it ended yesterday
+    coord.drain()
+    await coord.send("/stats")
+    assert "Census week" not in (await coord.next_reply()).text
+
+
+async def test_many_long_campaigns_fit_telegrams_limits(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    db = bot.db
+    now = to_ts(START)
+    someone = (await make_volunteer(db, 5901)).id
+    for i in range(campaign_views.STATS_MAX + 2):
+        org = await make_org(db, slug=f"org{i}", name=f"{i} " + "Ｏ" * 118, state="CA")
+        made = await campaigns.create(db, coordinator_of(org.id, someone), org.id, f"{i} " + "ｃ" * 77, now)
+        for metric in campaigns.GOAL_METRICS:
+            await campaigns.set_goal(db, coordinator_of(org.id, someone), made.id, metric, 9_999_999, now)
+    await make_volunteer(db, ADMIN_ID, first_name="Ada")
+    admin = emulator.user(ADMIN_ID, "Ada", language_code="en")
+    admin.drain()
+    await admin.send("/stats")
+    shown = [(await admin.next_reply()).text or ""]
+    with contextlib.suppress(AssertionError):  # one message, or two when the numbers and goals don't fit one
+        shown.append((await admin.next_reply(timeout=1)).text or "")
+    assert not emulator.errors
+    assert sum(text.count("🎯 ") for text in shown) == campaign_views.STATS_MAX
+    assert tr("en", "Campaigns") in shown[-1]

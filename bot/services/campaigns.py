@@ -57,7 +57,7 @@ def bar(done: float, goal: int) -> tuple[str, float]:
     """A plain-text bar of BAR_CELLS cells and the ratio done/goal. Any progress shows at least one cell; the
     bar is full only once the goal is reached (so 95 % never looks done)."""
     ratio = done / goal if goal else 0.0
-    cells = min(BAR_CELLS, math.ceil(ratio * BAR_CELLS))
+    cells = min(BAR_CELLS, math.ceil(round(ratio * BAR_CELLS, 9)))  # 0.3 is 3 cells, not 3.0000000000000004
     if ratio < 1:
         cells = min(cells, BAR_CELLS - 1)
     return "▓" * cells + "░" * (BAR_CELLS - cells), ratio
@@ -135,6 +135,18 @@ async def set_goal(db: Database, actor: Actor, campaign_id: int, metric: str, ta
         await store.set_goal(tx, campaign_id, metric, target, now)
         await audit.record(tx, actor_id=actor.person_id, action="campaign.goal", now=now, org_id=campaign.org_id,
                            subject=f"campaign:{campaign_id}", details={"metric": metric, "target": target})
+    return await _own(db, actor, campaign_id)
+
+
+async def set_end(
+    db: Database, actor: Actor, campaign_id: int, last_day: date | None, today: date, now: int
+) -> Campaign:
+    """The campaign's last day (None: open-ended); after it, /stats no longer shows it. A past day is refused."""
+    if last_day is not None and last_day < today:
+        raise Invalid(N_("That date has already passed."), "ends_on")
+    async with db.transaction() as tx:
+        await _own(tx, actor, campaign_id)
+        await store.update(tx, campaign_id, now, ends_on=last_day.isoformat() if last_day else None)
     return await _own(db, actor, campaign_id)
 
 

@@ -14,6 +14,8 @@ METRICS_BY_KIND: dict[str, tuple[str, ...]] = {
     "text_bank": ("texts", "conversations"),
 }
 MAX_VALUE = 100_000
+REPORT_DAYS = 30  # how far back /report offers shifts
+REPORT_SHOWN = 10
 
 
 class NotAllowed(Exception):
@@ -37,6 +39,16 @@ async def record_metric(db: Database, person_id: int, signup_id: int, metric: st
         if signup.status == "no_show" and signup.marked_by is None:
             await signups.set_status(tx, signup_id, "attended", now)
     return shift
+
+
+async def reportable(db: Database, person_id: int, now: int) -> list[tuple[int, Shift]]:
+    """/report: their signups of the last REPORT_DAYS whose shift has started and asks for numbers, latest
+    first, with the shift. Numbers typed there go into the same report as the follow-up's (one per signup)."""
+    found = await reports.reportable(
+        db, person_id, tuple(METRICS_BY_KIND), now - REPORT_DAYS * 86400, now, REPORT_SHOWN
+    )
+    shifts = await shift_store.get_many(db, [shift_id for _, shift_id in found])
+    return [(signup_id, shifts[shift_id]) for signup_id, shift_id in found if shift_id in shifts]
 
 
 async def mark_no_shows(db: Database, now: int, after_hours: float) -> int:

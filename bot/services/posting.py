@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import to_ts
 from bot.db import Database
 from bot.i18n import N_
+from bot.services import campaigns
 from bot.services.authz import Actor
 from bot.services.invalid import Invalid as Invalid
 from bot.services.invalid import MonthName as MonthName
@@ -236,6 +237,7 @@ class Draft:
     every: int = 1  # it happens every `every`-th of those weeks
     weekdays: list[int] = field(default_factory=list)  # date.weekday() numbers; empty: the first date's only
     texts: dict[str, dict[str, str]] = field(default_factory=dict)  # locale → field → the organizers' translation
+    campaign_id: int | None = None
 
     def set_in_person(self, *, address: str | None = None, place_name: str | None = None,
                       latitude: float | None = None, longitude: float | None = None) -> None:
@@ -390,6 +392,7 @@ def build(draft: Draft, org: Org, now: datetime, created_by: int | None) -> list
                 languages=tuple(draft.languages),
                 created_by=created_by,
                 texts=draft.text_rows(),
+                campaign_id=draft.campaign_id,
             )
         )
     return result
@@ -422,6 +425,11 @@ async def publish(
     series_id = None
     ids: list[int] = []
     async with db.transaction() as tx:
+        for org_id, campaign_id in {(s.org_id, s.campaign_id) for s in shifts if s.campaign_id is not None}:
+            try:  # a campaign of another organization (a forged draft, a CSV of two orgs) is refused
+                await campaigns.check_assignable(tx, actor, org_id, campaign_id)
+            except campaigns.NotAllowed:
+                raise NotAllowed([org_id]) from None
         await claimed(tx, claim)
         if rule:
             series_id = await shift_store.create_series(tx, shifts[0].org_id, rule, actor_id, now)

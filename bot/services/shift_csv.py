@@ -41,13 +41,14 @@ from bot.services.posting import (
     region_for,
 )
 from bot.services.shift_texts import read_locale
+from bot.store.campaigns import Campaign, name_key
 from bot.store.orgs import Org
 from bot.store.shifts import CHECKIN_OPENS_DEFAULT, NewShift
 from bot.text import clean
 
 COLUMNS = (
     "org", "title", "kind", "date", "start", "end", "length_hours", "place_name", "address", "online_url",
-    "capacity", "languages", "description", "signup_deadline", "checkin_opens_minutes",
+    "capacity", "languages", "description", "signup_deadline", "checkin_opens_minutes", "campaign",
 )
 REQUIRED = ("title", "kind", "date", "start", "capacity")
 # Names people are likely to write for a column.
@@ -202,7 +203,24 @@ class _Row:
         return self.check(column, lambda: rule(*args) or True) is not None
 
 
-def _shift(row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None, locale: str) -> NewShift | None:
+def _campaign(row: _Row, org: Org | None, campaigns: Sequence[Campaign]) -> int | None:
+    """The campaign named in the row (any case), of the row's own organization; unknown is a problem."""
+    name = row.get("campaign")
+    if not name or org is None:
+        return None
+    found = next((c.id for c in campaigns if c.org_id == org.id and name_key(c.name) == name_key(name)), None)
+    if found is None:
+        row.fail("campaign", Invalid(
+            N_("“{value}” is not a campaign of this organization. Create it with /campaigns, or leave the cell empty."),
+            value=name[:40],
+        ))
+    return found
+
+
+def _shift(
+    row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None, locale: str,
+    campaigns: Sequence[Campaign] = (),
+) -> NewShift | None:
     by_slug = {o.slug: o for o in orgs}
     org: Org | None = orgs[0] if len(orgs) == 1 else None
     if slug := row.get("org").lower():
@@ -268,6 +286,7 @@ def _shift(row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None
             row.holds("signup_deadline", check_deadline, deadline, start, now)
 
     opens = row.read("checkin_opens_minutes", read_checkin_opens, required=False)
+    campaign_id = _campaign(row, org, campaigns)
 
     texts = []
     for column in sorted(c for c in row.cells if _TRANSLATED.fullmatch(c)):
@@ -286,7 +305,7 @@ def _shift(row: _Row, orgs: Sequence[Org], now: datetime, created_by: int | None
         ends_at=to_ts(start + timedelta(minutes=minutes)), timezone=org.timezone, capacity=capacity,
         description=description, place_name=place_name, address=address, online_url=url,
         region=region_for(org, online), signup_deadline=to_ts(deadline) if deadline else None,
-        languages=languages, created_by=created_by, texts=tuple(texts),
+        languages=languages, created_by=created_by, texts=tuple(texts), campaign_id=campaign_id,
         checkin_opens_minutes=CHECKIN_OPENS_DEFAULT if opens is None else opens,
     )
 
@@ -302,9 +321,11 @@ def _sameness(shift: NewShift) -> tuple[object, ...]:
 
 
 def parse(
-    data: bytes, *, orgs: Sequence[Org], now: datetime, created_by: int | None = None, locale: str = "en"
+    data: bytes, *, orgs: Sequence[Org], now: datetime, created_by: int | None = None, locale: str = "en",
+    campaigns: Sequence[Campaign] = (),
 ) -> Upload:
-    """Reads an uploaded CSV of shifts for these organizations (the uploader's); creates nothing."""
+    """Reads an uploaded CSV of shifts for these organizations (the uploader's); creates nothing.
+    `campaigns`: those the `campaign` column may name (each row's own organization's)."""
     if not orgs:
         return _refuse(N_("You don't coordinate any organization yet."))
     if (too_big := size_problem(len(data))) is not None:
@@ -350,7 +371,7 @@ def parse(
         if any(cell.strip() for cell in cells[len(header) :]):
             row.fail(None, Invalid(N_("This row has more cells than there are columns. Put quotes around a cell "
                                     "that has a comma in it.")))
-        shift = _shift(row, orgs, now, created_by, locale)
+        shift = _shift(row, orgs, now, created_by, locale, campaigns)
         if shift is not None and (first := first_rows.setdefault(_sameness(shift), number)) != number:
             row.fail(None, Invalid(
                 N_("This row repeats row {row}: the same shift would be posted twice. Delete one of them."), row=first
@@ -374,12 +395,12 @@ def template(orgs: Sequence[Org], now: datetime) -> bytes:
         [
             slug, "Weekend canvass", "canvass", day.isoformat(), "10:00", "13:00", "", "Community center",
             "123 Main St, Los Angeles, CA 90012", "", "12", "ko en", "Wear comfortable shoes. We train on site.", "",
-            "45",
+            "45", "",
         ],
         [
             slug, "Phone bank for Korean speakers", "phone_bank", (day + timedelta(days=1)).isoformat(), "18:30", "",
             "2", "", "", "https://zoom.us/j/123456789", "20", "ko", "Bring a laptop and headphones.",
-            f"{day.isoformat()} 18:00", "",
+            f"{day.isoformat()} 18:00", "", "",
         ],
     ]
     return csvfile.encode(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from bot.db import Database, Transaction
@@ -39,3 +40,20 @@ async def set_metric(tx: Transaction, signup_id: int, metric: str, value: int, n
         """,
         (signup_id, value, now, now),
     )
+
+
+async def reportable(db: Database | Transaction, person_id: int, kinds: tuple[str, ...], since: int, now: int,
+                     limit: int) -> list[tuple[int, int]]:
+    """(signup id, shift id) of their shifts of these kinds that started in [since, now) and weren't cancelled,
+    where they were on the roster: latest first."""
+    rows = await db.fetchall(
+        """
+        SELECT g.id AS signup_id, s.id AS shift_id
+        FROM signup g CROSS JOIN shift s ON s.id = g.shift_id  -- from their signups, not every shift
+        WHERE g.person_id = ? AND g.status IN ('confirmed', 'attended', 'no_show') AND s.status != 'cancelled'
+          AND s.kind IN (SELECT value FROM json_each(?)) AND s.starts_at >= ? AND s.starts_at < ?
+        ORDER BY s.starts_at DESC, s.id DESC LIMIT ?
+        """,
+        (person_id, json.dumps(list(kinds)), since, now, limit),
+    )
+    return [(r["signup_id"], r["shift_id"]) for r in rows]
