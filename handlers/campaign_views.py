@@ -15,7 +15,7 @@ from bot.services import campaigns as service
 from bot.services.campaigns import GOAL_METRICS, Campaign, Done, Progress
 from bot.services.typed_dates import EXAMPLE_AHEAD, date_examples, either
 from bot.store.orgs import Org
-from handlers.followup import metric_label
+from handlers.followup_views import metric_label
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid, pager
 from handlers.shift_views import esc

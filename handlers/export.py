@@ -20,9 +20,11 @@ from bot.services import csvfile, exports
 from bot.store import exports as export_store
 from bot.store import shifts as shift_store
 from bot.store.exports import RosterRow
+from bot.store.reports import METRICS
 from bot.vocab import kind_name
 from handlers import export_views as views
 from handlers import shift_views
+from handlers.followup_views import metric_name
 from handlers.kit.context import BotContext
 from handlers.kit.guards import require_coordinator
 
@@ -46,14 +48,17 @@ def _hours(value: float | None) -> float | str:
 
 def _person_header(t: Translator) -> list[str]:
     return [t._("Name"), t._("Telegram username"), t._("Phone"), t._("Languages"), t._("Status"),
-            t._("Waitlist position"), t._("Signed up at"), t._("Checked in at"), t._("Checked out at"), t._("Hours")]
+            t._("Waitlist position"), t._("Signed up at"), t._("Checked in at"), t._("Checked out at"), t._("Hours"),
+            *(metric_name(t, m) for m in METRICS), t._("Note")]
 
 
 def _person_cells(t: Translator, row: RosterRow, zone: str) -> list[object]:
+    """One person's cells; their report's numbers and note last (csvfile defuses a note like '=…')."""
     return [
         row.name, f"@{row.username}" if row.username else "", row.phone or "", row.languages,
         t._(STATUS.get(row.status, row.status)), row.position or "", _stamp(row.joined_at, zone),
         _stamp(row.checked_in_at, zone), _stamp(row.checked_out_at, zone), _hours(row.hours),
+        *("" if value is None else value for value in row.outcomes), row.note or "",
     ]
 
 

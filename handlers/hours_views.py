@@ -6,7 +6,7 @@ from bot.i18n import Translator
 from bot.services.hours import Milestone, Period, Record
 from bot.store.reports import METRICS
 from bot.store.shifts import Shift
-from handlers.followup import metric_label
+from handlers.followup_views import metric_label
 from handlers.shift_views import esc, when
 
 

@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, filters
 from bot.services.followups import reportable
 from bot.store import reports
 from handlers import shift_views as views
-from handlers.followup import report_keyboard
+from handlers.followup_views import report_keyboard
 from handlers.kit.callbacks import Button
 from handlers.kit.context import BotContext
 from handlers.kit.guards import require_registered
@@ -63,9 +63,10 @@ async def report_for(update: Update, context: BotContext, button: ReportFor) -> 
         return
     await query.answer()
     values = await reports.get_for_signup(runtime.database, button.signup)
+    has_note = await reports.note_for_signup(runtime.database, button.signup) is not None
     text = "<b>" + views.esc(shift.in_locale(t.locale).title) + "</b> · " + views.esc(t.weekday_date(shift.starts_at))
     text += "\n\n" + t._("Tap to add your numbers. They help the organizers see what worked.")
-    await show(update, text, report_keyboard(t, button.signup, shift, values))
+    await show(update, text, report_keyboard(t, button.signup, shift, values, has_note))
 
 
 def register(app: Application) -> None:

@@ -27,6 +27,7 @@ from bot.store.signups import RosterLine
 from bot.vocab import outreach_language_name
 from handlers import shift_views as views
 from handlers.checkin_views import qr_button
+from handlers.followup_views import note_excerpt, outcomes
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid, pager
 from handlers.manage_views import Open
@@ -148,7 +149,19 @@ def _line(t: Translator, number: int, line: RosterLine, lead: Lead | None = None
         parts.append("✅ " + t._("attended"))
     elif line.status == "no_show":
         parts.append("✖ " + t._("no-show"))
-    return " · ".join(parts)
+    # What they reported after the shift, under their line: the numbers, then their note, shortened.
+    below = [text for text in (outcomes(t, line.outcomes), note_excerpt(line.note) if line.note else "") if text]
+    return "\n".join([" · ".join(parts), *("    " + text for text in below)])
+
+
+def _reported(t: Translator, people: int, total: str) -> str:
+    """The shift's total line: how many reported, and their numbers added up (or only that they wrote notes)."""
+    count = t.number(people)
+    if total:
+        return t.ngettext(
+            "Reported by {count} person: {outcomes}", "Reported by {count} people: {outcomes}", people
+        ).format(count=count, outcomes=total)
+    return t.ngettext("A note from {count} person", "Notes from {count} people", people).format(count=count)
 
 
 def roster_page(
@@ -172,6 +185,8 @@ def roster_page(
     ]
     if shift.status == "cancelled":
         text.append("❌ <b>" + t._("This shift was cancelled.") + "</b>")
+    if reported := roster.reported:
+        text.append("📊 " + _reported(t, len(reported), outcomes(t, roster.outcome_totals().items())))
     if not roster.access.coordinator:
         text.append("⭐ " + t._("You lead this shift: check people in and out here."))
     if pages > 1:

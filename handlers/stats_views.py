@@ -6,7 +6,7 @@ from bot.charts import WeeklyChart
 from bot.i18n import Translator
 from bot.services.org_stats import Report, Totals
 from bot.store.reports import METRICS
-from handlers.followup import metric_label
+from handlers.followup_views import metric_label
 from handlers.shift_views import esc
 
 

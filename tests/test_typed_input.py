@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.i18n import Translator
-from bot.services import broadcasts, orgs_admin, posting, profile, shift_admin, shift_csv
+from bot.services import broadcasts, followups, orgs_admin, posting, profile, shift_admin, shift_csv
 from bot.services.posting import Invalid
 from bot.store.orgs import Org
 from bot.text import HUGE, REORDERING, fold_digits, is_visible, whole_number, whole_number_in
@@ -89,6 +89,7 @@ READERS: dict[str, tuple[Callable[[str], object], Callable[[object], bool]]] = {
     "phone": (profile.normalize_phone, lambda v: isinstance(v, str) and v.startswith("+") and v[1:].isascii()),
     "zip": (lambda s: profile.check_zip("CA", s), lambda v: isinstance(v, str) and len(v) == 5 and v.isascii()),
     "org_name": (orgs_admin.check_name, lambda v: shown_as_typed(v) and len(v) <= orgs_admin.NAME_MAX),
+    "followup_note": (followups.read_note, lambda v: shown_as_typed(v) and len(v) <= followups.NOTE_MAX),
     "followup_number": (  # handlers/followup.py reads typed numbers with exactly this
         lambda s: whole_number_in(s, 0, 100_000, grouping=True), lambda v: v is None or 0 <= v <= 100_000
     ),

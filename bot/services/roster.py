@@ -41,17 +41,33 @@ class Roster:
     def waiting(self) -> list[RosterLine]:
         return [line for line in self.lines if line.status == "waitlisted"]
 
+    @property
+    def reported(self) -> list[RosterLine]:
+        """The people on the shift who reported numbers or wrote a note after it."""
+        return [line for line in self.on_shift if line.outcomes or line.note]
+
+    def outcome_totals(self) -> dict[str, int]:
+        """The shift's reported numbers added up, per metric (only metrics someone reported)."""
+        totals: dict[str, int] = {}
+        for line in self.on_shift:
+            for metric, value in line.outcomes:
+                totals[metric] = totals.get(metric, 0) + value
+        return totals
+
 
 def marking_open(shift: Shift, now: int) -> bool:
     return shift.status != "cancelled" and now >= to_ts(shift.starts_at - MARKING_OPENS)
 
 
 async def load(db: Database, shift: Shift, now: int, access: DoorAccess | None = None) -> Roster:
-    """The roster as this reader may see it: a lead not allowed phones sees none, and marks no attendance."""
+    """The roster as this reader may see it: a lead not allowed phones sees none, and marks no attendance;
+    the volunteers' notes are written to the organizers, so only coordinators read them."""
     access = access or COORDINATOR
     lines = await signup_store.roster(db, shift.id)
     if not access.show_phones:
         lines = [replace(line, phone=None) for line in lines]
+    if not access.coordinator:
+        lines = [replace(line, note=None) for line in lines]
     return Roster(
         shift, lines, access.coordinator and marking_open(shift, now), await checkins.window_open(db, shift, now),
         access, await leads.leads_of(db, shift.id),

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.db import Database
+from bot.store.reports import METRICS
 
 _IN_ORGS = "(:all_orgs = 1 OR s.org_id IN (SELECT value FROM json_each(:org_ids)))"
 _PERSON = """
@@ -23,8 +24,10 @@ _PERSON = """
 """
 _ATTENDANCE = """
     g.status, g.position, g.joined_at, c.checked_in_at, c.checked_out_at,
-    COALESCE(c.hours, (c.checked_out_at - c.checked_in_at) / 3600.0) AS hours
+    COALESCE(c.hours, (c.checked_out_at - c.checked_in_at) / 3600.0) AS hours,
+    r.doors, r.conversations, r.calls, r.texts, r.notes
 """
+_JOINS = "LEFT JOIN checkin c ON c.signup_id = g.id LEFT JOIN report r ON r.signup_id = g.id"
 
 
 def _scope(org_ids: Collection[int] | None) -> dict[str, object]:
@@ -60,6 +63,8 @@ class RosterRow:
     checked_in_at: int | None
     checked_out_at: int | None
     hours: float | None
+    outcomes: tuple[int | None, ...] = (None,) * len(METRICS)  # what they reported, in METRICS order
+    note: str | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> RosterRow:
@@ -67,6 +72,7 @@ class RosterRow:
             name=_name(row), username=row["username"], phone=row["phone"], languages=row["languages"] or "",
             status=row["status"], position=row["position"], joined_at=row["joined_at"],
             checked_in_at=row["checked_in_at"], checked_out_at=row["checked_out_at"], hours=row["hours"],
+            outcomes=tuple(row[m] for m in METRICS), note=row["notes"],
         )
 
 
@@ -120,7 +126,7 @@ async def roster(db: Database, shift_id: int) -> list[RosterRow]:
     rows = await db.fetchall(
         f"""
         SELECT {_PERSON}, {_ATTENDANCE}
-        FROM signup g JOIN person p ON p.id = g.person_id LEFT JOIN checkin c ON c.signup_id = g.id
+        FROM signup g JOIN person p ON p.id = g.person_id {_JOINS}
         WHERE g.shift_id = ? AND g.status != 'cancelled'
         ORDER BY g.status = 'waitlisted', g.position, g.joined_at, g.id
         """,
@@ -138,7 +144,7 @@ async def signups(db: Database, org_ids: Collection[int] | None, start: int | No
                  WHERE st.shift_id = s.id AND st.field = 'title') AS titles,
                {_PERSON}, {_ATTENDANCE}
         FROM signup g JOIN shift s ON s.id = g.shift_id JOIN org o ON o.id = s.org_id
-             JOIN person p ON p.id = g.person_id LEFT JOIN checkin c ON c.signup_id = g.id
+             JOIN person p ON p.id = g.person_id {_JOINS}
         WHERE {_IN_ORGS} AND (:start IS NULL OR s.starts_at >= :start) AND (:end IS NULL OR s.starts_at < :end)
         ORDER BY s.starts_at, s.id, g.status = 'cancelled', g.status = 'waitlisted', g.position, g.joined_at, g.id
         """,

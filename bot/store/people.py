@@ -173,6 +173,10 @@ async def anonymize(tx: Transaction, person_id: int, now: int) -> None:
     for table in ("person_language", "person_interest", "follow", "org_mute", "role", "dialogue", "live_question"):
         await tx.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
     await tx.execute("DELETE FROM outbox WHERE person_id = ?", (person_id,))
+    # Their reported numbers stay as anonymous counts; a note is their own words, so it goes.
+    await tx.execute(
+        "UPDATE report SET notes = NULL WHERE signup_id IN (SELECT id FROM signup WHERE person_id = ?)", (person_id,)
+    )
 
 
 async def count_all(db: Database | Transaction) -> int:

@@ -1,4 +1,4 @@
-"""Results volunteers report after a shift: doors, conversations, calls, texts."""
+"""Results volunteers report after a shift: doors, conversations, calls, texts, and a note in their words."""
 
 from __future__ import annotations
 
@@ -57,3 +57,18 @@ async def reportable(db: Database | Transaction, person_id: int, kinds: tuple[st
         (person_id, json.dumps(list(kinds)), since, now, limit),
     )
     return [(r["signup_id"], r["shift_id"]) for r in rows]
+
+
+async def note_for_signup(db: Database | Transaction, signup_id: int) -> str | None:
+    return await db.fetchval("SELECT notes FROM report WHERE signup_id = ?", (signup_id,))
+
+
+async def set_note(tx: Transaction, signup_id: int, note: str, now: int) -> None:
+    """Keeps the volunteer's own words with their report (one note; a new one replaces it)."""
+    await tx.execute(
+        """
+        INSERT INTO report (signup_id, notes, created_at, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (signup_id) DO UPDATE SET notes = excluded.notes, updated_at = excluded.updated_at
+        """,
+        (signup_id, note, now, now),
+    )

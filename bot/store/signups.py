@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass, fields
 
 from bot.db import Database, Transaction
+from bot.store.reports import METRICS as REPORT_METRICS
 
 ACTIVE = ("confirmed", "waitlisted")
 
@@ -262,6 +263,8 @@ class RosterLine:
     checked_out: bool = False
     acknowledged: bool = False  # "I'll be there" from a reminder
     corrected: bool = False  # a coordinator corrected the check-in or check-out time
+    outcomes: tuple[tuple[str, int], ...] = ()  # (metric, value) they reported, in METRICS order
+    note: str | None = None  # how it went, in their words
 
 
 async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
@@ -274,8 +277,9 @@ async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
                EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id) AS checked_in,
                EXISTS (SELECT 1 FROM checkin c WHERE c.signup_id = g.id AND c.checked_out_at IS NOT NULL)
                    AS checked_out,
-               EXISTS (SELECT 1 FROM checkin_correction k WHERE k.signup_id = g.id) AS corrected
-        FROM signup g JOIN person p ON p.id = g.person_id
+               EXISTS (SELECT 1 FROM checkin_correction k WHERE k.signup_id = g.id) AS corrected,
+               r.doors, r.conversations, r.calls, r.texts, r.notes
+        FROM signup g JOIN person p ON p.id = g.person_id LEFT JOIN report r ON r.signup_id = g.id
         WHERE g.shift_id = ? AND g.status IN ('confirmed', 'attended', 'no_show', 'waitlisted')
         ORDER BY g.status = 'waitlisted', g.position, g.joined_at, g.id
         """,
@@ -300,6 +304,7 @@ async def roster(db: Database | Transaction, shift_id: int) -> list[RosterLine]:
                 languages=tuple(languages[r["person_id"]]), checked_out=bool(r["checked_out"]),
                 acknowledged=bool(r["acknowledged"]),
                 corrected=bool(r["corrected"]),
+                outcomes=tuple((m, r[m]) for m in REPORT_METRICS if r[m] is not None), note=r["notes"],
             )
         )
     return lines
