@@ -19,6 +19,7 @@ Nothing here reaches exports or calendar files: they take the stored values, nev
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 LRM = "\u200e"
@@ -30,6 +31,11 @@ PDI = "\u2069"
 MARKS = frozenset((LRM, RLM, LRI, RLI, FSI, PDI, "\u061c"))  # what this module adds (and ALM)
 
 _RTL_CLASSES = frozenset(("R", "AL"))
+_TAG = re.compile(r"(<[^>]*>)")
+# A bare link as Telegram finds one (it ends a link at a space, a tag, quotes or any General Punctuation
+# character such as these marks); what a sentence puts after it stays outside.
+_LINK = re.compile(r"https?://[^\s<>\"«»\u2000-\u206f]+")
+_LINK_END = ".:;,('?!`"
 # A line that already starts with one of these reads that way (an isolate at a line's start does not settle
 # it: the paragraph's direction comes from the first strong letter outside isolates).
 _STARTS = {True: frozenset((RLM, RLI)), False: frozenset((LRM, LRI))}
@@ -49,9 +55,44 @@ def ltr(text: str) -> str:
     return f"{LRI}{text}{PDI}" if text else text
 
 
+def _rtl_letters() -> re.Pattern[str]:
+    """A character class of every right-to-left letter: the send path asks of every line, so a regex,
+    built once from the blocks where Unicode puts them (Hebrew to Arabic Extended, the presentation
+    forms, and the RTL scripts of the supplementary planes)."""
+    blocks = ((0x0590, 0x08FF), (0xFB1D, 0xFEFF), (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
+    letters = [chr(c) for low, high in blocks for c in range(low, high + 1)
+               if unicodedata.bidirectional(chr(c)) in _RTL_CLASSES]
+    return re.compile("[" + "".join(re.escape(ch) for ch in letters) + "]")
+
+
+_RTL_LETTER = _rtl_letters()
+
+
 def has_rtl(text: str) -> bool:
     """Whether any letter in the text is written right to left (Arabic, Hebrew, Syriac, Thaana, N'Ko…)."""
-    return any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text)
+    return not text.isascii() and _RTL_LETTER.search(text) is not None
+
+
+def links_ltr(text: str) -> str:
+    """The bare links in a message's text (not inside its tags) kept left to right, their sentence's
+    full stop outside: in an Urdu sentence a link's path and query could otherwise split around it."""
+    parts = _TAG.split(text)
+    for i in range(0, len(parts), 2):  # the text between tags; odd parts are the tags themselves
+        if "://" in parts[i]:
+            parts[i] = _LINK.sub(_ltr_link, parts[i])
+    return "".join(parts)
+
+
+def _ltr_link(match: re.Match[str]) -> str:
+    link = match.group()
+    kept = link.rstrip(_LINK_END)
+    return ltr(kept) + link[len(kept) :]
+
+
+def for_reader(text: str, *, rtl: bool) -> str:
+    """What the send path does to every text it sends: links kept left to right for a right-to-left
+    reader, and every line started in the reader's direction."""
+    return start_lines(links_ltr(text) if rtl else text, rtl=rtl)
 
 
 def start_lines(text: str, *, rtl: bool) -> str:

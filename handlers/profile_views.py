@@ -212,7 +212,7 @@ def phone_prompt(t: Translator, mode: Mode, current: str | None) -> tuple[str, R
     else:
         if current:
             text = t._("Your number is {phone}. Share a new one with the button below, or remove it.").format(
-                phone=current
+                phone=esc(current)
             )
             rows.append([KeyboardButton(remove_label(t))])
         else:

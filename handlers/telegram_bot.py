@@ -83,7 +83,7 @@ class TurnoutBot(ExtBot[None]):
             chat = self._pressers.get(str(data.get("callback_query_id")))
         else:
             chat = data.get("chat_id")
-        marked = bidi.start_lines(text, rtl=self._directions.is_rtl(chat))
+        marked = bidi.for_reader(text, rtl=self._directions.is_rtl(chat))
         # The raw text is never shorter than what Telegram counts after parsing the HTML.
         if len(marked.encode("utf-16-le")) // 2 <= limit:
             data[key] = marked

@@ -19,6 +19,7 @@ from bot.i18n import Translator
 from bot.services.shift_admin import cancel_shift
 from bot.services.signups import sign_up
 from bot.store import orgs, roles
+from handlers.shift_views import esc
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
 from tests.emulator.formatting import BIDI_CONTROLS, strip_bidi
@@ -105,8 +106,35 @@ def test_urdu_times_and_commands_read_left_to_right_english_unchanged() -> None:
     assert "/shifts" not in shown(bidi.RLM + bidi.strip_marks(message))  # the slash would join the Urdu
 
 
+def test_right_to_left_letters_are_found_in_every_rtl_script() -> None:
+    for letter in ("ا", "ے", "א", "ܐ", "ހ", "ߊ", "\U00010900", "\U0001e900", "ﻻ"):  # Arabic … Adlam
+        assert bidi.has_rtl(f"x {letter} y"), letter
+    for text in ("Roster", "ไทย", "한국어 🎉", "١٢٣"):  # Arabic-Indic digits are numbers, not letters
+        assert not bidi.has_rtl(text), text
+
+
 def test_a_future_rtl_locale_is_rtl_by_cldr() -> None:
-    assert Translator("fa", LA).is_rtl  # Persian has no catalog yet: CLDR alone decides
+    persian = Translator("fa", LA)  # Persian has no catalog yet: CLDR alone decides
+    assert persian.is_rtl
+    assert persian.time(SHIFT_AT).startswith(bidi.LRI)
+
+
+def test_links_and_phone_numbers_read_left_to_right_in_urdu() -> None:
+    link = "https://t.me/turnout_bot?start=shift-12"
+    sentence = UR._("Share it with this link: {link}").format(link=link) + "."
+    sent = bidi.for_reader(sentence, rtl=True)
+    assert sent.startswith(bidi.RLM)
+    assert bidi.LRI + link + bidi.PDI + "." in sent  # the full stop is the sentence's, not the link's
+    assert link in shown(sent)
+    # Inside a tag nothing changes: the href stays a plain URL.
+    anchor = f'<a href="{link}">{link}</a>'
+    assert f'href="{link}"' in bidi.for_reader(anchor, rtl=True)
+    english = Translator("en", LA)._("Share it with this link: {link}").format(link=link)
+    assert bidi.for_reader(english, rtl=False) == english  # a left-to-right reader's links stay as they are
+    phone = "+15035550188"
+    line = bidi.RLM + UR._("Your number is {phone}. Share a new one with the button below, or remove it.")
+    assert phone in shown(line.format(phone=esc(phone)))
+    assert phone not in shown(line.format(phone=phone))  # bare, its + would stray to the other end
 
 
 # --- Urdu volunteer -----------------------------------------------------------------------------------
