@@ -24,7 +24,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.clock import to_ts
 from bot.i18n import N_
-from bot.services import campaigns, posting, shift_admin, typed_dates
+from bot.services import campaigns, posting, shift_admin, shift_texts, typed_dates
 from bot.services.authz import Actor
 from bot.services.once import AlreadyDone
 from bot.services.posting import Invalid
@@ -57,6 +57,7 @@ from handlers.manage_views import (
     NoDescription,
     Open,
     Page,
+    RemoveTranslation,
     Roster,
     SaveLanguages,
     SendMessage,
@@ -64,6 +65,9 @@ from handlers.manage_views import (
     SetDeadline,
     SetKind,
     ShiftButton,
+    SkipTranslation,
+    Translate,
+    Translations,
     Waitlist,
     closed,
     is_open,
@@ -76,7 +80,8 @@ FIELD = "mg.field"  # step: the TEXT_FIELDS code being typed; data {"shift"}
 CANCEL = "mg.cancel"  # step 'reason', then 'confirm' with data {"shift", "reason"}
 COPY = "mg.dup"  # step 'day'; data {"shift"}
 MESSAGE = "mg.msg"  # step 'text', then 'preview' with data {"shift", "text", "waitlist"}
-OURS = (FIELD, CANCEL, COPY, MESSAGE)
+TRANSLATION = "mg.tr"  # step: the shift_texts field being typed; data {"shift", "locale", "saved"}
+OURS = (FIELD, CANCEL, COPY, MESSAGE, TRANSLATION)
 DUPLICATE_DAYS = 14
 LANGUAGE_BITS = (1 << len(OUTREACH_LANGUAGES)) - 1
 
@@ -510,6 +515,133 @@ async def clear_description(
     await _apply(update, context, actor, shift, {"description": ""})
 
 
+# --- translations ----------------------------------------------------------------------------------------------
+
+
+class TranslationFlow(_ShiftQuestion):
+    """A translation of the title, description and place name, one field after the other; each typed field
+    is saved at once (like any /manage edit), Skip keeps what is there. Readers are not told: the shift's
+    facts have not changed."""
+
+    kind = TRANSLATION
+    name = N_("translating a shift")
+
+    async def ask(self, update: Update, context: BotContext, dialogue: Dialogue, shift: Shift) -> None:
+        if dialogue.step not in shift_texts.FIELDS:
+            await dialogues.end(context, TRANSLATION)
+            return
+        locale = str(dialogue.data.get("locale", ""))
+        await _say(update, context, *views.translation_question(context.t, shift, dialogue.step, locale))
+
+    async def read(
+        self, update: Update, context: BotContext, dialogue: Dialogue, shift: Shift, actor: Actor, text: str
+    ) -> None:
+        t, field, locale = context.t, dialogue.step, str(dialogue.data.get("locale", ""))
+        if field not in shift_texts.FIELDS:
+            await dialogues.end(context, TRANSLATION)
+            return
+        try:
+            value = shift_texts.read_translation(text, field)
+        except Invalid as exc:
+            await show(update, *views.translation_question(t, shift, field, locale, explain(t, exc)))
+            return
+        saved = await _save_translation(update, context, actor, shift, locale, {field: value})
+        if saved is not None:
+            dialogue.data["saved"] = True
+            await _next_translation_field(update, context, dialogue, saved)
+
+
+async def _save_translation(
+    update: Update, context: BotContext, actor: Actor, shift: Shift, locale: str, values: dict[str, str]
+) -> Shift | None:
+    """Writes through the service, which checks again who may; a refusal closes the question."""
+    t, runtime = context.t, context.runtime
+    try:
+        saved = await shift_texts.save(
+            runtime.database, actor=actor, shift_id=shift.id, locale=locale, values=values, now=runtime.now_ts()
+        )
+    except (shift_texts.NotAllowed, Invalid):
+        saved = None
+    if saved is None:
+        await dialogues.end(context, TRANSLATION)
+        await dialogues.reply(update, t._("Sorry, only the organization's coordinators can do that."))
+    return saved
+
+
+async def _next_translation_field(update: Update, context: BotContext, dialogue: Dialogue, shift: Shift) -> None:
+    """Asks the next field the shift has an original of; after the last, back to the languages."""
+    fields = shift_texts.translatable(shift)
+    later = fields[fields.index(dialogue.step) + 1 :] if dialogue.step in fields else ()
+    if later:
+        dialogue.step = later[0]
+        await dialogues.save(context, dialogue)
+        await show(update, *views.translation_question(context.t, shift, dialogue.step, str(dialogue.data["locale"])))
+        return
+    await dialogues.end(context, TRANSLATION)
+    note = "✅ " + context.t._("Saved.") if dialogue.data.get("saved") else None
+    await show(update, *views.translations_menu(context.t, shift, shift_texts.locales_of(shift), note))
+
+
+async def translations(update: Update, context: BotContext, actor: Actor, shift: Shift, button: Translations) -> None:
+    await update.callback_query.answer()
+    await show(update, *views.translations_menu(context.t, shift, shift_texts.locales_of(shift)))
+
+
+async def translate(update: Update, context: BotContext, actor: Actor, shift: Shift, button: Translate) -> None:
+    try:
+        locale = shift_texts.read_locale(button.locale)
+    except Invalid as exc:  # a forged language code
+        await update.callback_query.answer(explain(context.t, exc, html=False)[:200], show_alert=True)
+        return
+    first = shift_texts.translatable(shift)[0]
+    if await dialogues.begin(update, context, TRANSLATION, first, {"shift": shift.id, "locale": locale}) is None:
+        return
+    await update.callback_query.answer()
+    await show(update, *views.translation_question(context.t, shift, first, locale))
+
+
+async def _translation_draft(context: BotContext, shift: Shift, field: str | None = None) -> Dialogue | None:
+    draft = await dialogues.current(context)
+    if draft is None or draft.kind != TRANSLATION or draft.data.get("shift") != shift.id:
+        return None
+    return draft if field is None or draft.step == field else None
+
+
+async def skip_translation(
+    update: Update, context: BotContext, actor: Actor, shift: Shift, button: SkipTranslation
+) -> None:
+    draft = await _translation_draft(context, shift, button.field)
+    if draft is None:
+        await update.callback_query.answer(stale(context.t), show_alert=True)
+        return
+    await update.callback_query.answer()
+    await _next_translation_field(update, context, draft, shift)
+
+
+async def remove_translation(
+    update: Update, context: BotContext, actor: Actor, shift: Shift, button: RemoveTranslation
+) -> None:
+    t, runtime = context.t, context.runtime
+    draft = await _translation_draft(context, shift)
+    if draft is None:
+        await update.callback_query.answer(stale(t), show_alert=True)
+        return
+    locale = str(draft.data.get("locale", ""))
+    try:
+        removed = await shift_texts.remove(
+            runtime.database, actor=actor, shift_id=shift.id, locale=locale, now=runtime.now_ts()
+        )
+    except (shift_texts.NotAllowed, Invalid):
+        removed = None
+    await dialogues.end(context, TRANSLATION)
+    if removed is None:
+        await update.callback_query.answer(stale(t), show_alert=True)
+        return
+    await update.callback_query.answer()
+    note = views.translation_removed_note(t, locale)
+    await show(update, *views.translations_menu(t, removed, shift_texts.locales_of(removed), note))
+
+
 # --- cancelling ---------------------------------------------------------------------------------------------------
 
 
@@ -754,6 +886,10 @@ BUTTONS: tuple[tuple[type[ShiftButton], Action, bool, bool], ...] = (
     (Waitlist, toggle_waitlist, True, True),
     (SendMessage, send_message, True, True),
     (Roster, show_roster, False, False),
+    (Translations, translations, True, False),
+    (Translate, translate, True, False),
+    (SkipTranslation, skip_translation, True, True),
+    (RemoveTranslation, remove_translation, True, True),
 )
 
 
@@ -762,5 +898,5 @@ def register(app: Application) -> None:
     app.add_handler(Page.handler(listing_page))
     for button, action, needs_open, keeps in BUTTONS:
         app.add_handler(button.handler(_on_shift(action, needs_open=needs_open, keeps=keeps)))
-    for flow in (FieldFlow(), CancelFlow(), CopyFlow(), MessageFlow()):
+    for flow in (FieldFlow(), CancelFlow(), CopyFlow(), MessageFlow(), TranslationFlow()):
         dialogues.register_flow(flow)

@@ -16,13 +16,15 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, language_name
+from bot.services import shift_texts
 from bot.services.shift_admin import EditResult
 from bot.services.typed_dates import date_examples, datetime_examples, either, full_day, time_examples
 from bot.store.shifts import CHECKIN_OPENS_DEFAULT, CHECKIN_OPENS_MAX, Shift
 from bot.vocab import KIND_CODES, KIND_EMOJI, OUTREACH_LANGUAGES
 from handlers import campaign_views
 from handlers import shift_views as views
+from handlers import translation_views as tr_views
 from handlers.kit import pickers
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid, pager
@@ -190,6 +192,28 @@ class Roster(ShiftButton, prefix="mg:r"):
     pass
 
 
+@dataclass(frozen=True)
+class Translations(ShiftButton, prefix="mg:t"):
+    """The shift's translations: which language to add, change or remove."""
+
+
+@dataclass(frozen=True)
+class Translate(ShiftButton, prefix="mg:tl"):
+    locale: str  # a catalog code, read again by the service (a forged one is refused)
+
+
+@dataclass(frozen=True)
+class SkipTranslation(ShiftButton, prefix="mg:ts"):
+    """Keeps this field of the translation as it is (or without one) and asks the next."""
+
+    field: str  # the field asked, so an earlier question's Skip skips nothing else
+
+
+@dataclass(frozen=True)
+class RemoveTranslation(ShiftButton, prefix="mg:tx"):
+    pass
+
+
 def language_mask(codes: tuple[str, ...] | list[str]) -> int:
     return sum(1 << i for i, code in enumerate(OUTREACH_LANGUAGES) if code in codes)
 
@@ -314,8 +338,46 @@ def edit_menu(t: Translator, shift: Shift) -> tuple[str, InlineKeyboardMarkup]:
         else:
             button = DeadlineMenu(s)
         buttons.append(InlineKeyboardButton(label, callback_data=button.pack()))
-    rows = [*grid(buttons, 2), back(t, Open(s))]
+    translations = InlineKeyboardButton("🌐 " + t._("Translations"), callback_data=Translations(s).pack())
+    rows = [*grid(buttons, 2), [translations], back(t, Open(s))]
     return heading(t, shift) + "\n\n" + t._("What would you like to change?"), InlineKeyboardMarkup(rows)
+
+
+def translations_menu(
+    t: Translator, shift: Shift, done: Sequence[str], note: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which language to write (those translated already ticked, to change or remove)."""
+    lines = [note, ""] if note else []
+    lines += [heading(t, shift), ""]
+    if done:
+        lines += [tr_views.translations_line(t, done), ""]
+    lines.append(tr_views.which_language(t))
+    rows = [*tr_views.locale_rows(done, lambda code: Translate(shift.id, code).pack()), back(t, EditMenu(shift.id))]
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def translation_removed_note(t: Translator, locale: str) -> str:
+    return "🗑 " + t._("The translation in {language} is removed.").format(language=views.esc(language_name(locale)))
+
+
+def translation_question(
+    t: Translator, shift: Shift, field: str, locale: str, problem: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One field in `locale` under its original, with the translation it has now (typing replaces it)."""
+    mine = shift_texts.texts_of(shift, locale)
+    now_text = mine.get(field)
+    lines = [heading(t, shift), ""]
+    if problem:
+        lines += ["⚠️ " + problem, ""]
+    lines.append(tr_views.field_question(t, field, locale, getattr(shift, field)))
+    if now_text:
+        lines.append(t._("Now: {value}").format(value=views.esc(clip(now_text, 300))))
+    rows = [[InlineKeyboardButton(t._("Skip"), callback_data=SkipTranslation(shift.id, field).pack())]]
+    if field == "title" and mine:
+        rows.append([InlineKeyboardButton("🗑 " + t._("Remove this translation"),
+                                          callback_data=RemoveTranslation(shift.id).pack())])
+    rows.append(back(t, Translations(shift.id)))
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 def current_value(t: Translator, shift: Shift, code: str) -> str:

@@ -51,6 +51,15 @@ def texts_of(shift: Shift, locale: str) -> dict[str, str]:
     return {field: text for loc, field, text in shift.texts if loc == locale}
 
 
+def translatable(shift: Shift, fields: tuple[str, ...] = FIELDS) -> tuple[str, ...]:
+    """Of `fields`, those the shift has an original of, in order (an online shift has no place name)."""
+    present = {
+        "title": bool(shift.title), "description": bool(shift.description),
+        "place_name": bool(shift.place_name) and shift.online_url is None,
+    }
+    return tuple(f for f in fields if present[f])
+
+
 async def save(
     db: Database, *, actor: Actor, shift_id: int, locale: str, values: Mapping[str, str], now: int
 ) -> Shift | None:
