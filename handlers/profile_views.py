@@ -385,9 +385,10 @@ def zone_prompt(t: Translator, mode: Mode, state: str, zip_code: str | None = No
 
 
 def place(t: Translator, state: str | None, zip_code: str | None) -> str:
+    """Where they said they are, as the state question named it: 'California 94103'."""
     if state == OUTSIDE_US:
         return t._("Outside the US")
-    return " ".join(part for part in (state, zip_code) if part) or "—"
+    return " ".join(part for part in (state and state_name(t, state), zip_code) if part) or "—"
 
 
 # --- outreach languages and interests ----------------------------------------------------------------

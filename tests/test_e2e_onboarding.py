@@ -93,7 +93,7 @@ async def test_the_languages_question_shows_the_place_and_zone(emulator: BotAPIE
     await sam.send("94103")
     languages = await after_typed(sam)
     pacific = zone_name("America/Los_Angeles", "en")
-    assert languages.text.startswith(f"📍 CA 94103 · {pacific}\n\nWhich languages can you use")
+    assert languages.text.startswith(f"📍 California 94103 · {pacific}\n\nWhich languages can you use")
     assert "✓ English" in languages.labels and "Mandarin" in languages.labels and "Hmong" in languages.labels
     await sam.press("✓ English")  # untick the preselected one
     assert "English" in (await sam.next_reply()).labels
@@ -508,6 +508,7 @@ async def test_a_vietnamese_volunteer_picks_her_state_by_its_vietnamese_name(
     assert vi("What's your ZIP code? For example: {example}").split("{")[0] in zip_question.text
     await lan.send("27601")
     languages = await after_typed(lan)
+    assert languages.text.startswith("📍 Bắc Carolina 27601 · ")  # the place as the question named it
     assert vi("Which languages can you use to talk with voters and neighbors? Tap all that apply, then “Done”.") in (
         languages.text
     )

@@ -48,7 +48,7 @@ async def test_the_settings_screen_shows_every_answer(emulator: BotAPIEmulator, 
         "⚙️ Your settings",
         "👤 Name: <Sam>",
         "🌐 Language: English",
-        "📍 Place: CA 94103",
+        "📍 Place: California 94103",
         "🕒 Time zone: Pacific Time",
         "📱 Phone: not shared",
         "🗣 Languages you speak: English and Cantonese",
@@ -130,7 +130,8 @@ async def test_change_the_place_and_time_zone(emulator: BotAPIEmulator, bot: Run
     assert zones.labels == ["Central Time", "Mountain Time", "« Back"]
     await sam.press("Mountain Time")
     view = await sam.next_reply()
-    assert view.text.startswith("✅ Saved.") and "📍 Place: NE 69201" in view.text and "Mountain Time" in view.text
+    assert view.text.startswith("✅ Saved.") and "📍 Place: Nebraska 69201" in view.text
+    assert "Mountain Time" in view.text
     person = await person_of(bot, sam)
     assert (person.state, person.zip, person.timezone) == ("NE", "69201", "America/Denver")
     # Where the ZIP decides, it is saved with the ZIP: El Paso is Mountain Time, Houston Central.
@@ -140,7 +141,7 @@ async def test_change_the_place_and_time_zone(emulator: BotAPIEmulator, bot: Run
         await press_state(sam, "TX")
         await sam.next_reply()
         await sam.send(zip_code)
-        assert f"📍 Place: TX {zip_code}" in (await sam.next_reply()).text
+        assert f"📍 Place: Texas {zip_code}" in (await sam.next_reply()).text
         assert (await person_of(bot, sam)).timezone == zone
     # A single-zone state saves with the ZIP; outside the US, a zone from the world list.
     await sam.press("📍 Place and time zone")
@@ -148,7 +149,7 @@ async def test_change_the_place_and_time_zone(emulator: BotAPIEmulator, bot: Run
     await press_state(sam, "WA")
     await sam.next_reply()
     await sam.send("98101")
-    assert "📍 Place: WA 98101" in (await sam.next_reply()).text
+    assert "📍 Place: Washington 98101" in (await sam.next_reply()).text
     await sam.press("📍 Place and time zone")
     await sam.next_reply()
     await sam.press("🌏 Outside the US")
@@ -307,7 +308,7 @@ async def test_a_photo_sticker_voice_or_location_for_a_typed_answer_is_asked_aga
     answer = {"name": "Samuel", "zip": "78701", "phone": "Keep it as it is"}[step]
     await sam.send(answer)
     *_, view = await replies(sam, 2 if step == "phone" else 1)
-    assert {"name": "👤 Name: Samuel", "zip": "📍 Place: TX 78701", "phone": "📱 Phone: +14155550123"}[
+    assert {"name": "👤 Name: Samuel", "zip": "📍 Place: Texas 78701", "phone": "📱 Phone: +14155550123"}[
         step
     ] in view.text
 
@@ -327,7 +328,7 @@ async def test_a_voice_note_at_the_zone_question_points_to_the_buttons(
     )
     assert again.labels == ["Central Time", "Mountain Time", "« Back"]
     await sam.press("Mountain Time", message=again)
-    assert "📍 Place: NE 69201" in (await sam.next_reply()).text
+    assert "📍 Place: Nebraska 69201" in (await sam.next_reply()).text
 
 
 async def test_a_zone_pressed_twice_saves_the_place_once(emulator: BotAPIEmulator, bot: RunningBot) -> None:
@@ -337,6 +338,6 @@ async def test_a_zone_pressed_twice_saves_the_place_once(emulator: BotAPIEmulato
     await sam.next_reply()
     _, second = await double_tap(bot, sam, "Mountain Time")
     assert second.show_alert and second.text == STALE
-    assert said(sam, "📍 Place: NE 69201") == 1
+    assert said(sam, "📍 Place: Nebraska 69201") == 1
     person = await person_of(bot, sam)
     assert (person.state, person.zip, person.timezone) == ("NE", "69201", "America/Denver")
