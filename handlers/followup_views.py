@@ -20,7 +20,7 @@ from bot.store.shifts import Shift
 from handlers import shift_views as views
 from handlers.kit.callbacks import Button
 
-NOTE_SHOWN = 120  # characters of a note on the roster: ten people's notes still fit one message
+NOTE_SHOWN = 120  # characters of a note on the roster at most (fewer when a full page needs the room)
 
 
 @dataclass(frozen=True)
@@ -117,15 +117,18 @@ def note_question(t: Translator, signup_id: int) -> tuple[str, InlineKeyboardMar
     return text, InlineKeyboardMarkup([[skip]])
 
 
-def outcomes(t: Translator, values: Iterable[tuple[str, int]]) -> str:
-    """'🚪 Doors knocked 30 · 🗣 Conversations 12' in the order reports keep them; '' for none."""
+def outcomes(t: Translator, values: Iterable[tuple[str, int]], *, named: bool = True) -> str:
+    """'🚪 Doors knocked 30 · 🗣 Conversations 12' in the order reports keep them ('🚪 30 · 🗣 12' unnamed,
+    for a person's line under a total that names them); '' for none."""
     given = dict(values)
-    return " · ".join(f"{metric_label(t, m)} {t.number(given[m])}" for m in METRICS if m in given)
+    return " · ".join(
+        f"{metric_label(t, m) if named else METRIC_ICONS[m]} {t.number(given[m])}" for m in METRICS if m in given
+    )
 
 
-def note_excerpt(note: str) -> str:
-    """A note as the roster shows it: on one line, shortened, escaped for HTML."""
+def note_excerpt(note: str, limit: int = NOTE_SHOWN) -> str:
+    """A note as the roster shows it: on one line, at most `limit` characters, escaped for HTML."""
     flat = " ".join(note.split())
-    if len(flat) > NOTE_SHOWN:
-        flat = flat[: NOTE_SHOWN - 1].rstrip() + "…"
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
     return "📝 <i>" + views.esc(flat) + "</i>"

@@ -27,13 +27,15 @@ from bot.store.signups import RosterLine
 from bot.vocab import outreach_language_name
 from handlers import shift_views as views
 from handlers.checkin_views import qr_button
-from handlers.followup_views import note_excerpt, outcomes
+from handlers.followup_views import NOTE_SHOWN, note_excerpt, outcomes
 from handlers.kit.callbacks import Button
 from handlers.kit.keyboards import grid, pager
 from handlers.manage_views import Open
+from handlers.newshift_views import TEXT_MAX, shown_length
 
 PAGE_SIZE = 10
 PICK_PAGE_SIZE = 8
+NOTE_SHORTEST = 20  # characters of a note worth showing; less room than that on a page, and notes wait for /export
 LANGUAGES_SHOWN = 4  # per person: ten people with every language still fit in one message
 From = Literal["", "m"]  # "m": opened from /manage
 
@@ -149,9 +151,26 @@ def _line(t: Translator, number: int, line: RosterLine, lead: Lead | None = None
         parts.append("✅ " + t._("attended"))
     elif line.status == "no_show":
         parts.append("✖ " + t._("no-show"))
-    # What they reported after the shift, under their line: the numbers, then their note, shortened.
-    below = [text for text in (outcomes(t, line.outcomes), note_excerpt(line.note) if line.note else "") if text]
-    return "\n".join([" · ".join(parts), *("    " + text for text in below)])
+    text = " · ".join(parts)
+    if line.outcomes:  # what they reported after the shift, under their line (roster_page adds the note)
+        text += "\n    " + outcomes(t, line.outcomes, named=False)
+    return text
+
+
+def _with_notes(text: list[str], notes: list[tuple[int, str]]) -> list[str]:
+    """Each note under its person's line, as long as the page has room for: a page of ten long names with
+    every language still fits one message, and the notes share what is left (the export has them whole)."""
+    if not notes:
+        return text
+    overhead = shown_length(note_excerpt("…", 1)) + 6  # the line break, indent and direction marks
+    room = TEXT_MAX - shown_length("\n".join(text)) - overhead * len(notes)
+    limit = min(NOTE_SHOWN, room // (2 * len(notes)))  # two UTF-16 units a character, at worst
+    if limit < NOTE_SHORTEST:
+        return text
+    text = list(text)
+    for at, note in notes:
+        text[at] += "\n    " + note_excerpt(note, limit)
+    return text
 
 
 def _reported(t: Translator, people: int, total: str) -> str:
@@ -199,11 +218,14 @@ def roster_page(
     buttons: list[InlineKeyboardButton] = []
     person_rows: list[list[InlineKeyboardButton]] = []  # one row each while check-in is open
     shown_waitlist_heading = False
+    notes: list[tuple[int, str]] = []  # (where in text, the note): added once the page's length is known
     for index, line in enumerate(lines[first : first + PAGE_SIZE], start=first + 1):
         if line.status == "waitlisted" and not shown_waitlist_heading:
             text += ["", "⏳ <b>" + t._("Waitlist") + "</b>"]
             shown_waitlist_heading = True
         text.append(_line(t, index, line, roster.leads.get(line.person_id)))
+        if line.note:
+            notes.append((len(text) - 1, line.note))
         if line.status == "waitlisted":
             continue
         row: list[InlineKeyboardButton] = []
@@ -226,6 +248,7 @@ def roster_page(
         legend.append(t._("Mark who came: ✅ attended, ✖ no-show; 🕒 correct their check-in times."))
     if legend:
         text += ["", *legend]
+    text = _with_notes(text, notes)
     rows = person_rows if roster.checkin_open else grid(buttons, 3)  # ✅ ✖ 🕒: one person a row
     rows += pager(t, page, page + 1 < pages, lambda n: RosterPage(shift.id, n, came_from).pack())
     if shift.status != "cancelled":

@@ -138,10 +138,10 @@ async def test_numbers_then_a_note_or_skip_and_the_roster_shows_both_with_a_tota
         "Reported by {count} person: {outcomes}", "Reported by {count} people: {outcomes}", 2
     ).format(count=en.number(2), outcomes=total) in page.text
     linh_line, bob_line = page.text.split("Linh", 1)[1].split("Bob", 1)
-    assert "🚪 Doors knocked 30" in linh_line and "🗣" not in linh_line
+    assert "🚪 30" in linh_line and "🗣" not in linh_line  # her numbers (the total names them)
     # The note as typed (tags shown, not applied), on one line, under her numbers.
     assert "📝 <b>Great</b> turf & many Korean speakers Bring more flyers" in linh_line
-    assert "🚪 Doors knocked 20 · 🗣 Conversations 5" in bob_line and "📝" not in bob_line
+    assert "🚪 20 · 🗣 5" in bob_line and "📝" not in bob_line
 
 
 async def test_a_note_on_a_shift_without_numbers_its_limits_and_forged_presses(
@@ -225,7 +225,7 @@ async def test_a_long_note_is_shortened_on_the_roster_and_goes_with_deleteme(bot
     text, _ = roster_page(en, await roster.load(db, shift, 0), 0, from_manage=False)
     excerpt = note_excerpt(long_note)
     assert excerpt in text and strip_bidi(excerpt).endswith("…</i>") and len(long_note) > NOTE_SHOWN
-    assert "📞 Calls made 40" in text
+    assert "📞 Calls made 40" in text and "\n    📞 40" in text  # the total, and hers under her line
     # A shift lead runs the door and sees the numbers; the note is written to the organizers.
     lead_view = await roster.load(db, shift, 0, DoorAccess(coordinator=False, show_phones=False))
     text, _ = roster_page(en, lead_view, 0, from_manage=False)
