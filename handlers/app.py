@@ -33,6 +33,7 @@ from handlers import (
     manage,
     myshifts,
     newshift_dialogue,
+    offers,
     onboarding,
     orgs,
     pacer,
@@ -125,6 +126,7 @@ def register_handlers(app: Application) -> None:
     roster.register(app)
     roster_times.register(app)  # correcting check-in times, a one-question flow on the engine
     leads.register(app)  # naming shift leads from the roster, and their notices
+    offers.register(app)  # volunteers' translations of a shift, and the coordinators' yes or no
     stats.register(app)
     rising.register(app)  # rising volunteers under /stats, made shift leads in a tap
     campaigns.register(app)  # /campaigns and its typed answers, on the dialogue engine

@@ -197,6 +197,13 @@ class FilterMenu(Button, prefix="sf"):
 
 
 @dataclass(frozen=True)
+class OfferTranslation(Button, prefix="ot"):
+    """On a shift's card: write its title and description in the reader's language (handlers/offers.py)."""
+
+    shift: int
+
+
+@dataclass(frozen=True)
 class Card(Button, prefix="sc"):
     """A shift's card; `back` is the list it was opened from ("" for the first page)."""
 
@@ -319,6 +326,7 @@ class Standing:
     status: str | None = None  # their signup's
     rank: int = 0  # on the waitlist
     closed: bool = False  # signups have closed
+    offer: bool = False  # they may offer a translation of it (bot/services/offers.py)
 
 
 def card_view(
@@ -344,6 +352,9 @@ def card_view(
         rows.append([InlineKeyboardButton("⏳ " + t._("Join the waitlist"), callback_data=Join(shift.id).pack())])
     else:
         rows.append([InlineKeyboardButton("✅ " + t._("Sign up"), callback_data=Join(shift.id).pack())])
+    if standing.offer:
+        offer = OfferTranslation(shift.id).pack()
+        rows.append([InlineKeyboardButton("🌐 " + t._("Offer a translation"), callback_data=offer)])
     back = ListPage(back_state) if back_state else ListPage.of(Filters())
     rows.append([InlineKeyboardButton("◀ " + t._("All shifts"), callback_data=back.pack())])
     return card(t, shift, status_line), InlineKeyboardMarkup(rows)

@@ -23,6 +23,7 @@ from handlers.kit.context import BotContext
 from handlers.kit.guards import require_registered
 from handlers.kit.replies import edit_or_keep
 from handlers.menu import FindShifts
+from handlers.offers import may_offer
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ async def _render_card(
     runtime = context.runtime
     if mine is None:
         mine = await signups.find(runtime.database, shift.id, context.person.id)
-    standing = views.Standing(closed=runtime.clock.now() >= shift.signup_closes_at)
+    offer = await may_offer(context, shift) is not None
+    standing = views.Standing(closed=runtime.clock.now() >= shift.signup_closes_at, offer=offer)
     if mine is not None:
         rank = await signups.waitlist_rank(runtime.database, mine) if mine.status == "waitlisted" else 0
         standing = replace(standing, signup_id=mine.id, status=mine.status, rank=rank)

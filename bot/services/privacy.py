@@ -9,7 +9,7 @@ from bot.clock import from_ts
 from bot.db import Database
 from bot.services.reminders import ReminderPolicy
 from bot.services.signups import CancelOutcome, withdraw_all
-from bot.store import audit, checkins, inbox, orgs, people, reports, roles, signups
+from bot.store import audit, checkins, inbox, offers, orgs, people, reports, roles, signups
 from bot.store.signups import Signup
 
 
@@ -89,6 +89,17 @@ async def export(db: Database, person_id: int, now: int) -> dict[str, Any] | Non
                 "reported_at": _iso(r["created_at"]),
             }
             for r in await reports.for_person(db, person_id)
+        ],
+        "translations_offered": [
+            {
+                "shift_id": o.shift_id,
+                "language": o.locale,
+                "title": o.title,
+                "description": o.description,
+                "status": o.status,
+                "offered_at": _iso(o.created_at),
+            }
+            for o in await offers.for_person(db, person_id)
         ],
     }
 

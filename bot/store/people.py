@@ -170,7 +170,8 @@ async def anonymize(tx: Transaction, person_id: int, now: int) -> None:
         """,
         (now, person_id),
     )
-    for table in ("person_language", "person_interest", "follow", "org_mute", "role", "dialogue", "live_question"):
+    for table in ("person_language", "person_interest", "follow", "org_mute", "role", "dialogue", "live_question",
+                  "translation_offer"):
         await tx.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
     await tx.execute("DELETE FROM outbox WHERE person_id = ?", (person_id,))
     # Their reported numbers stay as anonymous counts; a note is their own words, so it goes.
