@@ -1,4 +1,5 @@
-"""/export: CSV files for coordinators — a shift's roster, signups and attendance, hours per volunteer.
+"""/export: CSV files for coordinators — a shift's roster, signups and attendance, hours per volunteer, and
+the check-in log (every check-in, check-out and correction: who, how, by whom, where).
 
 Files are UTF-8 with a BOM (Excel shows non-Latin names intact), headers in the coordinator's language,
 times in the shift's zone as YYYY-MM-DD HH:MM, formula-like cells defused. Only the coordinator's own
@@ -19,7 +20,7 @@ from bot.i18n import N_, Translator, available_locales, language_name
 from bot.services import csvfile, exports
 from bot.store import exports as export_store
 from bot.store import shifts as shift_store
-from bot.store.exports import RosterRow
+from bot.store.exports import CheckinLogRow, RosterRow
 from bot.store.reports import METRICS
 from bot.vocab import kind_name
 from handlers import export_views as views
@@ -37,6 +38,19 @@ STATUS = {
     "no_show": N_("No-show"),
     "cancelled": N_("Cancelled"),
 }
+# How a check-in was made, and what a row of the check-in log records.
+METHOD = {
+    "button": N_("Button"),
+    "qr": N_("QR code"),
+    "location": N_("Location"),
+    "coordinator": N_("Coordinator"),
+    "auto": N_("Automatic, at the end"),
+}
+EVENT = {"in": N_("Check-in"), "out": N_("Check-out")}
+CORRECTED = {"in": N_("Check-in time corrected"), "out": N_("Check-out time corrected")}
+REMOVED = N_("Check-in removed (marked no-show)")
+
+
 def _stamp(ts: int | None, zone: str) -> str:
     """Sortable and read as a date-time by spreadsheets: 2026-12-05 18:30, in the shift's zone."""
     return "" if ts is None else from_ts(ts).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
@@ -118,8 +132,32 @@ async def roster(update: Update, context: BotContext, button: views.ShiftRoster)
                                                                      attach=True), caption=caption[:1000])
 
 
-async def pick_period(update: Update, context: BotContext, button: views.Signups | views.Hours) -> None:
-    """Offers the periods for signups or hours; with a period chosen, sends its file."""
+def _log_cells(t: Translator, row: CheckinLogRow) -> list[object]:
+    """One row of the check-in log; coordinates as numbers, a correction with the time it replaced."""
+    if row.field is not None:
+        what = t._(CORRECTED[row.field])
+    elif row.event == "correct":  # the check-in undone when marked a no-show (bot/services/checkins.forget)
+        what = t._(REMOVED)
+    else:
+        what = t._(EVENT[row.event])
+    by = row.by_name or ("" if row.by_person is None else t._("(deleted account)"))
+    return [
+        row.org_name, row.title, _stamp(row.starts_at, row.timezone), row.name,
+        f"@{row.username}" if row.username else "", what, _stamp(row.at, row.timezone),
+        t._(METHOD.get(row.method, row.method)), by, "" if row.latitude is None else row.latitude,
+        "" if row.longitude is None else row.longitude, _stamp(row.old_at, row.timezone) if row.field else "",
+        _hours(row.new_hours) if row.field else "", _stamp(row.created_at, row.timezone),
+    ]
+
+
+def _log_header(t: Translator) -> list[str]:
+    return [t._("Organization"), t._("Shift"), t._("Starts"), t._("Name"), t._("Telegram username"), t._("What"),
+            t._("Time"), t._("How"), t._("By"), t._("Latitude"), t._("Longitude"), t._("Time before the correction"),
+            t._("Hours after the correction"), t._("Recorded at")]
+
+
+async def pick_period(update: Update, context: BotContext, button: views.PeriodButton) -> None:
+    """Offers the periods for signups, hours or the check-in log; with a period chosen, sends its file."""
     if button.period:
         await period_file(update, context, button)
         return
@@ -131,8 +169,8 @@ async def pick_period(update: Update, context: BotContext, button: views.Signups
     await query.edit_message_text(text, reply_markup=markup)
 
 
-async def period_file(update: Update, context: BotContext, button: views.Signups | views.Hours) -> None:
-    """Sends signups and attendance, or hours per volunteer, for the chosen period."""
+async def period_file(update: Update, context: BotContext, button: views.PeriodButton) -> None:
+    """Sends signups and attendance, hours per volunteer, or the check-in log, for the chosen period."""
     query = update.callback_query
     actor = await require_coordinator(update, context)
     if actor is None:
@@ -155,6 +193,10 @@ async def period_file(update: Update, context: BotContext, button: views.Signups
             for s in signups
         ]
         name = f"signups-{period}-{now.astimezone(t.tz):%Y-%m-%d}.csv"
+    elif isinstance(button, views.CheckinLog):
+        log = await exports.checkin_log(runtime.database, actor, period, now, t.tz)
+        rows = [_log_header(t), *(_log_cells(t, row) for row in log)]
+        name = f"checkins-{period}-{now.astimezone(t.tz):%Y-%m-%d}.csv"
     else:
         totals = await exports.hours(runtime.database, actor, period, now, t.tz)
         rows = [[t._("Name"), t._("Telegram username"), t._("Phone"), t._("Languages"), t._("Shifts"),
@@ -183,3 +225,4 @@ def register(app: Application) -> None:
     app.add_handler(views.ShiftRoster.handler(roster))
     app.add_handler(views.Signups.handler(pick_period))
     app.add_handler(views.Hours.handler(pick_period))
+    app.add_handler(views.CheckinLog.handler(pick_period))

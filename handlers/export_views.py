@@ -2,7 +2,7 @@
 export, builds the files and sends them).
 
 Button data keeps its shapes: `ex:r` / `ex:rp:<page>` pick a shift, `ex:rs:<shift>` its roster,
-`ex:a` / `ex:h` choose a period, `ex:a:<period>` / `ex:h:<period>` the file.
+`ex:a` / `ex:h` / `ex:c` choose a period, `ex:a:<period>` / `ex:h:<period>` / `ex:c:<period>` the file.
 """
 
 from __future__ import annotations
@@ -59,12 +59,28 @@ class Hours(Button, prefix="ex:h"):
     period: Period = ""
 
 
+@dataclass(frozen=True)
+class CheckinLog(Button, prefix="ex:c"):
+    """Every check-in, check-out and correction: the period menu, then the file for a period."""
+
+    period: Period = ""
+
+
+PeriodButton = Signups | Hours | CheckinLog
+TITLES: dict[type[Button], str] = {
+    Signups: N_("Signups and attendance"),
+    Hours: N_("Hours per volunteer"),
+    CheckinLog: N_("Check-ins and corrections"),
+}
+
+
 def menu(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     markup = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton("📋 " + t._("A shift's roster"), callback_data=Rosters().pack())],
             [InlineKeyboardButton("🗓 " + t._("Signups and attendance"), callback_data=Signups().pack())],
             [InlineKeyboardButton("⏱ " + t._("Hours per volunteer"), callback_data=Hours().pack())],
+            [InlineKeyboardButton("📍 " + t._("Check-ins and corrections"), callback_data=CheckinLog().pack())],
         ]
     )
     return "📤 " + t._("What would you like to export as a CSV file?"), markup
@@ -88,8 +104,8 @@ def pick_shift(t: Translator, lines: list[ShiftLine], page: int, has_next: bool)
     return "📋 " + t._("Which shift's roster?"), InlineKeyboardMarkup(rows)
 
 
-def period_menu(t: Translator, button: Signups | Hours) -> tuple[str, InlineKeyboardMarkup]:
+def period_menu(t: Translator, button: PeriodButton) -> tuple[str, InlineKeyboardMarkup]:
     kind = type(button)
     rows = [[InlineKeyboardButton(t._(PERIOD_LABELS[p]), callback_data=kind(p).pack())] for p in exports.PERIODS]
-    title = t._("Signups and attendance") if kind is Signups else t._("Hours per volunteer")
+    title = t._(TITLES[kind])
     return f"<b>{views.esc(title)}</b>\n" + t._("For which period?"), InlineKeyboardMarkup(rows)

@@ -362,6 +362,7 @@ async def record_attendance(tx: Transaction, signup_id: int, shift_id: int, by_p
     if await store.add(tx, signup_id, starts_at, "coordinator", None, None):
         await store.close(tx, signup_id, ends_at, hours_between(starts_at, ends_at, opens_at, ends_at))
         await store.log(tx, signup_id, "in", starts_at, "coordinator", by_person, None, None, now)
+        await store.log(tx, signup_id, "out", ends_at, "coordinator", by_person, None, None, now)
         signup = await signup_store.get(tx, signup_id)
         if signup is not None:
             await celebrate(tx, signup.person_id, now)

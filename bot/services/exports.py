@@ -9,7 +9,7 @@ from bot.clock import to_ts
 from bot.db import Database
 from bot.services.authz import Actor
 from bot.store import exports
-from bot.store.exports import HoursRow, SignupRow
+from bot.store.exports import CheckinLogRow, HoursRow, SignupRow
 
 PERIODS = ("30", "tm", "lm", "all")  # last 30 days, this month, last month, all time
 
@@ -51,3 +51,9 @@ async def hours(db: Database, actor: Actor, period: str, now: datetime, tz: Zone
     start, end = period_bounds(period, now, tz)
     end = to_ts(now) if end is None else min(end, to_ts(now))
     return await exports.hours(db, org_scope(actor), start, end)
+
+
+async def checkin_log(db: Database, actor: Actor, period: str, now: datetime, tz: ZoneInfo) -> list[CheckinLogRow]:
+    """The check-in log of the organizations' shifts starting in the period."""
+    start, end = period_bounds(period, now, tz)
+    return await exports.checkin_log(db, org_scope(actor), start, end)

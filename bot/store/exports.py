@@ -187,3 +187,57 @@ async def hours(db: Database, org_ids: Collection[int] | None, start: int | None
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class CheckinLogRow:
+    """One row of the check-in log: a check-in, a check-out or a correction, who, how, by whom, where."""
+
+    org_name: str
+    title: str
+    starts_at: int
+    timezone: str
+    name: str
+    username: str | None
+    event: str  # in, out, correct
+    at: int
+    method: str  # button, qr, location, coordinator, auto
+    by_name: str | None
+    by_person: int | None
+    latitude: float | None
+    longitude: float | None
+    created_at: int
+    field: str | None  # a correction's: in or out (None: not a correction)
+    old_at: int | None
+    new_hours: float | None
+
+
+async def checkin_log(
+    db: Database, org_ids: Collection[int] | None, start: int | None, end: int | None
+) -> list[CheckinLogRow]:
+    """Every check-in, check-out and correction on the organizations' shifts starting in [start, end), in
+    the order they were recorded."""
+    rows = await db.fetchall(
+        f"""
+        SELECT o.name AS org_name, s.title, s.starts_at, s.timezone,
+               p.display_name, p.first_name, p.last_name, p.username,
+               e.event, e.at, e.method, e.by_person, e.latitude, e.longitude, e.created_at,
+               COALESCE(b.display_name, b.first_name, b.username) AS by_name,
+               k.field, k.old_at, k.new_hours
+        FROM checkin_event e JOIN signup g ON g.id = e.signup_id JOIN shift s ON s.id = g.shift_id
+             JOIN org o ON o.id = s.org_id JOIN person p ON p.id = g.person_id
+             LEFT JOIN person b ON b.id = e.by_person LEFT JOIN checkin_correction k ON k.id = e.correction_id
+        WHERE {_IN_ORGS} AND (:start IS NULL OR s.starts_at >= :start) AND (:end IS NULL OR s.starts_at < :end)
+        ORDER BY s.starts_at, s.id, e.id
+        """,
+        {**_scope(org_ids), "start": start, "end": end},
+    )
+    return [
+        CheckinLogRow(
+            org_name=r["org_name"], title=r["title"], starts_at=r["starts_at"], timezone=r["timezone"], name=_name(r),
+            username=r["username"], event=r["event"], at=r["at"], method=r["method"], by_name=r["by_name"],
+            by_person=r["by_person"], latitude=r["latitude"], longitude=r["longitude"], created_at=r["created_at"],
+            field=r["field"], old_at=r["old_at"], new_hours=r["new_hours"],
+        )
+        for r in rows
+    ]
