@@ -26,7 +26,7 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot.i18n import N_
 from bot.runtime import Runtime
-from bot.services import broadcasts, profile
+from bot.services import broadcasts, profile, shift_texts, versions
 from bot.services.authz import Actor
 from bot.services.broadcasts import Audience, Busy
 from bot.services.once import AlreadyDone
@@ -39,12 +39,16 @@ from bot.store.dialogues import Dialogue
 from bot.store.orgs import Org
 from bot.vocab import OUTREACH_LANGUAGES
 from handlers.broadcast_views import (
+    AddVersion,
     Cancel,
     Draft,
     Filters,
     PickOrg,
+    PickVersion,
     Region,
+    RemoveVersion,
     Send,
+    ShowPreview,
     StopOrgMessages,
     Tick,
     Write,
@@ -61,6 +65,8 @@ from handlers.broadcast_views import (
     stop_markup,
     stopped_text,
     tally_text,
+    version_prompt,
+    versions_view,
     write_prompt,
 )
 from handlers.kit import dialogues
@@ -72,7 +78,9 @@ from handlers.shift_views import explain
 
 log = logging.getLogger(__name__)
 
-KIND = "bc"  # the dialogue: step 'org', 'filters', 'text', 'preview' (then DONE); data: a Draft
+# The dialogue: step 'org', 'filters', 'text', 'preview' (then DONE), or from the preview 'versions' (which
+# language to write it in too) and 'version' (typing it); data: a Draft.
+KIND = "bc"
 PROGRESS_LOCK = "broadcast_progress_lock"
 
 
@@ -92,6 +100,14 @@ async def _filters_view(context: BotContext, draft: Draft, org: Org) -> tuple[st
 
 async def _preview(context: BotContext, draft: Draft, org: Org) -> tuple[str, InlineKeyboardMarkup]:
     return preview(context.t, draft, org, await _count(context, draft, org))
+
+
+async def _versions(context: BotContext, draft: Draft, org: Org) -> tuple[str, InlineKeyboardMarkup]:
+    runtime = context.runtime
+    counts = await broadcasts.reader_locales(
+        runtime.database, _audience(draft, org), context.person.id, runtime.settings.locale
+    )
+    return versions_view(context.t, draft, counts)
 
 
 # --- the dialogue -----------------------------------------------------------------------------------------------
@@ -149,6 +165,10 @@ async def _screen(
     draft, org, _actor = checked
     if dialogue.step == "preview" and draft.text:
         return await _preview(context, draft, org)
+    if dialogue.step == "versions" and draft.text:
+        return await _versions(context, draft, org)
+    if dialogue.step == "version" and draft.text and draft.version:
+        return version_prompt(context.t, draft)
     if dialogue.step == "text":
         return write_prompt(context.t)
     return await _filters_view(context, draft, org)
@@ -166,6 +186,8 @@ class BroadcastFlow(dialogues.Flow):
         text = update.effective_message.text
         if dialogue.step in ("text", "preview") and text is not None:
             await _text_typed(update, context, dialogue, text)
+        elif dialogue.step == "version" and text is not None:
+            await _version_typed(update, context, dialogue, text)
         else:
             await self.resume(update, context, dialogue)
 
@@ -191,6 +213,28 @@ async def _text_typed(update: Update, context: BotContext, dialogue: Dialogue, t
         markup = InlineKeyboardMarkup([back_row(t)])
         await update.effective_message.reply_text("⚠️ " + explain(t, exc), reply_markup=markup)
         return
+    dialogue.step, dialogue.data = "preview", draft.data()
+    await dialogues.save(context, dialogue)
+    await show(update, *await _preview(context, draft, org))
+
+
+async def _version_typed(update: Update, context: BotContext, dialogue: Dialogue, text: str) -> None:
+    """Keeps the version in the language being written and shows the preview again."""
+    checked = await _checked(update, context, dialogue)
+    if checked is None:
+        return
+    draft, org, _actor = checked
+    t = context.t
+    if draft.version is None or not draft.text:
+        await dialogues.reply(update, stale(t))
+        return
+    try:
+        draft.texts[draft.version] = broadcasts.read_text(text)
+    except Invalid as exc:
+        markup = InlineKeyboardMarkup([back_row(t)])
+        await update.effective_message.reply_text("⚠️ " + explain(t, exc), reply_markup=markup)
+        return
+    draft.version = None
     dialogue.step, dialogue.data = "preview", draft.data()
     await dialogues.save(context, dialogue)
     await show(update, *await _preview(context, draft, org))
@@ -311,6 +355,66 @@ async def write(update: Update, context: BotContext, button: Write) -> None:
     await show(update, *write_prompt(context.t))
 
 
+async def _from_preview(update: Update, context: BotContext) -> tuple[Dialogue, Draft, Org] | None:
+    """For the buttons about versions: the draft, which has its original message by now."""
+    found = await _draft(update, context)
+    if found is None:
+        return None
+    dialogue, draft, org, _actor = found
+    if not draft.text or dialogue.step not in ("preview", "versions", "version"):
+        await update.callback_query.answer(stale(context.t), show_alert=True)
+        return None
+    return dialogue, draft, org
+
+
+async def _show_step(update: Update, context: BotContext, dialogue: Dialogue, draft: Draft, step: str) -> None:
+    dialogue.step, dialogue.data = step, draft.data()
+    await dialogues.save(context, dialogue)
+    screen = await _screen(update, context, dialogue)
+    if screen is not None:
+        await update.callback_query.answer()
+        await show(update, *screen)
+
+
+async def add_version(update: Update, context: BotContext, button: AddVersion) -> None:
+    found = await _from_preview(update, context)
+    if found is not None:
+        dialogue, draft, _org = found
+        draft.version = None
+        await _show_step(update, context, dialogue, draft, "versions")
+
+
+async def pick_version(update: Update, context: BotContext, button: PickVersion) -> None:
+    found = await _from_preview(update, context)
+    if found is None:
+        return
+    dialogue, draft, _org = found
+    try:
+        draft.version = shift_texts.read_locale(button.locale)
+    except Invalid as exc:  # a forged code
+        await update.callback_query.answer(explain(context.t, exc, html=False)[:200], show_alert=True)
+        return
+    await _show_step(update, context, dialogue, draft, "version")
+
+
+async def remove_version(update: Update, context: BotContext, button: RemoveVersion) -> None:
+    found = await _from_preview(update, context)
+    if found is not None:
+        dialogue, draft, _org = found
+        if draft.version is not None:
+            draft.texts.pop(draft.version, None)
+        draft.version = None
+        await _show_step(update, context, dialogue, draft, "preview")
+
+
+async def show_preview(update: Update, context: BotContext, button: ShowPreview) -> None:
+    found = await _from_preview(update, context)
+    if found is not None:
+        dialogue, draft, _org = found
+        draft.version = None
+        await _show_step(update, context, dialogue, draft, "preview")
+
+
 async def send(update: Update, context: BotContext, button: Send) -> None:
     """Queues the broadcast the dialogue holds; the first press claims it, a second says it went already."""
     query = update.callback_query
@@ -343,6 +447,7 @@ async def _send(update: Update, context: BotContext, actor: Actor, dialogue: Dia
             now=runtime.now_ts(),
             progress=ProgressMessage(query.message.chat.id, query.message.message_id),
             claim=dialogues.claim(context, dialogue),
+            texts=draft.texts,
         )
     except AlreadyDone:
         await query.answer(already_sent(t), show_alert=True)
@@ -418,7 +523,8 @@ async def render_broadcast(r: Rendering) -> Notice:
         raise Skip("stopped the organization's messages, or no longer follows it or is on its shifts")
     org = await org_store.get(db, broadcast.org_id)
     assert org is not None
-    return Notice(broadcast_body(org, broadcast.text), stop_markup(r.t, org))
+    text = versions.version_for(r.t.locale, broadcast.text, broadcast.texts)  # theirs, or the original
+    return Notice(broadcast_body(org, text), stop_markup(r.t, org))
 
 
 async def stop_org_messages(update: Update, context: BotContext, button: StopOrgMessages) -> None:
@@ -446,5 +552,9 @@ def register(app: Application) -> None:
     app.add_handler(Write.handler(write))
     app.add_handler(Send.handler(send))
     app.add_handler(Cancel.handler(cancel))
+    app.add_handler(AddVersion.handler(add_version))
+    app.add_handler(PickVersion.handler(pick_version))
+    app.add_handler(RemoveVersion.handler(remove_version))
+    app.add_handler(ShowPreview.handler(show_preview))
     app.add_handler(StopOrgMessages.handler(stop_org_messages))
     dialogues.register_flow(BroadcastFlow())

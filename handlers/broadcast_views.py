@@ -11,7 +11,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.bidi import isolate
-from bot.i18n import Translator
+from bot.i18n import Translator, available_locales
 from bot.services import broadcasts
 from bot.services.broadcasts import Busy
 from bot.store.broadcasts import Reach, Tally
@@ -19,6 +19,7 @@ from bot.store.dialogues import Dialogue
 from bot.store.orgs import Org
 from bot.vocab import OUTREACH_LANGUAGES, outreach_language_name
 from handlers import shift_views as views
+from handlers import translation_views as tr_views
 from handlers.kit import pickers
 from handlers.kit.callbacks import Button
 
@@ -33,6 +34,8 @@ class Draft:
     languages: list[str] = field(default_factory=list)
     regional: bool = False  # only followers in the organization's state
     text: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)  # versions per reader locale (bot/services/versions.py)
+    version: str | None = None  # the locale of the version being typed (step 'version')
 
     @classmethod
     def of(cls, dialogue: Dialogue) -> Draft | None:
@@ -41,7 +44,12 @@ class Draft:
         org_id, languages, text = data.get("org_id"), data.get("languages", []), data.get("text")
         if not isinstance(org_id, int) or not isinstance(languages, list) or not isinstance(text, str | None):
             return None
-        return cls(org_id, [c for c in languages if c in OUTREACH_LANGUAGES], bool(data.get("regional")), text)
+        texts, version = data.get("texts") or {}, data.get("version")
+        return cls(
+            org_id, [c for c in languages if c in OUTREACH_LANGUAGES], bool(data.get("regional")), text,
+            {str(k): str(v) for k, v in texts.items()} if isinstance(texts, dict) else {},
+            version if isinstance(version, str) else None,
+        )
 
     def data(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,6 +93,26 @@ class Filters(Button, prefix="bc:b"):
 @dataclass(frozen=True)
 class Cancel(Button, prefix="bc:x"):
     pass
+
+
+@dataclass(frozen=True)
+class AddVersion(Button, prefix="bc:v"):
+    """Which language to write the message in too."""
+
+
+@dataclass(frozen=True)
+class PickVersion(Button, prefix="bc:vl"):
+    locale: str  # read again as a reader locale (a forged one is refused)
+
+
+@dataclass(frozen=True)
+class RemoveVersion(Button, prefix="bc:vx"):
+    pass
+
+
+@dataclass(frozen=True)
+class ShowPreview(Button, prefix="bc:p"):
+    """Back to the preview."""
 
 
 @dataclass(frozen=True)
@@ -209,16 +237,36 @@ def preview(t: Translator, draft: Draft, org: Org, reach: Reach) -> tuple[str, I
         "",
         "👥 " + t._("Recipients: {reach}").format(reach=reach_text(t, reach)),
     ]
+    if draft.texts:
+        lines.append(tr_views.translations_line(t, [c for c in available_locales() if c in draft.texts]))
     rows = []
     if count:
         label = t.ngettext("Send to {count} person", "Send to {count} people", count).format(count=t.number(count))
         rows.append([InlineKeyboardButton("✅ " + label, callback_data=Send().pack())])
     else:
         lines.append(t._("Nobody matches these filters yet."))
-    rows.append([InlineKeyboardButton("✏️ " + t._("Change the message"), callback_data=Write().pack())])
+    rows.append([InlineKeyboardButton("✏️ " + t._("Change the message"), callback_data=Write().pack()),
+                 InlineKeyboardButton(tr_views.add_label(t), callback_data=AddVersion().pack())])
     rows.append(back_row(t))
     rows.append(cancel_row(t))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def versions_view(t: Translator, draft: Draft, counts: list[tuple[str, int]]) -> tuple[str, InlineKeyboardMarkup]:
+    """Which language to write the message in too: the recipients' languages, with counts."""
+    rows = tr_views.version_rows(t, counts, draft.texts, lambda code: PickVersion(code).pack())
+    rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=ShowPreview().pack())])
+    return "🌐 " + tr_views.versions_question(t), InlineKeyboardMarkup(rows)
+
+
+def version_prompt(t: Translator, draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
+    assert draft.version is not None
+    rows = []
+    if draft.version in draft.texts:
+        rows.append([InlineKeyboardButton("🗑 " + t._("Remove this translation"),
+                                          callback_data=RemoveVersion().pack())])
+    rows.append([InlineKeyboardButton("◀ " + t._("Back"), callback_data=AddVersion().pack())])
+    return "✍️ " + tr_views.version_prompt(t, draft.version, draft.texts.get(draft.version)), InlineKeyboardMarkup(rows)
 
 
 def broadcast_body(org: Org, text: str) -> str:

@@ -54,9 +54,13 @@ from handlers.manage_views import (
     KindMenu,
     Languages,
     MeantWhen,
+    MessagePreview,
+    MessageVersion,
+    MessageVersions,
     NoDescription,
     Open,
     Page,
+    RemoveMessageVersion,
     RemoveTranslation,
     Roster,
     SaveLanguages,
@@ -79,7 +83,9 @@ from handlers.shift_views import explain
 FIELD = "mg.field"  # step: the TEXT_FIELDS code being typed; data {"shift"}
 CANCEL = "mg.cancel"  # step 'reason', then 'confirm' with data {"shift", "reason"}
 COPY = "mg.dup"  # step 'day'; data {"shift"}
-MESSAGE = "mg.msg"  # step 'text', then 'preview' with data {"shift", "text", "waitlist"}
+# step 'text', then 'preview' with data {"shift", "text", "waitlist", "texts"}; from the preview 'versions'
+# (which language to write it in too) and 'version' (typing it, data "locale")
+MESSAGE = "mg.msg"
 TRANSLATION = "mg.tr"  # step: the shift_texts field being typed; data {"shift", "locale", "saved"}
 OURS = (FIELD, CANCEL, COPY, MESSAGE, TRANSLATION)
 DUPLICATE_DAYS = 14
@@ -780,22 +786,26 @@ class MessageFlow(_ShiftQuestion):
     name = N_("messaging a shift's volunteers")
 
     async def ask(self, update: Update, context: BotContext, dialogue: Dialogue, shift: Shift) -> None:
-        if dialogue.step == "preview":
-            await _say(update, context, *await _preview(context, shift, dialogue))
+        if dialogue.step in ("preview", "versions", "version"):
+            await _say(update, context, *await _message_screen(context, shift, dialogue))
         else:
             await _say(update, context, *views.message_question(context.t, shift))
 
     async def read(
         self, update: Update, context: BotContext, dialogue: Dialogue, shift: Shift, actor: Actor, text: str
     ) -> None:
-        """Keeps the message and shows the preview, with how many will get it."""
+        """Keeps the message (or its version in a language) and shows the preview, with how many will get it."""
         try:
             message = shift_admin.read_message(text)
         except Invalid as exc:
             await _problem(update, context, shift, exc)
             return
+        if dialogue.step == "version" and dialogue.data.get("locale"):
+            dialogue.data.setdefault("texts", {})[str(dialogue.data.pop("locale"))] = message
+        else:
+            dialogue.data.update(text=message)
         dialogue.step = "preview"
-        dialogue.data.update(text=message, waitlist=bool(dialogue.data.get("waitlist", False)))
+        dialogue.data.update(waitlist=bool(dialogue.data.get("waitlist", False)))
         await dialogues.save(context, dialogue)
         await _say(update, context, *await _preview(context, shift, dialogue))
 
@@ -803,8 +813,24 @@ class MessageFlow(_ShiftQuestion):
 async def _preview(context: BotContext, shift: Shift, draft: Dialogue) -> tuple[str, InlineKeyboardMarkup]:
     confirmed, waiting = await shift_admin.audience_counts(context.runtime.database, shift.id)
     return views.message_preview(
-        context.t, shift, str(draft.data.get("text", "")), bool(draft.data.get("waitlist")), confirmed, waiting
+        context.t, shift, str(draft.data.get("text", "")), bool(draft.data.get("waitlist")), confirmed, waiting,
+        texts=list(draft.data.get("texts") or {}),
     )
+
+
+async def _message_screen(context: BotContext, shift: Shift, draft: Dialogue) -> tuple[str, InlineKeyboardMarkup]:
+    """The screen of the message's step past the text: its preview, or writing it in another language."""
+    texts: dict[str, str] = draft.data.get("texts") or {}
+    locale = draft.data.get("locale")
+    if draft.step == "version" and isinstance(locale, str):
+        return views.message_version_prompt(context.t, shift, locale, texts.get(locale))
+    if draft.step == "versions":
+        runtime = context.runtime
+        counts = await shift_admin.message_locales(
+            runtime.database, shift.id, bool(draft.data.get("waitlist")), runtime.settings.locale
+        )
+        return views.message_versions(context.t, shift, counts, texts)
+    return await _preview(context, shift, draft)
 
 
 async def ask_message(update: Update, context: BotContext, actor: Actor, shift: Shift, button: AskMessage) -> None:
@@ -817,6 +843,69 @@ async def _message_draft(context: BotContext, shift: Shift) -> Dialogue | None:
     if draft is None or draft.kind != MESSAGE or draft.step != "preview" or draft.data.get("shift") != shift.id:
         return None
     return draft
+
+
+async def _versions_draft(context: BotContext, shift: Shift) -> Dialogue | None:
+    """The message dialogue past its text (preview, or a version being chosen or typed), for this shift."""
+    draft = await dialogues.current(context)
+    if draft is None or draft.kind != MESSAGE or draft.data.get("shift") != shift.id or not draft.data.get("text"):
+        return None
+    return draft if draft.step in ("preview", "versions", "version") else None
+
+
+async def _message_step(update: Update, context: BotContext, shift: Shift, draft: Dialogue, step: str) -> None:
+    draft.step = step
+    if step != "version":
+        draft.data.pop("locale", None)
+    await dialogues.save(context, draft)
+    await update.callback_query.answer()
+    await show(update, *await _message_screen(context, shift, draft))
+
+
+async def message_versions(
+    update: Update, context: BotContext, actor: Actor, shift: Shift, button: MessageVersions
+) -> None:
+    draft = await _versions_draft(context, shift)
+    if draft is None:
+        await update.callback_query.answer(stale(context.t), show_alert=True)
+        return
+    await _message_step(update, context, shift, draft, "versions")
+
+
+async def message_version(
+    update: Update, context: BotContext, actor: Actor, shift: Shift, button: MessageVersion
+) -> None:
+    draft = await _versions_draft(context, shift)
+    if draft is None:
+        await update.callback_query.answer(stale(context.t), show_alert=True)
+        return
+    try:
+        draft.data["locale"] = shift_texts.read_locale(button.locale)
+    except Invalid as exc:  # a forged code
+        await update.callback_query.answer(explain(context.t, exc, html=False)[:200], show_alert=True)
+        return
+    await _message_step(update, context, shift, draft, "version")
+
+
+async def remove_message_version(
+    update: Update, context: BotContext, actor: Actor, shift: Shift, button: RemoveMessageVersion
+) -> None:
+    draft = await _versions_draft(context, shift)
+    if draft is None:
+        await update.callback_query.answer(stale(context.t), show_alert=True)
+        return
+    (draft.data.get("texts") or {}).pop(str(draft.data.get("locale")), None)
+    await _message_step(update, context, shift, draft, "preview")
+
+
+async def message_preview(
+    update: Update, context: BotContext, actor: Actor, shift: Shift, button: MessagePreview
+) -> None:
+    draft = await _versions_draft(context, shift)
+    if draft is None:
+        await update.callback_query.answer(stale(context.t), show_alert=True)
+        return
+    await _message_step(update, context, shift, draft, "preview")
 
 
 async def _sent_already(context: BotContext, shift: Shift) -> bool:
@@ -848,7 +937,7 @@ async def send_message(update: Update, context: BotContext, actor: Actor, shift:
         count = await shift_admin.message_shift(
             runtime.database, actor=actor, shift_id=shift.id, text=str(draft.data.get("text", "")),
             include_waitlist=bool(draft.data.get("waitlist")), now=runtime.now_ts(),
-            claim=dialogues.claim(context, draft),
+            claim=dialogues.claim(context, draft), texts=draft.data.get("texts") or {},
         )
     except AlreadyDone:
         await query.answer(views.already_sent(t), show_alert=True)
@@ -885,6 +974,10 @@ BUTTONS: tuple[tuple[type[ShiftButton], Action, bool, bool], ...] = (
     (AskMessage, ask_message, True, False),
     (Waitlist, toggle_waitlist, True, True),
     (SendMessage, send_message, True, True),
+    (MessageVersions, message_versions, True, True),
+    (MessageVersion, message_version, True, True),
+    (RemoveMessageVersion, remove_message_version, True, True),
+    (MessagePreview, message_preview, True, True),
     (Roster, show_roster, False, False),
     (Translations, translations, True, False),
     (Translate, translate, True, False),

@@ -9,14 +9,14 @@ ticked travel in the buttons as a bitmask, so that picker needs no stored state 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import N_, Translator, language_name
+from bot.i18n import N_, Translator, available_locales, language_name
 from bot.services import shift_texts
 from bot.services.shift_admin import EditResult
 from bot.services.typed_dates import date_examples, datetime_examples, either, full_day, time_examples
@@ -190,6 +190,26 @@ class SendMessage(ShiftButton, prefix="mg:ms"):
 @dataclass(frozen=True)
 class Roster(ShiftButton, prefix="mg:r"):
     pass
+
+
+@dataclass(frozen=True)
+class MessageVersions(ShiftButton, prefix="mg:v"):
+    """Which language to write the message to everyone in too."""
+
+
+@dataclass(frozen=True)
+class MessageVersion(ShiftButton, prefix="mg:vl"):
+    locale: str  # read again as a reader locale (a forged one is refused)
+
+
+@dataclass(frozen=True)
+class RemoveMessageVersion(ShiftButton, prefix="mg:vx"):
+    pass
+
+
+@dataclass(frozen=True)
+class MessagePreview(ShiftButton, prefix="mg:mp"):
+    """Back to the message's preview."""
 
 
 @dataclass(frozen=True)
@@ -645,8 +665,10 @@ def message_question(t: Translator, shift: Shift) -> tuple[str, InlineKeyboardMa
 
 
 def message_preview(
-    t: Translator, shift: Shift, text: str, waitlist: bool, confirmed: int, waiting: int
+    t: Translator, shift: Shift, text: str, waitlist: bool, confirmed: int, waiting: int,
+    texts: Sequence[str] = (),
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """The message before it goes (`texts`: the languages it is written in too)."""
     count = confirmed + (waiting if waitlist else 0)
     lines = [
         "👀 <b>" + t._("Preview") + "</b> · " + views.esc(shift.title),
@@ -655,6 +677,8 @@ def message_preview(
         "",
         t.ngettext("It goes to {count} person.", "It goes to {count} people.", count).format(count=t.number(count)),
     ]
+    if texts:
+        lines.append(tr_views.translations_line(t, [c for c in available_locales() if c in texts]))
     rows = []
     if waiting:
         label = ("✓ " if waitlist else "") + t._("Also the waitlist ({count})").format(count=t.number(waiting))
@@ -663,9 +687,33 @@ def message_preview(
         rows.append([InlineKeyboardButton("✅ " + t._("Send"), callback_data=SendMessage(shift.id).pack())])
     else:
         lines.append(t._("Nobody is on this shift yet."))
-    rows.append([InlineKeyboardButton("✏️ " + t._("Change the message"), callback_data=AskMessage(shift.id).pack())])
+    rows.append([
+        InlineKeyboardButton("✏️ " + t._("Change the message"), callback_data=AskMessage(shift.id).pack()),
+        InlineKeyboardButton(tr_views.add_label(t), callback_data=MessageVersions(shift.id).pack()),
+    ])
     rows.append(back(t, Open(shift.id)))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def message_versions(
+    t: Translator, shift: Shift, counts: list[tuple[str, int]], done: Collection[str]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which language to write the message in too: the recipients' languages, with counts."""
+    rows = tr_views.version_rows(t, counts, done, lambda code: MessageVersion(shift.id, code).pack())
+    rows.append(back(t, MessagePreview(shift.id)))
+    return heading(t, shift) + "\n\n🌐 " + tr_views.versions_question(t), InlineKeyboardMarkup(rows)
+
+
+def message_version_prompt(
+    t: Translator, shift: Shift, locale: str, now: str | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows = []
+    if now is not None:
+        rows.append([InlineKeyboardButton("🗑 " + t._("Remove this translation"),
+                                          callback_data=RemoveMessageVersion(shift.id).pack())])
+    rows.append(back(t, MessageVersions(shift.id)))
+    text = heading(t, shift) + "\n\n✍️ " + tr_views.version_prompt(t, locale, now)
+    return text, InlineKeyboardMarkup(rows)
 
 
 def message_sent_note(t: Translator, count: int) -> str:

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.clock import from_ts
 from bot.i18n import Translator
 from bot.ics import shift_ics
+from bot.services import versions
 from bot.services.shift_admin import MOVED_TO_WAITLIST, NEW_CALENDAR, SHIFT_CANCELLED, SHIFT_CHANGED, SHIFT_MESSAGE
 from bot.store import signups
 from bot.store.shifts import Shift
@@ -156,7 +157,9 @@ async def render_shift_message(r: Rendering) -> Notice:
     head = "✉️ " + t._("A message from {org} about <b>{title}</b> ({date}):").format(
         org=views.esc(shift.org_name), title=views.esc(shift.title), date=views.esc(t.weekday_date(shift.starts_at))
     )
-    text = head + "\n\n" + views.esc(r.item.payload.get("text", ""))
+    payload = r.item.payload
+    message = versions.version_for(t.locale, str(payload.get("text", "")), payload.get("texts") or {})
+    text = head + "\n\n" + views.esc(message)  # theirs, or the original
     return Notice(text, InlineKeyboardMarkup([_open_button(t, shift)]))
 
 

@@ -54,3 +54,38 @@ def translations_line(t: Translator, locales: Sequence[str]) -> str:
     if not locales:
         return ""
     return "🌐 " + t._("Translations: {languages}").format(languages=esc(", ".join(language_name(c) for c in locales)))
+
+
+# --- a message written once per language (to a shift, or a broadcast) ------------------------------------------
+
+
+def versions_question(t: Translator) -> str:
+    return t._(
+        "Which language will you write it in too? Each recipient gets the version in the language they read "
+        "the bot in; everyone else gets your original. The numbers say how many read each."
+    )
+
+
+def version_rows(
+    t: Translator, counts: Sequence[tuple[str, int]], done: Collection[str], data: Callable[[str], str]
+) -> Rows:
+    """The recipients' languages with how many read each ('한국어 · 3'), those written ticked (also one
+    nobody reads any more, so it can still be changed or removed)."""
+    seen = [code for code, _ in counts]
+    counted = [*counts, *((code, 0) for code in done if code not in seen)]
+    buttons = [
+        InlineKeyboardButton(
+            ticked(f"{language_name(code)} · {t.number(count)}", code in done), callback_data=data(code)
+        )
+        for code, count in counted
+    ]
+    return grid(buttons, 2)
+
+
+def version_prompt(t: Translator, locale: str, now: str | None) -> str:
+    """Asks for the message in `locale` (showing the version typed before, which a new one replaces)."""
+    text = t._("Type the message in {language}. People who read the bot in {language} get it instead of the original.")
+    text = text.format(language=esc(language_name(locale)))
+    if now:
+        text += "\n\n" + t._("Now: {value}").format(value="<i>" + esc(now) + "</i>")
+    return text

@@ -4,12 +4,13 @@ in the outbox (the dispatcher paces it) — one at a time per organization."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.db import Database, Transaction
 from bot.i18n import N_
+from bot.services import versions
 from bot.services.authz import Actor
 from bot.services.once import Claim, claimed
 from bot.services.posting import Invalid
@@ -52,6 +53,14 @@ def read_text(text: str) -> str:
     return message
 
 
+async def reader_locales(db: Database, audience: Audience, sender_id: int, default: str) -> list[tuple[str, int]]:
+    """The languages the audience reads the bot in, with counts: which versions are worth writing."""
+    ids = await store.audience(
+        db, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
+    )
+    return await versions.reader_locales(db, ids, default)
+
+
 async def count(db: Database, audience: Audience, sender_id: int) -> Reach:
     return await store.count_audience(
         db, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
@@ -91,17 +100,20 @@ async def send(
     now: int,
     progress: ProgressMessage | None = None,
     claim: Claim | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> Started | Busy:
     """Records the broadcast and queues one message per recipient, unless one is still going out.
 
     `progress` is the message that shows how it goes, recorded with the broadcast so that whoever
     dispatches its messages, in this process or the next, keeps it up to date (see `unfinished`).
     With `claim`, a second press of Send raises AlreadyDone (bot/services/once.py) rather than Busy.
+    `texts`: the versions per reader locale (bot/services/versions.py); the rest get `text`.
     Only the organization's coordinators may send: checked here too, not only in the handler."""
     if not sender.can_coordinate(audience.org_id):
         raise NotAllowed(audience.org_id)
     sender_id = sender.person_id
     text = read_text(text)
+    written = versions.read_versions(texts or {}, read_text)
     filters = {"languages": list(audience.languages), "region": audience.region}
     try:
         async with db.transaction() as tx:
@@ -111,7 +123,7 @@ async def send(
                 tally = await store.tally(tx, other.id)
                 if not tally.finished:
                     raise _Refused(Busy(other.id, tally))  # and the claim is rolled back with it
-            return await _start(tx, audience, sender_id, text, filters, now, progress)
+            return await _start(tx, audience, sender_id, text, filters, now, progress, written)
     except _Refused as refused:
         return refused.busy
 
@@ -133,10 +145,12 @@ async def _start(
     filters: dict[str, Any],
     now: int,
     progress: ProgressMessage | None,
+    texts: dict[str, str],
 ) -> Started:
     """Records the broadcast and queues its messages, inside the caller's transaction."""
     broadcast_id = await store.create(
-        tx, org_id=audience.org_id, sender_id=sender_id, text=text, filters=filters, now=now, progress=progress
+        tx, org_id=audience.org_id, sender_id=sender_id, text=text, filters=filters, now=now, progress=progress,
+        texts=texts,
     )
     people = await store.audience(
         tx, audience.org_id, exclude=sender_id, languages=audience.languages, region=audience.region
@@ -157,7 +171,8 @@ async def _start(
         await store.finish(tx, broadcast_id, now)
     await audit.record(
         tx, actor_id=sender_id, action="broadcast.send", now=now, org_id=audience.org_id,
-        subject=f"broadcast:{broadcast_id}", details={**filters, "recipients": len(people)},
+        subject=f"broadcast:{broadcast_id}",
+        details={**filters, "recipients": len(people), "versions": sorted(texts)},
     )
     return Started(broadcast_id, len(people))
 

@@ -9,6 +9,7 @@ the posting rules (bot/services/posting.py); problems raise its `Invalid`.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import from_ts, to_ts
 from bot.db import Database, Transaction
 from bot.i18n import N_
-from bot.services import reminders
+from bot.services import reminders, versions
 from bot.services.authz import Actor
 from bot.services.once import Claim, claimed
 from bot.services.posting import Invalid, check_deadline, check_start, local_moment
@@ -353,6 +354,13 @@ async def audience_counts(db: Database, shift_id: int) -> tuple[int, int]:
     return sum(s.status == "confirmed" for s in people), sum(s.status == "waitlisted" for s in people)
 
 
+async def message_locales(db: Database, shift_id: int, include_waitlist: bool, default: str) -> list[tuple[str, int]]:
+    """The languages the message's recipients read the bot in, with counts: which versions are worth writing."""
+    statuses = ("confirmed", "waitlisted") if include_waitlist else ("confirmed",)
+    people = await signup_store.for_shift(db, shift_id, statuses)
+    return await versions.reader_locales(db, [s.person_id for s in people], default)
+
+
 async def message_shift(
     db: Database,
     *,
@@ -362,10 +370,13 @@ async def message_shift(
     include_waitlist: bool,
     now: int,
     claim: Claim | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> int:
     """Queues the coordinator's message for everyone confirmed (and waiting, if asked); returns how many.
+    `texts`: versions per reader locale, each recipient getting theirs (bot/services/versions.py).
     With `claim`, a second press of Send raises AlreadyDone instead of sending again."""
     text = read_message(text)
+    written = versions.read_versions(texts or {}, read_message)
     statuses = ("confirmed", "waitlisted") if include_waitlist else ("confirmed",)
     token = secrets.token_hex(4)  # two messages in the same second are two messages
     async with db.transaction() as tx:
@@ -378,7 +389,7 @@ async def message_shift(
                 NewItem(
                     person_id=s.person_id, kind=SHIFT_MESSAGE, shift_id=shift_id, due_at=now,
                     dedupe_key=f"{SHIFT_MESSAGE}:{shift_id}:{token}:{s.person_id}",
-                    payload={"signup_id": s.id, "text": text, "sender_id": actor.person_id},
+                    payload={"signup_id": s.id, "text": text, "texts": written, "sender_id": actor.person_id},
                 )
                 for s in people
             ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.db import Database, Transaction
@@ -25,11 +25,13 @@ class Broadcast:
     progress_chat_id: int | None  # where its progress shows, if anywhere
     progress_message_id: int | None  # None once that message can't be edited
     progress_text: str | None  # what the progress message shows now (None: not shown yet)
+    texts: dict[str, str] = field(default_factory=dict)  # reader locale → the coordinator's version
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Broadcast:
         values = dict(row)
         values["filters"] = json.loads(values["filters"] or "{}")
+        values["texts"] = json.loads(values.get("texts") or "{}")
         return cls(**values)
 
 
@@ -59,15 +61,18 @@ async def create(
     filters: dict[str, Any],
     now: int,
     progress: ProgressMessage | None = None,
+    texts: dict[str, str] | None = None,
 ) -> int:
     return await tx.execute(
         """
-        INSERT INTO broadcast (org_id, sender_id, text, filters, created_at, progress_chat_id, progress_message_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO broadcast (org_id, sender_id, text, filters, created_at, progress_chat_id, progress_message_id,
+                               texts)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             org_id, sender_id, text, json.dumps(filters, ensure_ascii=False), now,
             progress.chat_id if progress else None, progress.message_id if progress else None,
+            json.dumps(texts or {}, ensure_ascii=False),
         ),
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.db import Database, Transaction
@@ -178,6 +180,17 @@ async def anonymize(tx: Transaction, person_id: int, now: int) -> None:
     await tx.execute(
         "UPDATE report SET notes = NULL WHERE signup_id IN (SELECT id FROM signup WHERE person_id = ?)", (person_id,)
     )
+
+
+async def reading_languages(
+    db: Database | Transaction, person_ids: Sequence[int]
+) -> list[tuple[str | None, str | None]]:
+    """Each person's stored locale and Telegram language, to tell which language they read the bot in."""
+    rows = await db.fetchall(
+        "SELECT locale, telegram_language FROM person WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(person_ids)),),
+    )
+    return [(r["locale"], r["telegram_language"]) for r in rows]
 
 
 async def count_all(db: Database | Transaction) -> int:
