@@ -314,3 +314,24 @@ async def test_an_urdu_cancellation_keeps_the_reason_and_command_in_place(
     assert "/shifts" in shown(line_with(notice, "/shifts"))
     end = SHIFT_AT + timedelta(hours=3)
     assert time_range(UR, SHIFT_AT, end) in shown(line_with(notice, TITLE))
+
+
+async def test_urdu_two_hour_reminder_keeps_its_number_with_its_words(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    """The issue's own example: a count before Urdu words, right after a Latin title, stays with the words."""
+    afternoon = SHIFT_AT + timedelta(hours=4)  # 14:00 in Los Angeles: the 2 h reminder falls outside quiet hours
+    org = await make_org(bot.db, name="KAYA Network")
+    shift_id = await make_shift(bot.db, org, title=TITLE, kind="canvass", starts=afternoon, hours=3)
+    person = await make_volunteer(bot.db, 4701, first_name="Bilal", locale="ur", language_code="ur")
+    bilal = emulator.user(4701, "Bilal", language_code="ur")
+    await sign_up(bot.db, person.id, shift_id, bot.runtime.now_ts(), policy=bot.runtime.reminder_policy)
+    clock.set(afternoon - timedelta(hours=2))
+    await bot.dispatch()
+    reminder = await bilal.next_reply()
+    assert_reads_rtl(reminder)
+    first = shown(line_with(reminder, TITLE))
+    in_two_hours = UR.starts(afternoon, afternoon - timedelta(hours=2))
+    assert UR.number(2) in in_two_hours
+    assert shown_rtl(in_two_hours) in first  # "2 گھنٹے میں" together
+    assert f"{TITLE} {UR.number(2)}" not in first  # not "…Koreatown 2" on the title's side
