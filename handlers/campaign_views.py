@@ -85,6 +85,8 @@ def goal_line(t: Translator, metric: str, done: float, goal: int) -> str:
 
 def progress_lines(t: Translator, campaign: Campaign, done: Done, *, with_org: bool) -> list[str]:
     head = "🎯 <b>" + esc(campaign.name) + "</b>" + (f" · {esc(campaign.org_name)}" if with_org else "")
+    if done.shifts:
+        head += " · " + t.ngettext("{count} shift", "{count} shifts", done.shifts).format(count=t.number(done.shifts))
     lines = [head]
     if campaign.ends_on:
         lines.append("📅 " + t._("Runs until {date}").format(date=t.date(date.fromisoformat(campaign.ends_on))))

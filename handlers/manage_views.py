@@ -323,6 +323,8 @@ def panel(t: Translator, shift: Shift, now: datetime, note: str | None = None) -
     if shift.signup_deadline:
         lines.append("⏱ " + t._("Signups close: {when}").format(when=views.esc(st.datetime(shift.signup_deadline))))
     lines.append(counts(t, shift))
+    if shift.campaign_name:
+        lines.append("🎯 " + t._("Campaign: {name}").format(name=views.esc(shift.campaign_name)))
     s = shift.id
     roster = InlineKeyboardButton("👥 " + t._("Roster"), callback_data=Roster(s).pack())
     duplicate = InlineKeyboardButton("📄 " + t._("Duplicate"), callback_data=Duplicate(s).pack())

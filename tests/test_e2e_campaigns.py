@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import ManualClock, to_ts
-from bot.i18n import translator
+from bot.i18n import translations, translator
 from bot.services import campaigns, posting
 from bot.services.followups import record_metric
 from bot.store import campaigns as campaign_store
@@ -287,6 +287,8 @@ async def test_a_shift_posted_in_a_campaign_adds_up_from_report_and_manage_moves
     assert f"{metric_label(LA, 'doors')} {LA.number(80)} / {LA.number(100)} ▓▓▓▓▓▓▓▓░░ {LA.percent(0.8)}" in text
     talks = f"{metric_label(LA, 'conversations')} {LA.number(12)} / {LA.number(40)} ▓▓▓░░░░░░░ {LA.percent(0.3)}"
     assert talks in text
+    one = translations("en").ngettext("{count} shift", "{count} shifts", 1).format(count=LA.number(1))
+    assert f"🎯 Nov GOTV · {one}" in text  # how many shifts it holds
     assert (await coord.next_reply()).photo is not None  # the chart
     with contextlib.suppress(AssertionError):  # and the rising volunteers, Linh and Minji on their first shift
         await coord.next_reply(timeout=3)
@@ -298,7 +300,8 @@ async def test_a_shift_posted_in_a_campaign_adds_up_from_report_and_manage_moves
     await coord.send("/manage")
     await coord.next_reply()
     await coord.press("1")
-    await coord.next_reply()
+    panel = await coord.next_reply()
+    assert "🎯 " + tr("en", "Campaign: {name}").format(name="Nov GOTV") in panel.text
     await coord.press("✏️ " + tr("en", "Edit"))
     await coord.next_reply()
     await coord.press(tr("en", "Campaign"))
@@ -312,7 +315,7 @@ async def test_a_shift_posted_in_a_campaign_adds_up_from_report_and_manage_moves
     assert (await shift_store.get(db, later)).campaign_id == campaign.id  # type: ignore[union-attr]
     await coord.press(tr("en", "No campaign"), message=picker)
     panel = await coord.next_reply()
-    assert tr("en", "Saved.") in panel.text
+    assert tr("en", "Saved.") in panel.text and "🎯" not in panel.text
     assert (await shift_store.get(db, later)).campaign_id is None  # type: ignore[union-attr]
 
 

@@ -115,6 +115,7 @@ class Done:
     calls: int = 0
     texts: int = 0
     hours: float = 0.0
+    shifts: int = 0  # in the campaign, not cancelled
 
     def of(self, metric: str) -> float:
         return float(getattr(self, metric))
@@ -126,11 +127,11 @@ async def progress(db: Database | Transaction, campaign_ids: Sequence[int]) -> d
         return {}
     rows = await db.fetchall(
         """
-        SELECT s.campaign_id,
+        SELECT s.campaign_id, count(DISTINCT s.id) AS shifts,
                COALESCE(sum(r.doors), 0) AS doors, COALESCE(sum(r.conversations), 0) AS conversations,
                COALESCE(sum(r.calls), 0) AS calls, COALESCE(sum(r.texts), 0) AS texts,
                COALESCE(sum(c.hours), 0) AS hours
-        FROM shift s JOIN signup g ON g.shift_id = s.id
+        FROM shift s LEFT JOIN signup g ON g.shift_id = s.id
              LEFT JOIN report r ON r.signup_id = g.id
              LEFT JOIN checkin c ON c.signup_id = g.id
         WHERE s.campaign_id IN (SELECT value FROM json_each(?)) AND s.status != 'cancelled'
@@ -140,5 +141,7 @@ async def progress(db: Database | Transaction, campaign_ids: Sequence[int]) -> d
     )
     found = {i: Done() for i in campaign_ids}
     for r in rows:
-        found[r["campaign_id"]] = Done(r["doors"], r["conversations"], r["calls"], r["texts"], float(r["hours"]))
+        found[r["campaign_id"]] = Done(
+            r["doors"], r["conversations"], r["calls"], r["texts"], float(r["hours"]), r["shifts"]
+        )
     return found

@@ -18,7 +18,8 @@ SELECT s.*, o.name AS org_name, o.slug AS org_slug,
        (SELECT count(*) FROM signup g WHERE g.shift_id = s.id AND g.status = 'waitlisted') AS waitlist_count,
        (SELECT group_concat(sl.language, ' ') FROM shift_language sl WHERE sl.shift_id = s.id) AS language_list,
        (SELECT json_group_array(json_array(st.locale, st.field, st.text)) FROM shift_text st
-         WHERE st.shift_id = s.id) AS text_list
+         WHERE st.shift_id = s.id) AS text_list,
+       (SELECT c.name FROM campaign c WHERE c.id = s.campaign_id) AS campaign_name
 FROM shift s JOIN org o ON o.id = s.org_id
 """
 # Minutes before the start that check-in opens, unless a shift says otherwise (the column's default and
@@ -56,6 +57,7 @@ class Shift:
     texts: tuple[tuple[str, str, str], ...] = field(default=())
     checkin_opens_minutes: int = CHECKIN_OPENS_DEFAULT  # check-in opens this long before the start
     campaign_id: int | None = None
+    campaign_name: str | None = None  # for its coordinators' screens
 
     def in_locale(self, locale: str) -> Shift:
         """This shift as a reader of `locale` sees it: each translated field in their language, the rest original."""
@@ -100,7 +102,7 @@ class Shift:
             waitlist_count=v["waitlist_count"], languages=tuple(sorted((v["language_list"] or "").split())),
             texts=tuple(tuple(x) for x in json.loads(v["text_list"] or "[]")),
             checkin_opens_minutes=v["checkin_opens_minutes"],
-            campaign_id=v.get("campaign_id"),
+            campaign_id=v.get("campaign_id"), campaign_name=v.get("campaign_name"),
         )
 
 
