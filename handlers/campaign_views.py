@@ -69,6 +69,16 @@ class NoEnd(Button, prefix="cp:ex"):
     campaign: int
 
 
+@dataclass(frozen=True)
+class AskStart(Button, prefix="cp:s"):
+    campaign: int
+
+
+@dataclass(frozen=True)
+class NoStart(Button, prefix="cp:sx"):
+    campaign: int
+
+
 def goal_label(t: Translator, metric: str) -> str:
     return "⏱ " + t._("Hours") if metric == "hours" else metric_label(t, metric)
 
@@ -88,8 +98,13 @@ def progress_lines(t: Translator, campaign: Campaign, done: Done, *, with_org: b
     if done.shifts:
         head += " · " + t.ngettext("{count} shift", "{count} shifts", done.shifts).format(count=t.number(done.shifts))
     lines = [head]
-    if campaign.ends_on:
-        lines.append("📅 " + t._("Runs until {date}").format(date=t.date(date.fromisoformat(campaign.ends_on))))
+    starts, ends = (t.date(date.fromisoformat(d)) if d else None for d in (campaign.starts_on, campaign.ends_on))
+    if starts and ends:
+        lines.append("📅 " + t._("Runs from {start} to {end}").format(start=starts, end=ends))
+    elif starts:
+        lines.append("📅 " + t._("Runs from {date}").format(date=starts))
+    elif ends:
+        lines.append("📅 " + t._("Runs until {date}").format(date=ends))
     lines += [goal_line(t, m, done.of(m), campaign.goals[m]) for m in GOAL_METRICS if m in campaign.goals]
     if not campaign.goals:
         lines.append(t._("No goals yet. Tap one below to set it."))
@@ -152,8 +167,9 @@ def card(t: Translator, progress: Progress, note: str | None = None) -> tuple[st
     ]
     rows = [
         *grid(buttons, 2),
-        [InlineKeyboardButton("✏️ " + t._("Rename"), callback_data=Rename(c.id).pack()),
+        [InlineKeyboardButton("📅 " + t._("Start date"), callback_data=AskStart(c.id).pack()),
          InlineKeyboardButton("📅 " + t._("End date"), callback_data=AskEnd(c.id).pack())],
+        [InlineKeyboardButton("✏️ " + t._("Rename"), callback_data=Rename(c.id).pack())],
         back_row(t, Listing()),
     ]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -164,17 +180,25 @@ def name_question(t: Translator, problem: str | None = None) -> str:
     return f"⚠️ {problem}\n\n{text}" if problem else text
 
 
-def end_question(
-    t: Translator, campaign: Campaign, today: date, problem: str | None = None
+def day_question(
+    t: Translator, campaign: Campaign, which: str, today: date, problem: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    examples = either(t, date_examples(t, today + EXAMPLE_AHEAD))
-    text = t._("When does the campaign end? Type its last day, for example {examples}.").format(
-        examples=esc(examples)
-    )
-    lines = [*([f"⚠️ {problem}", ""] if problem else []), "🎯 <b>" + esc(campaign.name) + "</b>", "", text]
+    """The campaign's first ('start') or last ('end') day, typed; a button clears one that is set."""
+    examples = esc(either(t, date_examples(t, today + EXAMPLE_AHEAD)))
     rows = []
-    if campaign.ends_on:
-        rows.append([InlineKeyboardButton(t._("No end date"), callback_data=NoEnd(campaign.id).pack())])
+    if which == "start":
+        text = t._("When does the campaign start? Type its first day, for example {examples}.").format(
+            examples=examples
+        )
+        if campaign.starts_on:
+            rows.append([InlineKeyboardButton(t._("No start date"), callback_data=NoStart(campaign.id).pack())])
+    else:
+        text = t._("When does the campaign end? Type its last day, for example {examples}.").format(
+            examples=examples
+        )
+        if campaign.ends_on:
+            rows.append([InlineKeyboardButton(t._("No end date"), callback_data=NoEnd(campaign.id).pack())])
+    lines = [*([f"⚠️ {problem}", ""] if problem else []), "🎯 <b>" + esc(campaign.name) + "</b>", "", text]
     rows.append(back_row(t, OpenCampaign(campaign.id)))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 

@@ -20,7 +20,18 @@ from bot.services.invalid import Invalid
 from bot.services.typed_dates import read_date
 from bot.store.dialogues import Dialogue
 from handlers import campaign_views as views
-from handlers.campaign_views import AskEnd, AskGoal, Listing, NewCampaign, NoEnd, OpenCampaign, RemoveGoal, Rename
+from handlers.campaign_views import (
+    AskEnd,
+    AskGoal,
+    AskStart,
+    Listing,
+    NewCampaign,
+    NoEnd,
+    NoStart,
+    OpenCampaign,
+    RemoveGoal,
+    Rename,
+)
 from handlers.kit import dialogues
 from handlers.kit.context import BotContext
 from handlers.kit.guards import current_actor, postable_orgs, require_coordinator
@@ -29,14 +40,14 @@ from handlers.shift_views import explain
 
 NAME = "cp.name"  # step 'ask'; data {"org"} for a new campaign, {"campaign"} to rename one
 GOAL = "cp.goal"  # step 'ask'; data {"campaign", "metric"}
-END = "cp.end"  # step 'ask'; data {"campaign"}
+DAY = "cp.day"  # step 'ask'; data {"campaign", "which": "start" | "end"}
 STALE = N_("This button no longer works. Please send /start.")
 
 
 async def _end_ours(context: BotContext) -> None:
     """A button elsewhere in /campaigns leaves the typed question: a number typed later sets nothing."""
     open_ = await dialogues.current(context)
-    if open_ is not None and open_.kind in (NAME, GOAL, END):
+    if open_ is not None and open_.kind in (NAME, GOAL, DAY):
         await dialogues.end(context)
 
 
@@ -154,67 +165,88 @@ def _today(context: BotContext) -> date:
     return from_ts(context.runtime.now_ts()).astimezone(context.t.tz).date()
 
 
-async def ask_end(update: Update, context: BotContext, button: AskEnd) -> None:
-    campaign = await _campaign(update, context, button.campaign)
+async def _ask_day(update: Update, context: BotContext, campaign_id: int, which: str) -> None:
+    campaign = await _campaign(update, context, campaign_id)
     if campaign is None:
         return
-    if await dialogues.begin(update, context, END, "ask", {"campaign": campaign.id}) is None:
+    if await dialogues.begin(update, context, DAY, "ask", {"campaign": campaign.id, "which": which}) is None:
         return
     await update.callback_query.answer()
-    await show(update, *views.end_question(context.t, campaign, _today(context)))
+    await show(update, *views.day_question(context.t, campaign, which, _today(context)))
 
 
-async def no_end(update: Update, context: BotContext, button: NoEnd) -> None:
-    campaign = await _campaign(update, context, button.campaign)
+async def _clear_day(update: Update, context: BotContext, campaign_id: int, which: str) -> None:
+    campaign = await _campaign(update, context, campaign_id)
     if campaign is None:
         return
-    await dialogues.end(context, END)
+    await dialogues.end(context, DAY)
     runtime = context.runtime
-    campaign = await service.set_end(
-        runtime.database, await current_actor(context), campaign.id, None, _today(context), runtime.now_ts()
-    )
+    try:
+        campaign = await service.set_day(
+            runtime.database, await current_actor(context), campaign.id, which, None, _today(context),
+            runtime.now_ts(),
+        )
+    except (Invalid, service.NotAllowed):
+        await update.callback_query.answer(context.t._(STALE), show_alert=True)
+        return
     await update.callback_query.answer()
     await _show_card(update, context, campaign, "✅ " + context.t._("Saved."))
 
 
-class EndFlow(dialogues.Flow):
-    """The campaign's last day, typed in the reader's own date order (an ambiguous one is asked about)."""
+async def ask_start(update: Update, context: BotContext, button: AskStart) -> None:
+    await _ask_day(update, context, button.campaign, "start")
 
-    kind = END
-    name = N_("setting a campaign's end date")
+
+async def ask_end(update: Update, context: BotContext, button: AskEnd) -> None:
+    await _ask_day(update, context, button.campaign, "end")
+
+
+async def no_start(update: Update, context: BotContext, button: NoStart) -> None:
+    await _clear_day(update, context, button.campaign, "start")
+
+
+async def no_end(update: Update, context: BotContext, button: NoEnd) -> None:
+    await _clear_day(update, context, button.campaign, "end")
+
+
+class DayFlow(dialogues.Flow):
+    """The campaign's first or last day, typed in the reader's own date order (an ambiguous one is asked about)."""
+
+    kind = DAY
+    name = N_("setting a campaign's dates")
     one_question = True
     buttons = ("cp",)
 
     async def on_message(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
         t, runtime = context.t, context.runtime
-        campaign_id = dialogue.data.get("campaign")
+        campaign_id, which = dialogue.data.get("campaign"), dialogue.data.get("which")
         campaign = await _campaign(update, context, campaign_id) if isinstance(campaign_id, int) else None
-        if campaign is None:
-            await dialogues.end(context, END)
+        if campaign is None or which not in ("start", "end"):
+            await dialogues.end(context, DAY)
             return
         today = _today(context)
         try:
-            last_day = read_date(update.effective_message.text or "", today, t.locale)
-            campaign = await service.set_end(
-                runtime.database, await current_actor(context), campaign.id, last_day, today, runtime.now_ts()
+            day = read_date(update.effective_message.text or "", today, t.locale)
+            campaign = await service.set_day(
+                runtime.database, await current_actor(context), campaign.id, which, day, today, runtime.now_ts()
             )
         except Invalid as exc:
-            await show(update, *views.end_question(t, campaign, today, explain(t, exc)))
+            await show(update, *views.day_question(t, campaign, which, today, explain(t, exc)))
             return
         except service.NotAllowed:
-            await dialogues.end(context, END)
+            await dialogues.end(context, DAY)
             await dialogues.reply(update, t._("Sorry, only the organization's coordinators can do that."))
             return
-        await dialogues.end(context, END)
+        await dialogues.end(context, DAY)
         await _show_card(update, context, campaign, "✅ " + t._("Saved."))
 
     async def resume(self, update: Update, context: BotContext, dialogue: Dialogue) -> None:
-        campaign_id = dialogue.data.get("campaign")
+        campaign_id, which = dialogue.data.get("campaign"), dialogue.data.get("which")
         campaign = await _campaign(update, context, campaign_id) if isinstance(campaign_id, int) else None
-        if campaign is None:
-            await dialogues.end(context, END)
+        if campaign is None or which not in ("start", "end"):
+            await dialogues.end(context, DAY)
             return
-        text, markup = views.end_question(context.t, campaign, _today(context))
+        text, markup = views.day_question(context.t, campaign, str(which), _today(context))
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
 
 
@@ -309,8 +341,10 @@ def register(app: Application) -> None:
     app.add_handler(Rename.handler(ask_rename))
     app.add_handler(AskGoal.handler(ask_goal))
     app.add_handler(RemoveGoal.handler(remove_goal))
+    app.add_handler(AskStart.handler(ask_start))
+    app.add_handler(NoStart.handler(no_start))
     app.add_handler(AskEnd.handler(ask_end))
     app.add_handler(NoEnd.handler(no_end))
     dialogues.register_flow(NameFlow())
     dialogues.register_flow(GoalFlow())
-    dialogues.register_flow(EndFlow())
+    dialogues.register_flow(DayFlow())

@@ -380,3 +380,57 @@ async def test_many_long_campaigns_fit_telegrams_limits(
     assert not emulator.errors
     assert sum(text.count("🎯 ") for text in shown) == campaign_views.STATS_MAX
     assert tr("en", "Campaigns") in shown[-1]
+
+
+async def test_a_campaign_that_starts_later_waits_for_its_first_day(
+    emulator: BotAPIEmulator, bot: RunningBot, clock: ManualClock
+) -> None:
+    db = bot.db
+    kaya = await make_org(db, slug="kaya", name="KAYA", state="CA")
+    coco, coord = await coordinator(bot, emulator, kaya.id)
+    made = await campaigns.create(db, coordinator_of(kaya.id, coco), kaya.id, "Winter drive", to_ts(START))
+    await campaigns.set_goal(db, coordinator_of(kaya.id, coco), made.id, "calls", 50, to_ts(START))
+    await coord.send("/campaigns")
+    await coord.next_reply()
+    await coord.press("Winter drive")
+    await coord.next_reply()
+    await coord.press("📅 " + tr("en", "End date"))
+    await coord.next_reply()
+    await coord.send("2026-12-20")
+    await coord.next_reply()
+    await coord.press("📅 " + tr("en", "Start date"))
+    question = await coord.next_reply()
+    assert tr("en", "When does the campaign start?").split("?")[0] in question.text
+    await coord.send("2026-12-21")  # after its last day: refused
+    assert tr("en", "The campaign can't end before it starts.") in (await coord.next_reply()).text
+    await coord.send("2026-11-10")
+    card = await coord.next_reply()
+    shown = tr("en", "Runs from {start} to {end}").format(
+        start=LA.date(datetime(2026, 11, 10).date()), end=LA.date(datetime(2026, 12, 20).date())
+    )
+    assert shown in card.text
+
+    await coord.send("/stats")
+    assert "Winter drive" not in (await coord.next_reply()).text  # not yet
+    clock.set(START + timedelta(days=8))  # 10 November
+    coord.drain()
+    await coord.send("/stats")
+    assert "Winter drive" in (await coord.next_reply()).text
+
+    # The start is cleared with a button; a forged one for another organization's campaign is refused.
+    await coord.send("/campaigns")
+    await coord.next_reply()
+    await coord.press("Winter drive")
+    await coord.next_reply()
+    await coord.press("📅 " + tr("en", "Start date"))
+    await coord.next_reply()
+    await coord.press(tr("en", "No start date"))
+    card = await coord.next_reply()
+    assert tr("en", "Runs until {date}").format(date=LA.date(datetime(2026, 12, 20).date())) in card.text
+    hana = await make_org(db, slug="hana", name="Hana Center", state="IL", timezone="America/Chicago")
+    theirs = await campaigns.create(db, coordinator_of(hana.id, coco), hana.id, "Hana drive", to_ts(START))
+    await campaigns.set_day(db, coordinator_of(hana.id, coco), theirs.id, "start", datetime(2026, 11, 1).date(),
+                            datetime(2026, 11, 10).date(), to_ts(START))
+    answer = await coord.press_data(campaign_views.NoStart(theirs.id).pack())
+    assert answer.show_alert and answer.text == tr("en", REFUSED)
+    assert (await campaign_store.get(db, theirs.id)).starts_on == "2026-11-01"  # type: ignore[union-attr]

@@ -138,16 +138,28 @@ async def set_goal(db: Database, actor: Actor, campaign_id: int, metric: str, ta
     return await _own(db, actor, campaign_id)
 
 
-async def set_end(
-    db: Database, actor: Actor, campaign_id: int, last_day: date | None, today: date, now: int
+async def set_day(
+    db: Database, actor: Actor, campaign_id: int, which: str, day: date | None, today: date, now: int
 ) -> Campaign:
-    """The campaign's last day (None: open-ended); after it, /stats no longer shows it. A past day is refused."""
-    if last_day is not None and last_day < today:
+    """The campaign's first ('start') or last ('end') day; None leaves that side open. /stats shows it only
+    between them. A last day already past, or one before the first, is refused."""
+    if which not in ("start", "end"):
+        raise NotAllowed(which)
+    if which == "end" and day is not None and day < today:
         raise Invalid(N_("That date has already passed."), "ends_on")
     async with db.transaction() as tx:
-        await _own(tx, actor, campaign_id)
-        await store.update(tx, campaign_id, now, ends_on=last_day.isoformat() if last_day else None)
+        campaign = await _own(tx, actor, campaign_id)
+        start = day if which == "start" else _day(campaign.starts_on)
+        end = day if which == "end" else _day(campaign.ends_on)
+        if start is not None and end is not None and end < start:
+            raise Invalid(N_("The campaign can't end before it starts."), "ends_on")
+        column = "starts_on" if which == "start" else "ends_on"
+        await store.update(tx, campaign_id, now, **{column: day.isoformat() if day else None})
     return await _own(db, actor, campaign_id)
+
+
+def _day(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if iso else None
 
 
 async def check_assignable(db: Database | Transaction, actor: Actor, org_id: int, campaign_id: int | None) -> None:
