@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.charts import WeeklyChart
 from bot.i18n import Translator
 from bot.services.org_stats import Report, Totals
+from bot.services.typed_dates import numeric_date
 from bot.store.reports import METRICS
 from handlers.followup_views import metric_label
 from handlers.shift_views import esc
@@ -62,6 +63,7 @@ def chart(t: Translator, report: Report) -> WeeklyChart:
     return WeeklyChart(
         title=t._("Weekly hours and attendance"),
         week_labels=[t.month_day(w.starts) for w in report.weeks],
+        plain_week_labels=[numeric_date(t.locale, w.starts) for w in report.weeks],
         hours=[round(w.hours, 1) for w in report.weeks],
         attended=[w.attended for w in report.weeks],
         hours_label=t._("Hours"),
