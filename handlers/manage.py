@@ -46,6 +46,7 @@ from handlers.manage_views import (
     AskReason,
     CampaignMenu,
     ConfirmCancel,
+    CopyMeant,
     CutCapacity,
     DeadlineMenu,
     Duplicate,
@@ -728,6 +729,11 @@ class CopyFlow(_ShiftQuestion):
         today = context.runtime.clock.now().astimezone(ZoneInfo(shift.timezone)).date()
         try:
             day = posting.read_shift_date(text, today, context.t.locale)
+        except posting.Ambiguous as exc:  # a button per reading, kept in the question: only those can be pressed
+            dialogue.data["meant"] = [views.day_code(d) for d in exc.days]
+            await dialogues.save(context, dialogue)
+            await _say(update, context, *views.copy_meant_question(context.t, shift, exc.typed, list(exc.days)))
+            return
         except Invalid as exc:
             await _problem(update, context, shift, exc)
             return
@@ -747,6 +753,24 @@ async def duplicate_to(update: Update, context: BotContext, actor: Actor, shift:
     except ValueError:
         day = None
     if day is None or day not in shift_admin.duplicate_days(shift, now, DUPLICATE_DAYS):
+        await update.callback_query.answer(stale(context.t), show_alert=True)
+        return
+    await _duplicate_to(update, context, actor, shift, day)
+
+
+async def copy_meant(update: Update, context: BotContext, actor: Actor, shift: Shift, button: CopyMeant) -> None:
+    """One of the readings offered for an ambiguous day of a copy; any other is stale."""
+    draft = await dialogues.current(context)
+    offered = (
+        draft.data.get("meant", [])
+        if draft is not None and draft.kind == COPY and draft.data.get("shift") == shift.id
+        else []
+    )
+    try:
+        day = datetime.strptime(f"{button.day:08d}", "%Y%m%d").date()
+    except ValueError:
+        day = None
+    if day is None or button.day not in offered:
         await update.callback_query.answer(stale(context.t), show_alert=True)
         return
     await _duplicate_to(update, context, actor, shift, day)
@@ -971,6 +995,7 @@ BUTTONS: tuple[tuple[type[ShiftButton], Action, bool, bool], ...] = (
     (ConfirmCancel, confirm_cancel, True, True),
     (Duplicate, duplicate, False, False),
     (DuplicateTo, duplicate_to, False, False),
+    (CopyMeant, copy_meant, False, True),
     (AskMessage, ask_message, True, False),
     (Waitlist, toggle_waitlist, True, True),
     (SendMessage, send_message, True, True),

@@ -173,6 +173,13 @@ class DuplicateTo(ShiftButton, prefix="mg:dd"):
 
 
 @dataclass(frozen=True)
+class CopyMeant(ShiftButton, prefix="mg:dw"):
+    """The day a typed one for a copy was meant to be, when the reader's date order couldn't settle it."""
+
+    day: int  # yyyymmdd
+
+
+@dataclass(frozen=True)
 class AskMessage(ShiftButton, prefix="mg:m"):
     """Message everyone: asks for the text."""
 
@@ -461,11 +468,11 @@ def when_code(day: date, clock: time) -> str:
     return f"{day_code(day):08d}{clock.hour:02d}{clock.minute:02d}"
 
 
-def meant_question(
-    t: Translator, shift: Shift, typed: str, readings: list[tuple[date, time]]
+def _which_meant(
+    t: Translator, shift: Shift, typed: str, buttons: list[InlineKeyboardButton], back_to: Button
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Which date a typed new one meant: a button per reading (as /newshift asks), at the time typed or kept."""
-    st = shift_translator(t, shift)
+    """Which date a typed one meant, when the reader's date order can't settle it: a button per reading,
+    as /newshift asks."""
     text = "\n".join(
         [
             heading(t, shift),
@@ -473,17 +480,31 @@ def meant_question(
             t._("Which date do you mean by “{typed}”? Tap it, or type the date again.").format(typed=views.esc(typed)),
         ]
     )
-    rows = [
-        [
-            InlineKeyboardButton(
-                f"{full_day(st, day)} · {st.time(datetime.combine(day, clock, tzinfo=st.tz))}",
-                callback_data=MeantWhen(shift.id, day_code(day), clock.hour * 100 + clock.minute).pack(),
-            )
-        ]
+    return text, InlineKeyboardMarkup([*([b] for b in buttons), back(t, back_to)])
+
+
+def meant_question(
+    t: Translator, shift: Shift, typed: str, readings: list[tuple[date, time]]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A new start's date and time: each reading at the time typed, or the shift's own."""
+    st = shift_translator(t, shift)
+    buttons = [
+        InlineKeyboardButton(
+            f"{full_day(st, day)} · {st.time(datetime.combine(day, clock, tzinfo=st.tz))}",
+            callback_data=MeantWhen(shift.id, day_code(day), clock.hour * 100 + clock.minute).pack(),
+        )
         for day, clock in readings
     ]
-    rows.append(back(t, EditMenu(shift.id)))
-    return text, InlineKeyboardMarkup(rows)
+    return _which_meant(t, shift, typed, buttons, EditMenu(shift.id))
+
+
+def copy_meant_question(t: Translator, shift: Shift, typed: str, days: list[date]) -> tuple[str, InlineKeyboardMarkup]:
+    """The day of a copy: each reading, as a day (the copy keeps the shift's time)."""
+    st = shift_translator(t, shift)
+    buttons = [
+        InlineKeyboardButton(full_day(st, d), callback_data=CopyMeant(shift.id, day_code(d)).pack()) for d in days
+    ]
+    return _which_meant(t, shift, typed, buttons, Open(shift.id))
 
 
 def capacity_question(t: Translator, shift: Shift, capacity: int) -> tuple[str, InlineKeyboardMarkup]:

@@ -125,3 +125,31 @@ async def test_someone_else_cannot_press_a_reading(emulator: BotAPIEmulator, bot
         assert answer.text == tr("en", REFUSED) and answer.show_alert
     shift = await shift_store.get(bot.db, shift_id)
     assert shift is not None and shift.starts_at == SHIFT_AT
+
+
+async def test_the_day_of_a_copy_is_asked_the_same_way(emulator: BotAPIEmulator, bot: RunningBot) -> None:
+    zh = "zh_Hans"
+    org = await make_org(bot.db)
+    shift_id = await make_shift(bot.db, org, title="Chinatown phone bank", starts=SHIFT_AT)
+    coord = await coordinator(bot, emulator, org, locale=zh)
+    await open_panel(coord)
+    await coord.press("📄 " + tr(zh, "Duplicate"))
+    await coord.next_reply()
+    await coord.send("5/12/2027")
+    asked = await coord.next_reply()
+    assert tr(zh, WHICH_MEANT).format(typed="5/12/2027") in asked.text
+    t = Translator(zh, LA)
+    may = format_skeleton("yMMMEd", datetime(2027, 5, 12, 12, tzinfo=LA), locale=t.babel)
+    december = format_skeleton("yMMMEd", datetime(2027, 12, 5, 12, tzinfo=LA), locale=t.babel)
+    assert may in asked.labels and december in asked.labels
+    assert await shift_store.count_all(bot.db) == 1  # nothing copied yet
+
+    forged = await coord.press_data(mv.CopyMeant(shift_id, 20270101).pack(), message=asked)
+    assert forged.show_alert
+    await coord.press(december, message=asked)
+    copied = await coord.next_reply()
+    assert tr(zh, "Copied. This is the new shift; volunteers can sign up for it now:") in copied.text
+    starts = await bot.db.fetchall("SELECT starts_at FROM shift ORDER BY id")
+    assert [datetime.fromtimestamp(r["starts_at"], LA) for r in starts] == [
+        SHIFT_AT.astimezone(LA), datetime(2027, 12, 5, 14, 0, tzinfo=LA)  # the copy keeps the time
+    ]
