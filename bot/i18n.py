@@ -165,9 +165,14 @@ def language_in_sentence(locale: str) -> str:
             name = Locale.parse(locale).get_display_name(locale)
         except (UnknownLocaleError, ValueError):
             name = None
-    name = name or locale
+    return in_sentence(locale, name or locale)
+
+
+def in_sentence(locale: str, name: str) -> str:
+    """A CLDR name as a sentence of `locale` writes it: as CLDR keeps it, lower-cased where the language
+    writes names so only mid-sentence (Vietnamese "tiếng Hàn", which CLDR capitalises)."""
     if locale.split("_")[0] in _LOWER_IN_SENTENCE:
-        name = name[:1].lower() + name[1:]
+        return name[:1].lower() + name[1:]
     return name
 
 
@@ -335,6 +340,9 @@ class Translator:
     def listing(self, items: Iterable[str]) -> str:
         """'A, B, and C' as the reader's language writes a list: 'A、B和C', 'A، B، اور C'."""
         values = list(items)
+        if self.babel.language != self.locale.split("_")[0]:
+            # A borrowed formatting locale's pattern has its own words ("and"): a Hmong list takes commas only.
+            return ", ".join(values)
         return format_list(values, locale=self.babel) if values else ""
 
     @property

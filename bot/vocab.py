@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from bot import zip_zones
-from bot.i18n import N_, Translator, locale_meta
+from bot.i18n import N_, Translator, in_sentence, locale_meta
 from bot.text import fold_digits
 
 # ASCII digits, not isdigit(): '²'.isdigit() is True and int('²') raises.
@@ -40,12 +40,19 @@ OUTREACH_LANGUAGES: tuple[str, ...] = (
 _NAME_FALLBACK = {"tl": "fil"}  # some locales name Filipino, not Tagalog
 
 
-def outreach_language_name(t: Translator, code: str) -> str:
-    if code == "cmn":
-        return t._("Mandarin")  # CLDR only has "Chinese", which doesn't tell Mandarin from Cantonese
+def outreach_language_name(t: Translator, code: str, *, sentence: bool = False) -> str:
+    """A language volunteers speak, named in the reader's language: capitalised as a button label, or
+    with `sentence` as a sentence or a list in one writes it ("Idiomas necesarios: coreano y vietnamita")."""
     names = t.babel.languages  # the formatting locale's names when CLDR doesn't know the reader's own
+    if code == "cmn":
+        mandarin = t._("Mandarin")  # CLDR only has "Chinese", which doesn't tell Mandarin from Cantonese
+        if sentence and names.get("zh", "")[:1].islower():  # cased as CLDR cases its neighbour ("chino")
+            mandarin = mandarin[:1].lower() + mandarin[1:]
+        return in_sentence(t.locale, mandarin) if sentence else mandarin
     override = locale_meta(t.locale).languages.get(code)  # where CLDR's name reads badly (ko 히몸어)
     name = override or names.get(code) or names.get(_NAME_FALLBACK.get(code, code)) or code
+    if sentence:
+        return override or in_sentence(t.locale, name)  # an override is written as its catalog wants it
     return name[:1].upper() + name[1:]
 
 

@@ -190,7 +190,7 @@ def reach_text(t: Translator, reach: Reach) -> str:
 def filters_view(t: Translator, draft: Draft, org: Org, reach: Reach) -> tuple[str, InlineKeyboardMarkup]:
     """The filters, with how many they reach now."""
     chosen = broadcasts.sorted_languages(draft.languages)
-    languages = t.listing(outreach_language_name(t, c) for c in chosen) if chosen else t._("any")
+    languages = t.listing(outreach_language_name(t, c, sentence=True) for c in chosen) if chosen else t._("any")
     region = org.state if draft.regional and org.state else t._("everywhere")
     lines = [
         "📣 <b>" + t._("Broadcast") + "</b> · " + views.esc(org.name),

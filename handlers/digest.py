@@ -42,7 +42,7 @@ async def render_digest(r: Rendering) -> Notice:
             )
         missing = [code for code in shift.languages if code not in covered[shift.id]]
         if shift.languages:
-            names = t.listing(outreach_language_name(t, code) for code in missing)
+            names = t.listing(outreach_language_name(t, code, sentence=True) for code in missing)
             line += "\n    " + (
                 "⚠️ " + t._("No volunteer yet who speaks: {languages}").format(languages=views.esc(names))
                 if missing

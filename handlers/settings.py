@@ -97,7 +97,7 @@ def settings_text(t: Translator, prof: Profile, note: str | None = None) -> str:
         "📱 " + t._("Phone: {value}").format(value=esc(person.phone or t._("not shared"))),
         "🗣 "
         + t._("Languages you speak: {value}").format(
-            value=_joined(t, [outreach_language_name(t, c) for c in prof.languages], t._("none"))
+            value=_joined(t, [outreach_language_name(t, c, sentence=True) for c in prof.languages], t._("none"))
         ),
         "⭐ "
         + t._("Interests: {value}").format(

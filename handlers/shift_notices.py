@@ -76,7 +76,7 @@ async def render_shift_changed(r: Rendering) -> Notice:
     if "kind" in topics:
         changes.append("🏷 " + t._("Kind of shift: {kind}").format(kind=views.esc(kind_name(t, shift.kind))))
     if "languages" in topics:
-        names = t.listing(outreach_language_name(t, code) for code in shift.languages) or t._("any")
+        names = t.listing(outreach_language_name(t, code, sentence=True) for code in shift.languages) or t._("any")
         changes.append("🗣 " + t._("Languages needed: {languages}").format(languages=views.esc(names)))
     if "description" in topics:
         changes.append("📝 " + t._("The description was updated: open the shift to read it."))

@@ -130,7 +130,7 @@ def card(t: Translator, shift: Shift, status_line: str | None = None) -> str:
         url = map_url(shift)
         lines.append("📍 " + esc(place) + (" · " + link(url, t._("Map")) if url else ""))
     if shift.languages:
-        names = t.listing(outreach_language_name(t, code) for code in shift.languages)
+        names = t.listing(outreach_language_name(t, code, sentence=True) for code in shift.languages)
         lines.append("🗣 " + t._("Languages needed: {languages}").format(languages=esc(names)))
     lines.append("👥 " + esc(places(t, shift)))
     if shift.status == "cancelled":

@@ -19,6 +19,7 @@ from babel.lists import format_list
 from bot.db import Database
 from bot.i18n import Translator, available_locales, language_in_sentence, language_name
 from bot.store import shifts
+from bot.vocab import outreach_language_name
 from handlers import shift_views
 from tests.factories import make_org, make_shift
 
@@ -40,9 +41,27 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 def test_lists_follow_the_locales_pattern(locale: str) -> None:
     t = Translator(locale, LA)
     items = ["한국어", "Tiếng Việt", "اردو"]
-    assert t.listing(items) == format_list(items, locale=t.babel)
+    if t.babel.language == locale.split("_")[0]:  # a borrowed locale's pattern is another language's words
+        assert t.listing(items) == format_list(items, locale=t.babel)
     assert t.listing(iter(items[:1])) == items[0]
     assert t.listing([]) == ""
+
+
+def test_a_borrowed_formatting_locale_lends_no_words_to_lists() -> None:
+    hmn = Translator("hmn", LA)
+    assert hmn.babel.language == "en"  # Hmong is written the US English way, but not in English words
+    listed = hmn.listing(["Lus Kaus Lis", "Lus Nyab Laj", "Lus Hmoob"])
+    assert listed.split(", ") == ["Lus Kaus Lis", "Lus Nyab Laj", "Lus Hmoob"]
+
+
+def test_language_names_in_a_list_read_as_a_sentence_writes_them() -> None:
+    es, vi, ko = Translator("es", LA), Translator("vi", LA), Translator("ko", LA)
+    assert outreach_language_name(es, "ko", sentence=True) == Locale.parse("es_US").languages["ko"]  # "coreano"
+    assert outreach_language_name(es, "ko")[0].isupper()  # a button label stays capitalised
+    assert outreach_language_name(es, "cmn", sentence=True)[0].islower()  # "mandarín", like CLDR's "chino"
+    named = outreach_language_name(vi, "ko", sentence=True)
+    assert named[0].islower() and named[1:] == outreach_language_name(vi, "ko")[1:]  # "tiếng Hàn"
+    assert outreach_language_name(ko, "hmn", sentence=True) == outreach_language_name(ko, "hmn")  # overrides stay
 
 
 def test_chinese_japanese_and_urdu_lists_use_their_own_commas() -> None:
