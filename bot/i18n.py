@@ -345,6 +345,17 @@ class Translator:
             return ", ".join(values)
         return format_list(values, locale=self.babel) if values else ""
 
+    def separated(self, items: Iterable[str]) -> str:
+        """Items with the separator of the reader's lists but no "and", for a list that goes on ('A、B +2')."""
+        values = list(items)
+        if self.babel.language != self.locale.split("_")[0]:
+            return ", ".join(values)
+        middle = str(self.babel.list_patterns["standard"]["middle"])
+        joined = values[0] if values else ""
+        for item in values[1:]:
+            joined = middle.format(joined, item)
+        return joined
+
     @property
     def language(self) -> str:
         """The reader's own language named inside one of its sentences ("Continuar en español")."""

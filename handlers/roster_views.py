@@ -123,7 +123,7 @@ def language_names(t: Translator, codes: tuple[str, ...]) -> str:
     """The first few outreach languages someone speaks, in the reader's language, and how many more."""
     names = [outreach_language_name(t, code) for code in codes[:LANGUAGES_SHOWN]]
     more = len(codes) - LANGUAGES_SHOWN
-    return ", ".join(names) + (f" +{t.number(more)}" if more > 0 else "")
+    return t.separated(names) + (f" +{t.number(more)}" if more > 0 else "")
 
 
 def _line(t: Translator, number: int, line: RosterLine, lead: Lead | None = None) -> str:

@@ -53,7 +53,7 @@ def translations_line(t: Translator, locales: Sequence[str]) -> str:
     """'🌐 Translations: 한국어, Tiếng Việt' (empty when there are none)."""
     if not locales:
         return ""
-    return "🌐 " + t._("Translations: {languages}").format(languages=esc(", ".join(language_name(c) for c in locales)))
+    return "🌐 " + t._("Translations: {languages}").format(languages=esc(t.listing(language_name(c) for c in locales)))
 
 
 # --- a message written once per language (to a shift, or a broadcast) ------------------------------------------

@@ -21,6 +21,7 @@ from bot.i18n import Translator, available_locales, language_in_sentence, langua
 from bot.store import shifts
 from bot.vocab import outreach_language_name
 from handlers import shift_views
+from handlers.roster_views import LANGUAGES_SHOWN, language_names
 from tests.factories import make_org, make_shift
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -45,6 +46,19 @@ def test_lists_follow_the_locales_pattern(locale: str) -> None:
         assert t.listing(items) == format_list(items, locale=t.babel)
     assert t.listing(iter(items[:1])) == items[0]
     assert t.listing([]) == ""
+
+
+@pytest.mark.parametrize("locale", ["ja", "zh_Hant", "ur", "my", "en"])
+def test_a_list_that_goes_on_takes_the_locales_separator_without_its_and(locale: str) -> None:
+    t = Translator(locale, LA)
+    middle = Locale.parse(locale).list_patterns["standard"]["middle"]
+    assert t.separated(["A", "B", "C"]) == middle.format(middle.format("A", "B"), "C")
+    assert t.separated(["A"]) == "A" and t.separated([]) == ""
+    # the roster's column of languages someone speaks, with how many more there are
+    codes = ("ko", "vi", "tl", "hi", "ur", "bn")
+    names = language_names(t, codes)
+    assert names.endswith(f" +{t.number(len(codes) - LANGUAGES_SHOWN)}")
+    assert middle.format("", "").strip() in names
 
 
 def test_a_borrowed_formatting_locale_lends_no_words_to_lists() -> None:
