@@ -10,6 +10,7 @@ from typing import Literal, cast
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.bidi import isolate
 from bot.i18n import Translator
 from bot.services import campaigns as service
 from bot.services.campaigns import GOAL_METRICS, Campaign, Done, Progress
@@ -135,7 +136,7 @@ def listing(t: Translator, campaigns: Sequence[Campaign], page: int, new_org: in
     several = len({c.org_id for c in campaigns}) > 1
     first = page * PAGE_SIZE
     rows = [
-        [InlineKeyboardButton((f"{c.org_name[:20]} · " if several else "") + c.name[:50],
+        [InlineKeyboardButton((f"{isolate(c.org_name[:20])} · " if several else "") + isolate(c.name[:50]),
                               callback_data=OpenCampaign(c.id).pack())]
         for c in campaigns[first : first + PAGE_SIZE]
     ]

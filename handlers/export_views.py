@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.bidi import isolate
 from bot.clock import from_ts
 from bot.i18n import N_, Translator
 from bot.services import exports
@@ -96,10 +97,10 @@ def pick_shift(t: Translator, lines: list[ShiftLine], page: int, has_next: bool)
     for line in lines:
         ot = Translator(t.locale, ZoneInfo(line.timezone))
         start = from_ts(line.starts_at)
-        label = f"{ot.weekday_date(start)} {ot.time(start)} · {line.title}"
-        if line.status == "cancelled":
-            label = "❌ " + label
-        rows.append([InlineKeyboardButton(label[:60], callback_data=ShiftRoster(line.id).pack())])
+        label = ("❌ " if line.status == "cancelled" else "") + f"{ot.weekday_date(start)} {ot.time(start)} · "
+        # the title isolated, so a right-to-left one can't move the date and time around it
+        label += isolate(line.title[: max(60 - len(label) - 2, 1)])
+        rows.append([InlineKeyboardButton(label, callback_data=ShiftRoster(line.id).pack())])
     rows += pager(t, page, has_next, lambda n: RostersPage(n).pack())
     return "📋 " + t._("Which shift's roster?"), InlineKeyboardMarkup(rows)
 

@@ -19,6 +19,8 @@ from bot.i18n import Translator
 from bot.services.shift_admin import cancel_shift
 from bot.services.signups import sign_up
 from bot.store import orgs, roles
+from bot.store.exports import ShiftLine
+from handlers.export_views import pick_shift
 from handlers.shift_views import esc
 from tests.conftest import RunningBot
 from tests.emulator import BotAPIEmulator
@@ -335,3 +337,15 @@ async def test_urdu_two_hour_reminder_keeps_its_number_with_its_words(
     assert UR.number(2) in in_two_hours
     assert shown_rtl(in_two_hours) in first  # "2 گھنٹے میں" together
     assert f"{TITLE} {UR.number(2)}" not in first  # not "…Koreatown 2" on the title's side
+
+
+def test_a_button_with_an_urdu_title_keeps_its_date_and_time_in_front() -> None:
+    # The export's shift picker: "date time · title" in an English coordinator's label, the title Urdu.
+    t = Translator("en", ZoneInfo("America/Los_Angeles"))
+    title = "کوریا ٹاؤن میں کینوس " * 4  # long: the label is cut, its isolate still closed
+    line = ShiftLine(1, 1, "Org", title, int(START.timestamp()), "America/Los_Angeles", "open", 0)
+    _, keyboard = pick_shift(t, [line], 0, False)
+    label = keyboard.inline_keyboard[0][0].text
+    when = f"{t.weekday_date(START)} {t.time(START)} · "
+    assert label.startswith(when) and label.endswith(bidi.PDI) and len(label) <= 64
+    assert shown(label).startswith(strip_bidi(get_display(when)))  # on screen the date still comes first
