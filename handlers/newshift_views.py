@@ -527,4 +527,5 @@ def published(
     link = f"https://t.me/{bot_username}?start=shift-{shift_ids[0]}"
     share = t._("Share it with this link: {link}").format(link=link)
     top = f"<b>{done}</b>\n"
-    return f"{top}\n{preview(t, shifts, org, top + share, campaign)}\n\n{share}"
+    around = top + "\n\n" + share  # every character the message has besides the card, its line breaks too
+    return f"{top}\n{preview(t, shifts, org, around, campaign)}\n\n{share}"
