@@ -98,7 +98,8 @@ class LocaleMeta:
     locale where CLDR has none or a poor one (Korean 몽족어 for Hmong, not CLDR's 히몸어); `plural_forms`,
     the gettext Plural-Forms a new catalog gets when CLDR can't give them (Hmong: "nplurals=1; plural=0;");
     `[days]`, the names of days near ("0" today, "1" tomorrow) and `day_at`, how one joins a time ("{1} {0}",
-    CLDR's form), for a language whose formatting locale speaks another language (Hmong in en_US)."""
+    CLDR's form), and `[ahead]`, "in {0} hours" per unit (year … second), for a language whose formatting
+    locale speaks another language (Hmong in en_US)."""
 
     formatting: str | None = None
     name: str | None = None
@@ -106,6 +107,7 @@ class LocaleMeta:
     languages: Mapping[str, str] = field(default_factory=dict)
     days: Mapping[int, str] = field(default_factory=dict)
     day_at: str | None = None
+    ahead: Mapping[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -123,6 +125,7 @@ def locale_meta(locale: str) -> LocaleMeta:
         languages={str(code): str(name) for code, name in languages.items()},
         days={int(offset): str(name) for offset, name in data.get("days", {}).items()},
         day_at=data.get("day_at"),
+        ahead={str(unit): str(words) for unit, words in data.get("ahead", {}).items()},
     )
 
 
@@ -316,6 +319,16 @@ class Translator:
 
     def delta(self, span: timedelta) -> str:
         """'in 2 hours' style relative time."""
+        ahead = locale_meta(self.locale).ahead
+        if ahead and span.total_seconds() > 0 and self.babel.language != self.locale.split("_")[0]:
+            # A borrowed formatting locale's words are another language's: the unit as Babel picks it (its
+            # default threshold, 0.85), said in the catalog's own words.
+            for unit, seconds in babel_dates.TIMEDELTA_UNITS:
+                value = span.total_seconds() / seconds
+                if value >= 0.85 or unit == "second":
+                    if unit in ahead:
+                        return ahead[unit].format(self.number(max(1, round(value))))
+                    break
         return babel_dates.format_timedelta(span, add_direction=True, locale=self.babel)
 
     def starts(self, moment: Moment, now: Moment) -> str:

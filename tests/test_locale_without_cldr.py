@@ -169,3 +169,15 @@ def test_outreach_language_names_that_read_badly_are_overridden() -> None:
     assert outreach_language_name(Translator("zh_Hans", LA), "hmn") == "赫蒙语"  # CLDR: 苗语
     assert outreach_language_name(Translator("zh_Hant", LA), "hmn") == "赫蒙語"
     assert outreach_language_name(Translator("ko", LA), "vi") == Locale.parse("ko").languages["vi"]
+
+
+def test_a_borrowed_formatting_locale_says_how_long_until_in_its_own_words() -> None:
+    # Hmong is formatted as en_US, but "in 2 hours" before a shift must not be English.
+    t = Translator("hmn", ZoneInfo("America/Los_Angeles"))
+    ahead = i18n.locale_meta("hmn").ahead
+    assert t.delta(timedelta(hours=2)) == ahead["hour"].format("2")
+    assert t.delta(timedelta(minutes=30)) == ahead["minute"].format("30")
+    assert t.delta(timedelta(days=4)) == ahead["day"].format("4")
+    english = Translator("en", ZoneInfo("America/Los_Angeles"))
+    for span in (timedelta(hours=2), timedelta(minutes=30), timedelta(days=4), timedelta(weeks=3)):
+        assert t.delta(span) != english.delta(span), span
