@@ -182,7 +182,10 @@ def build(path: Path, scale: Scale = Scale(), *, now: int | None = None, seed: i
                 position = None
             signup_rows.append((signup_id, sid, person, state, position, joined + n, joined + n))
             if state == "attended":
-                checkins.append((signup_id, joined, "button", rng.choice((2.0, 3.0, 4.0))))
+                hours = rng.choice((2.0, 3.0, 4.0))
+                # checked out too, as the end-of-shift job leaves every past shift: else the bot's first minute
+                # checks out tens of thousands and sends their milestones, drowning the wave being measured
+                checkins.append((signup_id, joined, joined + int(hours * 3600), "button", hours))
     # the reminder wave: shifts three hours ahead, everyone on them confirmed, a reminder due now
     wave_people = range(scale.bench_users + scale.volunteers + 1, total_people + 1)
     wave: list[tuple[int, int, int]] = []
@@ -207,7 +210,7 @@ def build(path: Path, scale: Scale = Scale(), *, now: int | None = None, seed: i
             signup_rows.append((signup_id, wave_shift, person, "confirmed", None, now - DAY, now - DAY))
             wave.append((person, wave_shift, signup_id))
     put("signup", "id,shift_id,person_id,status,position,joined_at,updated_at", signup_rows)
-    put("checkin", "signup_id,checked_in_at,method,hours", checkins)
+    put("checkin", "signup_id,checked_in_at,checked_out_at,method,hours", checkins)
     conn.execute("COMMIT")  # no ANALYZE: a production database has no statistics unless the bot makes them
     conn.close()
     return Built(
