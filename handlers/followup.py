@@ -44,8 +44,6 @@ from handlers.kit.keyboards import grid
 from handlers.kit.replies import drop_buttons
 from handlers.notices import Notice, Rendering, Skip, renderer
 
-__all__ = ["AddNote", "Ask", "Finish", "SkipNote", "Value", "metric_label", "register"]
-
 QUICK_VALUES = (0, 5, 10, 20, 30, 50, 100)
 KIND = "fu.num"  # the dialogue: step 'ask', data {'signup', 'metric'} while a typed number is awaited
 NOTE_KIND = "fu.note"  # step 'ask', data {'signup', 'asked': the question's message id, 'last': after Done}

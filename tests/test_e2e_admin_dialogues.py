@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.services.signups import sign_up
 from bot.store import dialogues as dialogue_store
 from bot.store import orgs, people, reports, roles, shifts
-from handlers import followup
+from handlers import followup_views as followup
 from tests.conftest import ADMIN_ID, SWITCH, RunningBot, restart
 from tests.emulator import BotAPIEmulator, BotMessage, TestUser
 from tests.factories import make_org, make_shift, make_volunteer

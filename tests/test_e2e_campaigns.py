@@ -19,7 +19,7 @@ from bot.store import shifts as shift_store
 from bot.store.shifts import NewShift
 from bot.vocab import kind_name
 from handlers import campaign_views
-from handlers.followup import metric_label
+from handlers.followup_views import metric_label
 from handlers.manage_views import SetCampaign
 from handlers.report import ReportFor
 from handlers.shift_views import hours_label
