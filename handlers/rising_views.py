@@ -44,13 +44,13 @@ class RisingList(Button, prefix="rv:b"):
 
 
 def _name(t: Translator, name: str) -> str:
-    return f"<b>{views.esc(name)}</b>" if name else f"<i>{views.esc(t._('(deleted account)'))}</i>"
+    return f"<b>{views.esc(name)}</b>" if name else f"<i>{t._('(deleted account)')}</i>"
 
 
 def rising_list(t: Translator, org: OrgRising) -> tuple[str, InlineKeyboardMarkup | None]:
     lines = [
-        "🌱 <b>" + views.esc(t._("Rising volunteers")) + "</b> · " + views.esc(org.org_name),
-        views.esc(t._("Most shifts attended in the last 60 days:")),
+        "🌱 <b>" + t._("Rising volunteers") + "</b> · " + views.esc(org.org_name),
+        t._("Most shifts attended in the last 60 days:"),
         "",
     ]
     buttons = []
@@ -58,12 +58,12 @@ def rising_list(t: Translator, org: OrgRising) -> tuple[str, InlineKeyboardMarku
         count = t.ngettext("{count} shift attended", "{count} shifts attended", person.attended).format(
             count=t.number(person.attended)
         )
-        parts = [f"{index}. {_name(t, person.name)}", views.esc(count)]
+        parts = [f"{index}. {_name(t, person.name)}", count]
         if person.first_shift is not None:
             first = t._("first shift {date}").format(date=t.month_day(t.local(person.first_shift).date()))
-            parts.append("🌱 " + views.esc(first))
+            parts.append("🌱 " + first)
         if person.reliable:
-            parts.append("🎯 " + views.esc(t._("no no-shows")))
+            parts.append("🎯 " + t._("no no-shows"))
         if person.languages:
             parts.append("🗣 " + views.esc(language_names(t, person.languages)))
         lines.append(" · ".join(parts))
@@ -71,10 +71,10 @@ def rising_list(t: Translator, org: OrgRising) -> tuple[str, InlineKeyboardMarku
             make_lead = MakeLead(org.org_id, person.person_id).pack()
             buttons.append(InlineKeyboardButton(f"⭐ {index}", callback_data=make_lead))
     if not org.volunteers:
-        lines.append(views.esc(t._("Nobody has attended a shift in the last 60 days yet.")))
+        lines.append(t._("Nobody has attended a shift in the last 60 days yet."))
     if buttons:
-        lines += ["", views.esc(t._("⭐ makes them the lead of an upcoming shift they're on (without phone numbers: "
-                                     "you can change that from its roster)."))]
+        lines += ["", t._("⭐ makes them the lead of an upcoming shift they're on (without phone numbers: "
+                         "you can change that from its roster).")]
     return "\n".join(lines), InlineKeyboardMarkup(grid(buttons, 5)) if buttons else None
 
 
